@@ -1,0 +1,253 @@
+"""Fitting curves with sigmoids and ReLUs.
+
+The lecture: a linear model cannot bend; a constant plus a sum of (hard) sigmoids can follow any
+piecewise-linear curve, and ``y = b + sum_i c_i sigmoid(b_i + w_i x)`` approximates a smooth one.
+Two ReLUs make one hard sigmoid, so 2K ReLUs do the job of K sigmoids. Here a K-sigmoid model and a
+2K-ReLU model train side by side, as one batched computation, on the same data and minibatches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from core import data, rng, train
+from core.device import choose_device
+from core.models import BatchedMLP, n_params
+
+LOSSES = ("MSE", "MAE")
+OPTIMIZERS = ("Adam", "SGD")
+NAMES = ("sigmoid", "ReLU")
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    target: str = "smooth and wiggly"  # one of data.CURVES
+    n: int = 200  # samples drawn from the target
+    noise: float = 0.05  # std of the Gaussian noise added to y (model units)
+    val_fraction: float = 0.25  # share of the samples held out for validation
+    k: int = 5  # sigmoid units per layer; the ReLU model gets 2k
+    depth: int = 1  # hidden layers (1 to 3)
+    loss: str = "MSE"  # "MSE" or "MAE"
+    optimizer: str = "Adam"  # "Adam" or "SGD" (plain gradient descent on minibatches)
+    lr: float = 0.05  # learning rate eta
+    batch_size: int = 32  # B: one update per minibatch, N/B updates per epoch
+    epochs: int = 150  # passes over the training set
+    seed: int = 0  # data, split, initialisation and minibatch order
+    max_seconds: float = 15.0  # wall-time cap of one run
+
+
+@dataclass
+class FitResult:
+    config: FitConfig
+    curve: data.Curve
+    train_idx: torch.Tensor  # (N_train,)
+    val_idx: torch.Tensor  # (N_val,)
+    grid: np.ndarray  # (G,) x where the fits are drawn
+    pred: np.ndarray  # (2, G) fit of each model on the grid
+    parts: list[np.ndarray]  # per model (G, units): each last-layer unit's contribution c_i a_i(x)
+    bias: np.ndarray  # (2,) output bias b of each model
+    history: pd.DataFrame  # epoch, model, split, loss (long format, finite values only)
+    log: train.TrainLog
+    weights: list[dict[str, torch.Tensor]]  # per model, nn.Sequential layout
+    updates_per_epoch: int
+    epochs_done: int
+
+    @property
+    def final(self) -> pd.DataFrame:
+        """Last epoch's train and validation loss of each model."""
+        if self.history.empty:
+            return pd.DataFrame(columns=["model", "split", "loss"])
+        last = self.history[self.history.epoch == self.history.epoch.max()]
+        return last[["model", "split", "loss"]].reset_index(drop=True)
+
+    def final_loss(self, model: str, split: str) -> float:
+        f = self.final
+        hit = f[(f.model == model) & (f.split == split)]
+        return float(hit.loss.iloc[0]) if len(hit) else float("nan")
+
+
+def clamp(cfg: FitConfig) -> FitConfig:
+    """Bring every field into the range the page allows (extreme URL values included)."""
+    return replace(
+        cfg,
+        target=cfg.target if cfg.target in data.CURVES else FitConfig.target,
+        n=int(np.clip(cfg.n, 8, 2000)),
+        noise=float(np.clip(cfg.noise, 0.0, 2.0)),
+        val_fraction=float(np.clip(cfg.val_fraction, 0.05, 0.8)),
+        k=int(np.clip(cfg.k, 1, 64)),
+        depth=int(np.clip(cfg.depth, 1, 3)),
+        loss=cfg.loss if cfg.loss in LOSSES else "MSE",
+        optimizer=cfg.optimizer if cfg.optimizer in OPTIMIZERS else "Adam",
+        lr=float(np.clip(cfg.lr, 1e-6, 1e6)),
+        batch_size=int(np.clip(cfg.batch_size, 1, 4096)),
+        epochs=int(np.clip(cfg.epochs, 1, 5000)),
+        seed=int(cfg.seed) % (2**31),
+    )
+
+
+def per_model_loss(pred: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
+    """pred: (M, n, 1), y: (n, 1) -> (M,) mean loss of each model."""
+    err = pred - y
+    return (err.abs() if kind == "MAE" else err.square()).mean(dim=(1, 2))
+
+
+class _BatchedFit:
+    """M one-input MLPs trained together on shared minibatches, with per-epoch evaluation."""
+
+    def __init__(self, cfg: FitConfig, curve: data.Curve, tr: torch.Tensor, va: torch.Tensor,
+                 widths: list[int], acts: list[str]):
+        dev = choose_device("tiny")
+        self.cfg, self.widths = cfg, widths
+        self.model = BatchedMLP(widths, acts, cfg.depth, rng.generator(cfg.seed, salt=3), init_scale=3.0).to(dev)
+        self.xt, self.yt = curve.x[tr].to(dev), curve.y[tr].to(dev)  # (N_train, 1)
+        self.xv, self.yv = curve.x[va].to(dev), curve.y[va].to(dev)  # (N_val, 1)
+        self.B = max(1, min(cfg.batch_size, len(tr)))
+        self.per_epoch = -(-len(tr) // self.B)  # ceil(N / B) updates per epoch
+        opt = torch.optim.Adam if cfg.optimizer == "Adam" else torch.optim.SGD
+        self.opt = opt(self.model.parameters(), lr=cfg.lr)
+        self.gen = rng.generator(cfg.seed, salt=4)
+        self.order = torch.empty(0, dtype=torch.long)
+        self.rows: list[tuple[int, int, float, float]] = []  # (epoch, model, train loss, val loss)
+        self.evaluate(0)
+
+    def evaluate(self, epoch: int) -> None:
+        with torch.no_grad():
+            lt = per_model_loss(self.model(self.xt), self.yt, self.cfg.loss).cpu().numpy()
+            lv = (per_model_loss(self.model(self.xv), self.yv, self.cfg.loss).cpu().numpy() if len(self.xv)
+                  else np.full(len(self.widths), np.nan))
+        self.rows += [(epoch, m, float(lt[m]), float(lv[m])) for m in range(len(self.widths))]
+
+    def step(self, i: int) -> torch.Tensor:
+        j = i % self.per_epoch
+        if j == 0:
+            self.order = torch.randperm(len(self.xt), generator=self.gen).to(self.xt.device)
+        idx = self.order[j * self.B:(j + 1) * self.B]
+        losses = per_model_loss(self.model(self.xt[idx]), self.yt[idx], self.cfg.loss)  # (M,)
+        self.opt.zero_grad(set_to_none=True)
+        losses.sum().backward()  # the models share no parameter: the sum trains each on its own loss
+        self.opt.step()
+        if j == self.per_epoch - 1:
+            self.evaluate(i // self.per_epoch + 1)
+        return losses.detach()
+
+    def train(self, progress: Callable[[train.TrainLog], None] | None = None) -> train.TrainLog:
+        return train.run(self.step, self.cfg.epochs * self.per_epoch, progress=progress,
+                         max_seconds=self.cfg.max_seconds)
+
+
+def _history(rows, names, last_good_epoch: int | None) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["epoch", "m", "train", "validation"])
+    if last_good_epoch is not None:
+        df = df[df.epoch <= last_good_epoch]
+    df["model"] = [names[m] for m in df.m]
+    long = df.melt(id_vars=["epoch", "model"], value_vars=["train", "validation"], var_name="split", value_name="loss")
+    long = long[np.isfinite(long.loss)]
+    return long.reset_index(drop=True)
+
+
+def fit(cfg: FitConfig = FitConfig(), progress: Callable[["FitResult"], None] | None = None) -> FitResult:
+    """Train K sigmoids against 2K ReLUs on the configured target. Pure function of ``cfg``.
+
+    ``progress`` receives partial results (same type) a few times a second while training runs.
+    """
+    cfg = clamp(cfg)
+    curve = data.curve(cfg.target, cfg.n, cfg.noise, cfg.seed)
+    tr, va = data.split(len(curve.x), cfg.val_fraction, cfg.seed)
+    widths = [cfg.k, 2 * cfg.k]
+    run = _BatchedFit(cfg, curve, tr, va, widths, ["sigmoid", "relu"])
+    grid = torch.linspace(-1, 1, 240)[:, None]  # (G, 1)
+
+    def snapshot(log: train.TrainLog, final: bool) -> FitResult:
+        model = run.model
+        last_good = None if not log.diverged else (log.first_divergence - 1) // run.per_epoch
+        with torch.no_grad():
+            g = grid.to(model.mask.device)
+            pred = model(g)[:, :, 0].cpu().numpy()  # (2, G)
+            parts_all = model.parts(g).cpu().numpy()  # (2, G, H)
+        epochs_done = run.rows[-1][0] if last_good is None else last_good
+        return FitResult(cfg, curve, tr, va, grid[:, 0].numpy(), pred,
+                         [parts_all[m, :, : widths[m]] for m in range(2)],
+                         model.b.detach()[:, 0, 0].cpu().numpy(), _history(run.rows, NAMES, last_good), log,
+                         [model.export(m) for m in range(2)] if final else [], run.per_epoch, epochs_done)
+
+    log = run.train(None if progress is None else (lambda lg: progress(snapshot(lg, final=False))))
+    return snapshot(log, final=True)
+
+
+SWEEP_KS = (1, 2, 3, 4, 6, 8, 12, 16, 24)
+
+
+def sweep(cfg: FitConfig = FitConfig(), ks: tuple[int, ...] = SWEEP_KS, steps: int = 2000) -> pd.DataFrame:
+    """Complexity sweep: final train and validation loss against K, for K sigmoids and 2K ReLUs.
+
+    All 2*len(ks) models train as one batched computation on the page's data, depth, loss,
+    optimizer, learning rate and seed, full-batch for ``steps`` updates (long enough to overfit).
+    Columns: k, model, units, params, split, loss, diverged.
+    """
+    cfg = replace(clamp(cfg), batch_size=4096, epochs=int(np.clip(steps, 1, 20000)))
+    curve = data.curve(cfg.target, cfg.n, cfg.noise, cfg.seed)
+    tr, va = data.split(len(curve.x), cfg.val_fraction, cfg.seed)
+    widths = [k for k in ks] + [2 * k for k in ks]
+    acts = ["sigmoid"] * len(ks) + ["relu"] * len(ks)
+    run = _BatchedFit(cfg, curve, tr, va, widths, acts)
+    log = train.run(run.step, cfg.epochs * run.per_epoch, max_seconds=cfg.max_seconds, stop_on="all")
+    last = {}
+    for epoch, m, lt, lv in run.rows:  # last finite evaluation of each model
+        if np.isfinite(lt) and (log.diverged_at[m] is None):
+            last[m] = (lt, lv)
+    rows = []
+    for m, w in enumerate(widths):
+        name = NAMES[0] if acts[m] == "sigmoid" else NAMES[1]
+        k = ks[m % len(ks)]
+        lt, lv = last.get(m, (np.nan, np.nan))
+        for split, loss in (("train", lt), ("validation", lv)):
+            rows.append((k, name, w, n_params(w, cfg.depth), split, loss, log.diverged_at[m] is not None))
+    return pd.DataFrame(rows, columns=["k", "model", "units", "params", "split", "loss", "diverged"])
+
+
+@dataclass
+class ReluPair:
+    """Two ReLUs that add up to one hard sigmoid, with their weights written out."""
+    x: np.ndarray  # (G,)
+    relu1: np.ndarray  # (G,) c1 * max(0, b1 + w1 x)
+    relu2: np.ndarray  # (G,) c2 * max(0, b2 + w2 x)
+    total: np.ndarray  # (G,) relu1 + relu2
+    hard_sigmoid: np.ndarray  # (G,) height * clip((x - x0) / (x1 - x0), 0, 1)
+    weights: dict[str, float]  # c1, b1, w1, c2, b2, w2
+
+
+@lru_cache(maxsize=64)
+def relu_pair(x0: float = -0.3, x1: float = 0.4, height: float = 1.0, n: int = 401) -> ReluPair:
+    """Hard sigmoid rising from 0 at x0 to ``height`` at x1, built from two ReLUs, computed by torch."""
+    if not np.isfinite([x0, x1, height]).all():
+        raise ValueError("x0, x1 and height must be finite numbers")
+    if x1 - x0 < 1e-3:
+        raise ValueError("the ramp must rise to the right: x1 has to be larger than x0")
+    x = torch.linspace(-1, 1, n, dtype=torch.float64)
+    w = 1.0 / (x1 - x0)
+    c1, b1, c2, b2 = height, -x0 * w, -height, -x1 * w
+    r1 = c1 * torch.relu(b1 + w * x)
+    r2 = c2 * torch.relu(b2 + w * x)
+    hard = height * torch.clamp((x - x0) / (x1 - x0), 0.0, 1.0)
+    return ReluPair(x.numpy(), r1.numpy(), r2.numpy(), (r1 + r2).numpy(), hard.numpy(),
+                    {"c1": c1, "b1": b1, "w1": w, "c2": c2, "b2": b2, "w2": w})
+
+
+def history_csv(result: FitResult) -> bytes:
+    """The loss history, one row per epoch, model and split."""
+    return result.history.to_csv(index=False).encode()
+
+
+def weights_safetensors(result: FitResult) -> bytes:
+    """Both trained models' weights (``nn.Sequential`` layout) as a ``.safetensors`` file."""
+    from safetensors.torch import save
+
+    tensors = {f"{name}.{k}": v.contiguous() for name, w in zip(NAMES, result.weights) for k, v in w.items()}
+    meta = {k: str(v) for k, v in result.config.__dict__.items()}
+    return save(tensors, metadata=meta)

@@ -1,0 +1,234 @@
+"""Helpers shared by the pages: URL-bound controls, "Try this" presets, a shared result cache,
+live progress, messages and exports. Pages stay thin; the math lives in ``core``."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Sequence
+
+import streamlit as st
+
+from core import device
+
+SEED_KEY = "seed"
+
+
+# ---------- controls, every one bound to the URL ----------
+
+def _init(key: str, name: str, value) -> dict:
+    """Pass the default only while the key has no state yet: a preset button (or a bound query
+    parameter) sets the state, and Streamlit warns when a default and a state both exist."""
+    return {} if key in st.session_state else {name: value}
+
+
+def slider(label: str, lo, hi, default, key: str, help: str, step=None, fmt: str | None = None, where=st):
+    return where.slider(label, lo, hi, step=step, format=fmt, key=key, help=help, bind="query-params",
+                        **_init(key, "value", default))
+
+
+def select_slider(label: str, options: Sequence, default, key: str, help: str, where=st, fmt=str):
+    return where.select_slider(label, options=list(options), key=key, help=help, bind="query-params",
+                               format_func=fmt, **_init(key, "value", default))
+
+
+def selectbox(label: str, options: Sequence, default, key: str, help: str, where=st, fmt=str):
+    return where.selectbox(label, list(options), key=key, help=help, bind="query-params", format_func=fmt,
+                           **_init(key, "index", list(options).index(default)))
+
+
+def radio(label: str, options: Sequence, default, key: str, help: str, where=st, horizontal: bool = True):
+    return where.radio(label, list(options), key=key, help=help, bind="query-params", horizontal=horizontal,
+                       **_init(key, "index", list(options).index(default)))
+
+
+def toggle(label: str, default: bool, key: str, help: str, where=st):
+    return where.toggle(label, key=key, help=help, bind="query-params", **_init(key, "value", default))
+
+
+def number(label: str, lo, hi, default, key: str, help: str, step=None, fmt: str | None = None, where=st):
+    return where.number_input(label, min_value=lo, max_value=hi, step=step, format=fmt, key=key, help=help,
+                              bind="query-params", **_init(key, "value", default))
+
+
+def text(label: str, default: str, key: str, help: str, max_chars: int = 80, where=st):
+    return where.text_input(label, key=key, help=help, max_chars=max_chars, bind="query-params",
+                            **_init(key, "value", default))
+
+
+def seed() -> int:
+    """The global seed (sidebar control in app.py); 0 when a page runs on its own."""
+    try:
+        return int(st.session_state.get(SEED_KEY, 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def sidebar() -> None:
+    """The global sidebar: the seed and the device in use."""
+    with st.sidebar:
+        st.number_input("Seed", 0, 1_000_000, 0, key=SEED_KEY, bind="query-params",
+                        help="Every random draw (data, initial weights, minibatch order) comes from this seed. "
+                             "Same seed and settings, same numbers; it is part of the page's link.")
+        st.caption(f"Device: {device.describe()}")
+
+
+# ---------- page furniture ----------
+
+def header(title: str, idea: str, formula: str, symbols: str) -> None:
+    st.title(title)
+    st.markdown(idea)
+    st.latex(formula)
+    st.caption(symbols)
+
+
+@dataclass(frozen=True)
+class Preset:
+    label: str  # button text
+    what: str  # one sentence: what to look at
+    values: dict[str, Any] = field(default_factory=dict)  # widget key -> value
+
+
+def try_this(presets: Sequence[Preset], defaults: dict[str, Any]) -> None:
+    """A row of buttons; each resets the page's controls to defaults, then applies its values."""
+    st.subheader("Try this")
+    cols = st.columns(len(presets))
+    for col, p in zip(cols, presets):
+        with col:
+            st.button(p.label, key=f"preset:{p.label}", help=p.what, on_click=_apply, args=({**defaults, **p.values},),
+                      width="stretch")
+            st.caption(p.what)
+
+
+def _apply(values: dict[str, Any]) -> None:
+    for k, v in values.items():
+        st.session_state[k] = v
+
+
+def notice(text: str) -> None:
+    st.info(text, icon=":material/visibility:")
+
+
+def problem(text: str) -> None:
+    """A clear message in place of a traceback."""
+    st.warning(text, icon=":material/warning:")
+
+
+# ---------- one computation per config, shared by every session ----------
+
+class _Store:
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.lock = threading.Lock()
+        self.data: OrderedDict[Hashable, Any] = OrderedDict()
+        self.key_locks: dict[Hashable, threading.Lock] = {}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(name: str) -> _Store:
+    return _Store(24)
+
+
+def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: int = 24, **kwargs) -> Any:
+    """``fn(config, *args, **kwargs)`` computed once per config for the whole server.
+
+    Like ``st.cache_data``, but ``fn`` may draw live progress into placeholders made outside it
+    (which ``st.cache_data`` cannot replay), and thirty sessions asking for the same config at once
+    wait for one computation instead of running thirty. Results are shared: treat them as read-only.
+    """
+    store = _store(name)
+    store.maxsize = maxsize
+    with store.lock:
+        if config in store.data:
+            store.data.move_to_end(config)
+            return store.data[config]
+        key_lock = store.key_locks.setdefault(config, threading.Lock())
+    with key_lock:
+        with store.lock:
+            if config in store.data:
+                return store.data[config]
+        result = fn(config, *args, **kwargs)
+        with store.lock:
+            store.data[config] = result
+            store.key_locks.pop(config, None)
+            while len(store.data) > store.maxsize:
+                store.data.popitem(last=False)
+    return result
+
+
+def cached(name: str, config: Hashable) -> Any | None:
+    """The shared result for ``config`` if one is stored, else None."""
+    store = _store(name)
+    with store.lock:
+        return store.data.get(config)
+
+
+_alt_lock = threading.Lock()
+
+
+def vega_spec(ch) -> dict:
+    """Altair chart -> Vega-Lite dict with its DataFrames as named datasets, unvalidated.
+
+    ``st.altair_chart`` validates the spec against the Vega-Lite JSON schema on every draw (about
+    half of its ~80 ms per layered chart, under a process-wide lock). The builders' specs are
+    validated once in the tests instead, so the page skips it here.
+    """
+    import altair as alt
+
+    frames: dict[str, Any] = {}
+
+    def to_named(df):
+        name = f"d{len(frames)}"
+        frames[name] = df
+        return {"name": name}
+
+    alt.data_transformers.register("dlc_named", to_named)
+    with _alt_lock, alt.theme.enable("none"), alt.data_transformers.enable("dlc_named"):
+        spec = ch.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **frames}
+    return spec
+
+
+class _SpecCache:
+    def __init__(self, maxsize: int = 256):
+        self.lock, self.maxsize = threading.Lock(), maxsize
+        self.data: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
+
+
+@st.cache_resource(show_spinner=False)
+def _specs() -> _SpecCache:
+    return _SpecCache()
+
+
+def _ident(a: Any) -> Any:
+    try:
+        hash(a)
+        return ("v", a)
+    except TypeError:
+        return ("id", id(a))
+
+
+def chart(builder: Callable[..., Any], *args, where=st, key: str | None = None, live: bool = False) -> None:
+    """Draw ``builder(*args)`` (an Altair chart from ``core.charts``) full width.
+
+    Specs are memoised per builder and arguments (results by identity: shared results are
+    read-only), so a rerun that needs no training, or a class opening the same page, rebuilds no
+    chart. ``live=True`` (partial results during training) skips the memo.
+    """
+    if live:
+        spec = vega_spec(builder(*args))
+    else:
+        k = (builder.__module__, builder.__qualname__, tuple(_ident(a) for a in args))
+        cache = _specs()
+        with cache.lock:
+            hit = cache.data.get(k)
+            if hit is not None:
+                cache.data.move_to_end(k)
+        if hit is None:
+            hit = (args, vega_spec(builder(*args)))  # args kept alive so their ids stay valid
+            with cache.lock:
+                cache.data[k] = hit
+                while len(cache.data) > cache.maxsize:
+                    cache.data.popitem(last=False)
+        spec = hit[1]
+    where.vega_lite_chart(spec, width="stretch", key=key)
