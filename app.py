@@ -27,8 +27,10 @@ CONCEPTS: dict[str, list[Concept]] = {
         Concept("PyTorch basics", "Tensors, autograd, Dataset and DataLoader, nn.Sequential, a training loop."),
     ],
     "Optimization": [
-        Concept("Critical points: minimum or saddle?", "The Hessian's eigenvalues decide, and a saddle can be escaped."),
-        Concept("Optimizer race", "Momentum, Adagrad, RMSProp, Adam and learning-rate schedules on the same surface."),
+        Concept("Critical points: minimum or saddle?", "The Hessian's eigenvalues decide, and a saddle can be escaped.",
+                None, ":material/landscape:"),  # issue 3: pages/critical.py
+        Concept("Optimizer race", "Momentum, Adagrad, RMSProp, Adam and learning-rate schedules on the same surface.",
+                None, ":material/sports_score:"),  # issue 4: pages/optimizers.py
     ],
     "Classification": [
         Concept("Softmax and cross-entropy", "Why cross-entropy escapes a flat start where MSE stalls."),
@@ -37,7 +39,8 @@ CONCEPTS: dict[str, list[Concept]] = {
     "Architectures": [
         Concept("Convolution and pooling", "Filters that look at small patches, shared across positions."),
         Concept("Spatial transformer", "Learn to shift, rotate and scale the input before the CNN sees it."),
-        Concept("Self-attention", "From one query's weights to a tiny transformer learning a pattern."),
+        Concept("Self-attention", "From one query's weights to a tiny transformer learning a pattern.",
+                None, ":material/hub:"),  # issue 5: pages/attention.py
         Concept("RNN and LSTM gates", "Memory, input, forget and output gates, opened and closed live."),
     ],
 }

@@ -1,0 +1,55 @@
+"""Shared test helpers: the page registry and an AppTest factory with absolute paths."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+APP = str(ROOT / "app.py")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def load_app_module():
+    spec = importlib.util.spec_from_file_location("app_registry", APP)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["app_registry"] = mod
+    spec.loader.exec_module(mod)  # main() is guarded by __name__ == "__main__"
+    return mod
+
+
+REGISTRY = load_app_module()
+PAGES = [c.page for c in REGISTRY.registered()]
+
+
+def open_page(page: str | None, timeout: float = 120, query: dict | None = None):
+    """An AppTest of the whole app (navigation and global sidebar included) showing ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def snapshot(at) -> str:
+    """A digest of everything a student sees: chart specs and data, text, metrics, messages."""
+    h = hashlib.sha256()
+    for ch in at.get("vega_lite_chart"):
+        h.update(ch.proto.SerializeToString())
+    for kind in ("markdown", "latex", "caption", "metric", "warning", "info", "error", "success", "code",
+                 "dataframe", "table", "json", "text"):
+        try:
+            elements = at.get(kind)
+        except Exception:  # noqa: BLE001 - element kind absent from this AppTest version
+            continue
+        for e in elements:
+            h.update(repr(getattr(e, "value", e.proto)).encode())
+    return h.hexdigest()
