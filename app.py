@@ -30,7 +30,7 @@ CONCEPTS: dict[str, list[Concept]] = {
         Concept("Critical points: minimum or saddle?", "The Hessian's eigenvalues decide, and a saddle can be escaped.",
                 None, ":material/landscape:"),  # issue 3: pages/critical.py
         Concept("Optimizer race", "Momentum, Adagrad, RMSProp, Adam and learning-rate schedules on the same surface.",
-                None, ":material/sports_score:"),  # issue 4: pages/optimizers.py
+                "pages/optimizers.py", ":material/sports_score:"),
     ],
     "Classification": [
         Concept("Softmax and cross-entropy", "Why cross-entropy escapes a flat start where MSE stalls."),

@@ -203,6 +203,14 @@ def schedule_factors(kind: str, steps: int) -> np.ndarray:
     raise ValueError(f"unknown schedule {kind!r}; choose one of {SCHEDULES}")
 
 
+@lru_cache(maxsize=32)
+def schedule_frame(steps: int) -> pd.DataFrame:
+    """Every schedule's factor at every update, long format: step (1-based), schedule, factor."""
+    T = max(1, int(steps))
+    return pd.concat([pd.DataFrame({"step": np.arange(1, T + 1), "schedule": k, "factor": schedule_factors(k, T)})
+                      for k in SCHEDULES], ignore_index=True)
+
+
 def _warmup(T: int) -> int:
     return max(1, int(round(WARMUP_SHARE * T)))
 
@@ -520,6 +528,16 @@ class Inside:
     eff_lr: np.ndarray  # (2,) eta_t / sigma per parameter after the update
     grad: np.ndarray  # (2,)
     lr: float  # eta_t
+
+    @property
+    def window(self) -> tuple[float, float, float, float]:
+        """xmin, xmax, ymin, ymax: a square-ish box around the point that holds every arrow."""
+        tips = np.stack([self.point, self.point + self.grad_step, self.point + self.momentum_step,
+                         self.point + self.update])  # (4, 2)
+        tips = tips[np.isfinite(tips).all(1)]
+        half = float(np.max(np.abs(tips - self.point))) if len(tips) else 0.0
+        half = 1.25 * max(half, 1e-6)
+        return (self.point[0] - half, self.point[0] + half, self.point[1] - half, self.point[1] + half)
 
 
 def inside(r: RaceResult, k: int, t: int) -> Inside | None:
