@@ -95,7 +95,7 @@ cfg = opt.RaceConfig(surface=surface, lrs=tuple(float(v) for v in lrs), schedule
 r = kit.shared("optimizers-race", opt.race, cfg)
 grid = opt.surface_grid(cfg.surface)
 hist = kit.shared("optimizers-hist", lambda _c, res: opt.history(res), cfg, r)
-board = opt.leaderboard(r, float(target))
+board = kit.shared("optimizers-board", lambda key, res: opt.leaderboard(res, key[1]), (cfg, float(target)), r)
 
 with right:
     if not r.racers:
@@ -153,7 +153,8 @@ with a:
                      "Which update to inspect, as a share of the steps run.")
     k = r.racers.index(who) if who in r.racers else -1
     t = max(1, int(round(pct / 100 * max(1, r.steps_done))))
-    ins = opt.inside(r, k, t) if k >= 0 else None
+    ins = kit.shared("optimizers-inside", lambda key, res: opt.inside(res, key[1], key[2]), (cfg, k, t), r) \
+        if k >= 0 else None
     if k < 0:
         kit.problem(f"{who} is not racing: give it a learning rate to look inside.")
     elif ins is None:
@@ -171,7 +172,8 @@ with b:
         with c1:
             kit.chart(charts.inside_chart, r, k, ins)
         with c2:
-            kit.chart(charts.eff_lr_chart, opt.inside_frame(r, k), who, t)
+            frame = kit.shared("optimizers-efflr", lambda key, res: opt.inside_frame(res, key[1]), (cfg, k), r)
+            kit.chart(charts.eff_lr_chart, frame, who, t)
         kit.notice("**What to notice:** the red arrow is where plain gradient descent would step (−η·g); the blue "
                    "one is where the optimizer actually went. With momentum (green, −η·m) the update keeps the last "
                    "movement's direction; adaptive methods rescale each coordinate by η/σ (right), read from the "
