@@ -28,7 +28,7 @@ CONCEPTS: dict[str, list[Concept]] = {
     ],
     "Optimization": [
         Concept("Critical points: minimum or saddle?", "The Hessian's eigenvalues decide, and a saddle can be escaped.",
-                None, ":material/landscape:"),  # issue 3: pages/critical.py
+                "pages/critical.py", ":material/landscape:"),
         Concept("Optimizer race", "Momentum, Adagrad, RMSProp, Adam and learning-rate schedules on the same surface.",
                 "pages/optimizers.py", ":material/sports_score:"),
     ],
