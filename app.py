@@ -40,7 +40,7 @@ CONCEPTS: dict[str, list[Concept]] = {
         Concept("Convolution and pooling", "Filters that look at small patches, shared across positions."),
         Concept("Spatial transformer", "Learn to shift, rotate and scale the input before the CNN sees it."),
         Concept("Self-attention", "From one query's weights to a tiny transformer learning a pattern.",
-                None, ":material/hub:"),  # issue 5: pages/attention.py
+                "pages/attention.py", ":material/hub:"),
         Concept("RNN and LSTM gates", "Memory, input, forget and output gates, opened and closed live."),
     ],
 }

@@ -31,9 +31,13 @@ class BatchedMLP(nn.Module):
         def uniform(shape, bound):
             return (torch.rand(shape, generator=gen) * 2 - 1) * bound
 
-        # first layer: fan-in 1 -> weights and biases in [-init_scale, init_scale] spread the kinks over x in [-1, 1]
-        self.W = nn.ParameterList([nn.Parameter(uniform((M, 1, H), init_scale))])  # (M, 1, H)
-        self.B = nn.ParameterList([nn.Parameter(uniform((M, 1, H), init_scale))])  # (M, 1, H)
+        # first layer (fan-in 1): each unit's kink (ReLU) or midpoint (sigmoid) at a uniform spot p in [-1, 1],
+        # slope of random sign and size in [0.5, 0.5 + init_scale]: b = -w p puts the kink at x = p.
+        sign = torch.where(torch.rand((M, 1, H), generator=gen) < 0.5, -1.0, 1.0)
+        w0 = sign * (0.5 + torch.rand((M, 1, H), generator=gen) * init_scale)  # (M, 1, H)
+        p0 = uniform((M, 1, H), 1.0)  # (M, 1, H) kink positions
+        self.W = nn.ParameterList([nn.Parameter(w0)])
+        self.B = nn.ParameterList([nn.Parameter(-w0 * p0)])
         for _ in range(depth - 1):
             bound = 1.0 / fan.sqrt()
             self.W.append(nn.Parameter(uniform((M, H, H), 1.0) * bound))  # (M, H, H)

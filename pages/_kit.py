@@ -14,6 +14,27 @@ from core import device
 SEED_KEY = "seed"
 
 
+def _leave_pages_directory_mode() -> None:
+    """Make a deep link work on a fresh server.
+
+    Streamlit starts in its old "pages/ directory" mode whenever a ``pages/`` folder sits beside
+    the main script, and leaves it only once ``st.navigation`` has run. Until then a first visit to
+    ``/fitting`` runs ``pages/fitting.py`` alone, without app.py's layout, navigation and sidebar.
+    Every page imports this module, so the first such run switches the mode off and reruns, which
+    goes through app.py like every later run.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without the class has no such mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_pages_directory_mode()
+
+
 # ---------- controls, every one bound to the URL ----------
 
 def _init(key: str, name: str, value) -> dict:

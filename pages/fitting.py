@@ -1,4 +1,6 @@
 """Fitting curves with sigmoids and ReLUs."""
+from dataclasses import replace
+
 import streamlit as st
 
 from core import data, fitting
@@ -66,7 +68,8 @@ per_epoch = -(-n_train // min(batch, n_train))
 
 with right:
     st.markdown(f"**{n_train} training points**, B = {min(batch, n_train)} → N/B = **{per_epoch} updates per "
-                f"epoch**, {per_epoch * epochs:,} updates in all.")
+                f"epoch**, {per_epoch * epochs:,} updates in all. Filled circles: training points; hollow "
+                "triangles: validation points; dashed grey: the true curve.")
     bar = st.empty()
     cols = st.columns(2)
     fit_ph = [c.empty() for c in cols]
@@ -123,14 +126,14 @@ with a:
     except ValueError as e:
         pair = None
         kit.problem(f"{e}.")
-    if pair is not None:
-        w = pair.weights
-        st.latex(rf"{w['c1']:.2f}\max(0,\,{w['b1']:.2f} + {w['w1']:.2f}x)\;+\;({w['c2']:.2f})\max(0,\,{w['b2']:.2f} + {w['w2']:.2f}x)")
-        st.caption("The first ReLU starts the ramp at x0; the second, with the opposite c, cancels it from x1 on: "
-                   "the sum is flat, rises, then is flat again.")
 with b:
     if pair is not None:
+        w = pair.weights
+        st.latex(rf"{w['c1']:.2f}\,\max(0,\;{w['b1']:.2f} + {w['w1']:.2f}\,x)\;+\;({w['c2']:.2f})\,"
+                 rf"\max(0,\;{w['b2']:.2f} + {w['w2']:.2f}\,x)")
         kit.chart(charts.relu_pair_chart, pair)
+        st.caption("The first ReLU starts the ramp at x0; the second, with the opposite c, cancels it from x1 on: "
+                   "the sum (black) is flat, rises, then is flat again, exactly the hard sigmoid (dashed green).")
 
 st.divider()
 st.header("Complexity sweep: where does overfitting start?")
@@ -138,7 +141,7 @@ st.markdown("Models with K = 1 … 24 sigmoid units (and 2K ReLUs) train on the 
             "updates, all as one batched computation.")
 if kit.toggle("Run the sweep", False, "sweep", "Trains 18 models at once (about 3 s on a 2-core CPU)."):
     with st.spinner("training 18 models…"):
-        sw = kit.shared("fitting-sweep", fitting.sweep, cfg)
+        sw = kit.shared("fitting-sweep", fitting.sweep, replace(cfg, max_seconds=30.0))
     kit.chart(charts.sweep_chart, sw, cfg.loss)
     best = sw[sw.split == "validation"].dropna(subset=["loss"])
     if len(best):

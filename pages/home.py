@@ -2,6 +2,7 @@
 import streamlit as st
 
 from app import CONCEPTS
+from pages import _kit as kit  # noqa: F401 - see kit._leave_pages_directory_mode
 
 st.title("Deep learning, run it yourself")
 st.markdown("Every page is a live experiment: a small PyTorch model trains while you watch, and the charts show the "

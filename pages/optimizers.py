@@ -40,12 +40,6 @@ def lr_fmt(v):
     return "off" if v == 0 else f"{v:g}"
 
 
-def batch_fmt(v):
-    if isinstance(v, str):
-        return v
-    return f"{v} (full batch)" if v == opt.N_EXAMPLES else str(v)
-
-
 def g_fmt(v):
     return v if isinstance(v, str) else f"{v:g}"
 
@@ -75,7 +69,8 @@ with left:
     st.caption(opt.SURFACES[surface].what)
     batch = kit.select_slider("Minibatch size B", BATCHES, R.batch, "or_batch",
                               f"The surface is the mean loss of {opt.N_EXAMPLES} examples; each update sees B of them, "
-                              "so a smaller B gives a noisier gradient. Full batch: the exact gradient.", fmt=batch_fmt)
+                              f"so a smaller B gives a noisier gradient. B = {opt.N_EXAMPLES} is the full batch: the "
+                              "exact gradient.")
     steps = kit.select_slider("Steps", STEPS, R.steps, "or_steps", "Updates each optimizer makes.")
     sched = kit.radio("Learning-rate schedule", opt.SCHEDULES, R.schedule, "or_sched",
                       "How η changes over the run (torch.optim.lr_scheduler), applied to every racer.", horizontal=False)

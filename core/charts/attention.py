@@ -87,7 +87,8 @@ def matrices(r: CalcResult, names: tuple[str, ...]):
               for j in range(mat.shape[1])]
         frames.append(_long(mat, r.labels, cs))
         cols += cs
-    title = " | ".join(MATRICES[w][0] for w in names)
+    title = " | ".join(MATRICES[w][0] if (w != "a" or r.config.positional) else "input a^i = x^i (no encoding)"
+                       for w in names)
     return _heat(pd.concat(frames, ignore_index=True), r.labels, cols, title, "dimension", None, height=_height(r.n))
 
 

@@ -24,8 +24,9 @@ def fit_chart(r: FitResult, model: int) -> alt.Chart:
     pts = pd.DataFrame({"x": _disp(c.to_x, x), "y": _disp(c.to_y, y), "split": split})
     xs = alt.X("x:Q", title=c.x_label, scale=alt.Scale(nice=False))
     ys = alt.Y("y:Q", title=c.y_label)
-    layers = [alt.Chart(pts).mark_point(size=28, opacity=0.6).encode(
-        xs, ys, shape=alt.Shape("split:N", title="data", scale=alt.Scale(range=["circle", "triangle"])),
+    layers = [alt.Chart(pts).mark_point(size=30, opacity=0.6).encode(
+        xs, ys, shape=alt.Shape("split:N", legend=None, scale=alt.Scale(domain=["train", "validation"],
+                                                                      range=["circle", "triangle"])),
         fill=alt.condition("datum.split == 'train'", alt.value("#666"), alt.value("transparent")),
         color=alt.value("#666"))]
     if c.y_true is not None:
@@ -52,17 +53,17 @@ def parts_chart(r: FitResult, model: int) -> alt.Chart:
     lines = alt.Chart(df).mark_line(strokeWidth=1.5, opacity=0.8).encode(
         xs, ys, color=alt.Color("unit:N", legend=None, scale=alt.Scale(scheme="tableau20")), detail="unit:N")
     tot = alt.Chart(total).mark_line(strokeWidth=3, color="#222", strokeDash=[2, 2]).encode(xs, ys)
-    return alt.layer(lines, tot).properties(title=f"{NAMES[model]}: each unit's c_i·a_i(x), and b + their sum (dotted)")
+    return alt.layer(lines, tot).properties(title=f"{NAMES[model]} units: c_i·a_i(x)")
 
 
 def fit_panel(r: FitResult, model: int) -> alt.Chart:
     """Model ``model``'s fit on the data, styled for the page."""
-    return style(fit_chart(r, model), height=300)
+    return style(fit_chart(r, model), height=340)
 
 
 def parts_panel(r: FitResult, model: int) -> alt.Chart:
     """Model ``model``'s unit contributions, styled for the page."""
-    return style(parts_chart(r, model), height=190)
+    return style(parts_chart(r, model), height=240)
 
 
 def loss_chart(history: pd.DataFrame, loss_name: str = "MSE") -> alt.Chart:
@@ -75,7 +76,7 @@ def loss_chart(history: pd.DataFrame, loss_name: str = "MSE") -> alt.Chart:
         strokeDash=alt.StrokeDash("split:N", title="data", scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [6, 4]])),
         tooltip=["epoch", "model", "split", alt.Tooltip("loss:Q", format=".4f")],
     )
-    return style(ch, height=260)
+    return style(ch, height=300).configure_legend(orient="right", labelFontSize=14, titleFontSize=14)
 
 
 def relu_pair_chart(p: ReluPair) -> alt.Chart:
@@ -93,7 +94,7 @@ def relu_pair_chart(p: ReluPair) -> alt.Chart:
         strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=dom, range=[[1, 0], [1, 0], [1, 0], [8, 6]]), legend=None),
         size=alt.Size("curve:N", scale=alt.Scale(domain=dom, range=[2, 2, 5, 3]), legend=None),
     )
-    return style(ch, height=260)
+    return style(ch, height=320).configure_legend(orient="right", labelFontSize=14, titleFontSize=14, labelLimit=260)
 
 
 def sweep_chart(df: pd.DataFrame, loss_name: str = "MSE") -> alt.TopLevelMixin:

@@ -1,0 +1,1 @@
+"""Per-page benchmark modules: each bench/<stem>.py exposes run() -> dict[str, float]."""

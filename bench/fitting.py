@@ -1,0 +1,52 @@
+"""Training speed of the fitting page: the batched sigmoid+ReLU loop against plain PyTorch loops."""
+from __future__ import annotations
+
+import time
+
+import torch
+from torch import nn
+
+from core import fitting
+
+
+def _plain_loop(width: int, act, steps: int, x: torch.Tensor, y: torch.Tensor, B: int) -> float:
+    """One nn.Sequential, Adam, minibatches: the textbook loop. Returns steps per second."""
+    g = torch.Generator().manual_seed(0)
+    model = nn.Sequential(nn.Linear(1, width), act(), nn.Linear(width, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    t0 = time.perf_counter()
+    for i in range(steps):
+        idx = torch.randint(0, len(x), (B,), generator=g)
+        loss = nn.functional.mse_loss(model(x[idx]), y[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return steps / (time.perf_counter() - t0)
+
+
+def run() -> dict[str, float]:
+    cfg = fitting.FitConfig(max_seconds=600.0)
+    fitting.fit(fitting.FitConfig(epochs=5))  # warm-up
+    t0 = time.perf_counter()
+    r = fitting.fit(cfg)
+    t_fit = time.perf_counter() - t0
+    batched_sps = r.log.steps / r.log.seconds  # each step trains both models
+    x, y = r.curve.x[r.train_idx], r.curve.y[r.train_idx]
+    sig = _plain_loop(cfg.k, nn.Sigmoid, 1500, x, y, cfg.batch_size)
+    relu = _plain_loop(2 * cfg.k, nn.ReLU, 1500, x, y, cfg.batch_size)
+    two_separate = 1.0 / (1.0 / sig + 1.0 / relu)  # steps/s of training both, one after the other
+    t0 = time.perf_counter()
+    fitting.sweep(fitting.FitConfig(max_seconds=600.0), steps=500)
+    sweep_sps = 500 / (time.perf_counter() - t0)  # 18 models per step
+    sweep_separate = 1.0 / sum(1.0 / _plain_loop(w, a, 300, x, y, 4096)
+                               for w, a in [(k, nn.Sigmoid) for k in fitting.SWEEP_KS] +
+                               [(2 * k, nn.ReLU) for k in fitting.SWEEP_KS])
+    return {
+        "fit default run (s, 750 updates x 2 models)": t_fit,
+        "batched sigmoid+ReLU steps/s": batched_sps,
+        "plain loop, sigmoid model alone, steps/s": sig,
+        "plain loop, ReLU model alone, steps/s": relu,
+        "plain loops, both models one after the other, steps/s": two_separate,
+        "sweep: 18 models batched, steps/s": sweep_sps,
+        "sweep: 18 plain loops one after the other, steps/s": sweep_separate,
+    }

@@ -1,0 +1,121 @@
+"""The shared core: the training loop, device choice, seeded randomness, data sets, layering."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import ROOT
+from core import data, device, rng, train
+
+
+def test_loop_reports_the_exact_divergence_step():
+    def step(i):
+        return torch.tensor([1.0, float("inf") if i >= 36 else 2.0])
+
+    log = train.run(step, 100)
+    assert log.diverged and log.stopped == "diverged"
+    assert log.diverged_at == [None, 37]
+    assert log.losses.shape == (36, 2) and np.isfinite(log.losses).all()
+    assert "model 1 diverged at step 37" in log.message()
+
+
+def test_loop_treats_an_exploding_loss_as_divergence():
+    log = train.run(lambda i: torch.tensor(10.0 ** i), 40, blowup=1e12)
+    assert log.first_divergence == 14  # 10**13 > 1e12 is the 14th step
+
+
+def test_loop_can_keep_the_others_running():
+    def step(i):
+        return torch.tensor([float("nan") if i >= 5 else 1.0, 0.5])
+
+    log = train.run(step, 50, stop_on="all")
+    assert log.stopped == "done" and log.steps == 50 and log.diverged_at == [6, None]
+    assert np.isnan(log.losses[5:, 0]).all() and np.isfinite(log.losses[:, 1]).all()
+
+
+def test_loop_caps_wall_time_and_reports_progress():
+    seen = []
+
+    def step(i):
+        time.sleep(0.002)
+        return torch.tensor(1.0)
+
+    log = train.run(step, 100_000, max_seconds=0.3, progress=seen.append, progress_seconds=0.05, check_every=8)
+    assert log.stopped == "time" and 0 < log.steps < 100_000
+    assert seen and all(s.stopped == "running" for s in seen)
+    assert "time cap" in log.message()
+
+
+def test_zero_steps():
+    log = train.run(lambda i: torch.tensor(1.0), 0)
+    assert log.steps == 0 and log.stopped == "done" and not log.diverged
+
+
+def test_device_choice(monkeypatch):
+    monkeypatch.delenv("DLC_DEVICE", raising=False)
+    assert device.choose_device("tiny").type == "cpu"
+    assert device.choose_device("large").type in {"cpu", "cuda", "mps"}
+    monkeypatch.setenv("DLC_DEVICE", "cpu")
+    assert device.choose_device("large").type == "cpu"
+    assert "DLC_DEVICE" in device.describe()
+
+
+def test_generators_are_independent_of_global_state():
+    a = torch.rand(5, generator=rng.generator(3, salt=1))
+    torch.rand(100)  # global stream moves; ours must not
+    b = torch.rand(5, generator=rng.generator(3, salt=1))
+    c = torch.rand(5, generator=rng.generator(3, salt=2))
+    assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+@pytest.mark.parametrize("name", data.CURVES)
+def test_curves(name):
+    c = data.curve(name, 120, 0.1, seed=0)
+    assert c.x.shape == (120, 1) and c.y.shape == (120, 1)
+    assert float(c.x.min()) >= -1 and float(c.x.max()) <= 1
+    assert torch.isfinite(c.y).all()
+    assert torch.equal(data.curve(name, 120, 0.1, seed=0).y, c.y)
+
+
+def test_seattle_series_is_the_real_one():
+    day, temp = data.seattle_temperatures()
+    assert len(day) == 1461 and 30 < temp.max() < 40 and -5 < temp.min() < 5
+
+
+def test_split_is_disjoint_and_covers_all():
+    tr, va = data.split(50, 0.2, seed=4)
+    assert len(va) == 10 and len(tr) == 40
+    assert sorted(tr.tolist() + va.tolist()) == list(range(50))
+
+
+def test_classification_data():
+    d = data.classification("digits", 0.25, seed=0)
+    assert d.x_train.shape[1] == 64 and d.n_classes == 10
+    assert len(d.x_train) + len(d.x_val) == 1797
+    assert abs(float(d.x_train.mean())) < 1e-4
+
+
+def test_core_never_imports_streamlit():
+    for path in (ROOT / "core").rglob("*.py"):
+        text = path.read_text()
+        assert "import streamlit" not in text and "from streamlit" not in text, path
+    mods = sorted("core." + ".".join(p.relative_to(ROOT / "core").with_suffix("").parts)
+                  for p in (ROOT / "core").rglob("*.py") if p.name != "__init__.py")
+    code = "import sys\n" + "".join(f"import {m}\n" for m in mods) + "print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_no_global_seeding_or_unpickling():
+    for folder in ("core", "pages"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text()
+            assert "torch.manual_seed(" not in text, path
+            assert "pickle.load" not in text and "weights_only=False" not in text, path
+            assert "eval(" not in text.replace(".eval(", ""), path
