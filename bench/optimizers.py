@@ -1,0 +1,84 @@
+"""Benchmark of the optimizer race page: ``run()`` returns named figures (seconds, steps per second)."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _best(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _page_figures() -> dict[str, float]:
+    """AppTest of app.py: the page's default run on a fresh config (process warm), and a control change."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import open_page
+
+    open_page("pages/optimizers.py")  # warm the process (imports, surface grid)
+    t = time.perf_counter()
+    at = open_page("pages/optimizers.py", query={"seed": "4242"})  # a config nobody has computed
+    default = time.perf_counter() - t
+    w = next(x for x in at.select_slider if x.key == "or_target")
+    t = time.perf_counter()
+    w.set_value(1e-6).run()
+    change = time.perf_counter() - t
+    t = time.perf_counter()
+    at.run()
+    bare = time.perf_counter() - t
+    return {"page_default_run_s": default, "page_control_change_s": change, "page_rerun_no_change_s": bare}
+
+
+def run() -> dict[str, float]:
+    import torch
+
+    from core import optimizers as opt
+
+    out: dict[str, float] = {}
+    opt.race(opt.RaceConfig(steps=20))  # warm-up
+    cfg = opt.RaceConfig()
+    out["race_default_s"] = _best(lambda: opt.race(cfg))  # 8 racers x 101 starts x 200 steps, one batched run
+    steps = cfg.steps
+
+    # batched (8 racers x 101 starts in one computation) against separate loops (one optimizer, one start each)
+    racer_starts = len(opt.RACERS) * (cfg.starts + 1)
+    out["batched_racer_start_steps_per_s"] = racer_starts * steps / out["race_default_s"]
+    f = opt.loss_fn(cfg.surface)
+
+    def separate(n_runs: int = 16):
+        for j in range(n_runs):
+            racer = opt.RACERS[j % len(opt.RACERS)]
+            p = torch.tensor(opt.SURFACES[cfg.surface].start, dtype=torch.float64, requires_grad=True)
+            o = opt.make_optimizer(racer, [p], cfg.lrs[opt.RACERS.index(racer)])
+            s = opt.make_scheduler(o, cfg.schedule, steps)
+            for t in range(steps):
+                o.zero_grad()
+                f(p).backward()
+                opt.step_racer(o, racer, t)
+                s.step()
+
+    sep = _best(separate, repeat=2)
+    out["separate_racer_start_steps_per_s"] = 16 * steps / sep
+    out["batched_speedup_x"] = out["batched_racer_start_steps_per_s"] / out["separate_racer_start_steps_per_s"]
+    out["race_noisy_B8_s"] = _best(lambda: opt.race(opt.RaceConfig(batch=8)), repeat=2)
+    out["real_race_s"] = _best(lambda: opt.real_race(opt.RealConfig()), repeat=1)
+    out["batch_lab_s"] = _best(lambda: opt.batch_lab(opt.LabConfig()), repeat=1)
+    try:
+        out.update(_page_figures())
+    except Exception as e:  # noqa: BLE001 - the page figures need streamlit's AppTest; report, do not crash
+        print(f"bench/optimizers: page figures skipped: {e}", file=sys.stderr)
+    return {k: round(float(v), 4) for k, v in out.items()}
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k:40s} {v}")
