@@ -30,6 +30,8 @@ kit.try_this([
                dict(k=1)),
     kit.Preset("Corners need ReLUs", "A piecewise-linear target: ReLU fits reach the corners exactly.",
                dict(target="piecewise linear", k=3)),
+    kit.Preset("Real temperatures", "Four years of Seattle's daily highs: 2×16 ReLUs follow the seasons.",
+               dict(target="Seattle temperatures", n=400, k=16, lr=0.03, batch=512, epochs=1000)),
     kit.Preset("Blow it up", "Plain gradient descent with a huge learning rate: the run diverges.",
                dict(opt="SGD", lr=100.0)),
     kit.Preset("Overfit", "Few noisy training points, long training, big models: see validation part ways "

@@ -130,10 +130,12 @@ def test_clamp_handles_extreme_values():
 
 
 def test_real_temperature_series_fits():
-    r = fitting.fit(F(target="Seattle temperatures", n=300, k=16, epochs=300))
+    r = fitting.fit(F(target="Seattle temperatures", n=300, k=16, epochs=1000, lr=0.03, batch_size=512))
     assert r.curve.y_true is None and r.curve.y_label.startswith("daily max temperature")
-    # the seasonal cycle is learnt: well below the variance (1.0) of the standardized series
-    assert r.final_loss("ReLU", "validation") < 0.45
+    # the four seasonal cycles are learnt: validation MSE far below the variance (1.0) of the standardized
+    # series, near what a least-squares yearly sinusoid leaves (0.25)
+    for m in fitting.NAMES:
+        assert r.final_loss(m, "validation") < 0.35
 
 
 def test_sweep_shows_overfitting():
