@@ -113,7 +113,7 @@ def net_hessians(theta: torch.Tensor, hidden: int) -> torch.Tensor:
     def f(t: torch.Tensor) -> torch.Tensor:
         return net_loss(t, X, y, hidden)
 
-    return torch.func.vmap(torch.func.hessian(f))(theta)
+    return torch.func.vmap(torch.func.hessian(f), chunk_size=8)(theta)  # 8 runs at a time bounds the memory
 
 
 @dataclass(frozen=True)
@@ -597,6 +597,7 @@ class RatioConfig:
     steps: int = 300  # full-batch Adam steps on the training loss
     lr: float = 0.05  # Adam's learning rate
     seed: int = 0  # initial weights of all runs
+    max_seconds: float = 8.0  # wall-time cap of the training
 
 
 @dataclass
@@ -613,7 +614,8 @@ class RatioResult:
 def clamp_ratio(cfg: RatioConfig) -> RatioConfig:
     return replace(cfg, runs=int(np.clip(cfg.runs, 1, 256)), hidden=int(np.clip(cfg.hidden, 1, 32)),
                    steps=int(np.clip(cfg.steps, 1, 20000)),
-                   lr=float(np.clip(cfg.lr, 1e-6, 1e3)) if np.isfinite(cfg.lr) else 0.05, seed=int(cfg.seed) % (2**31))
+                   lr=float(np.clip(cfg.lr, 1e-6, 1e3)) if np.isfinite(cfg.lr) else 0.05, seed=int(cfg.seed) % (2**31),
+                   max_seconds=float(np.clip(cfg.max_seconds, 0.1, 600.0)) if np.isfinite(cfg.max_seconds) else 8.0)
 
 
 def min_ratio(cfg: RatioConfig = RatioConfig()) -> RatioResult:
@@ -621,7 +623,7 @@ def min_ratio(cfg: RatioConfig = RatioConfig()) -> RatioResult:
     the minimum ratio = (number of positive eigenvalues) / (number of eigenvalues)."""
     cfg = clamp_ratio(cfg)
     X, y, _ = diabetes()
-    theta, log = train_nets(cfg.runs, cfg.hidden, cfg.steps, cfg.lr, cfg.seed)
+    theta, log = train_nets(cfg.runs, cfg.hidden, cfg.steps, cfg.lr, cfg.seed, max_seconds=cfg.max_seconds)
     P = theta.shape[1]
     alive = np.array([d is None for d in log.diverged_at])
     with torch.no_grad():

@@ -61,8 +61,9 @@ with left:
                             "true loss: close in they agree, further out they part.")
 
 seed = kit.seed()
-surf = kit.shared("critical-surface", critical.surface, critical.SurfaceConfig(name=name, seed=seed))
-pt = kit.shared("critical-point", critical.point, critical.PointConfig(name=name, x=x, y=y, window=win, seed=seed),
+sseed = seed if name == "network slice" else 0  # only the slice depends on the seed: one result for every seed
+surf = kit.shared("critical-surface", critical.surface, critical.SurfaceConfig(name=name, seed=sseed))
+pt = kit.shared("critical-point", critical.point, critical.PointConfig(name=name, x=x, y=y, window=win, seed=sseed),
                 maxsize=64)
 saddle = critical.nearest_saddle(surf.critical, x, y)
 esc = None

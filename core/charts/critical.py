@@ -19,8 +19,44 @@ def _sign(lam: float, lams: np.ndarray) -> str:
     return "λ < 0 (down)" if lam < -tol else "λ > 0 (up)" if lam > tol else "λ ≈ 0 (flat)"
 
 
+# The maps are redrawn on every move of θ': their layers are written as plain Vega-Lite dicts, which
+# Altair wraps without re-parsing (about four times faster than alt.X/alt.Color objects; the specs are
+# validated against the Vega-Lite schema in tests/test_critical.py).
+
+def _q(field: str, title: str | None = None, **kw) -> dict:
+    return {"field": field, "type": "quantitative", **({"title": title} if title is not None else {}), **kw}
+
+
+def _n(field: str, **kw) -> dict:
+    return {"field": field, "type": "nominal", **kw}
+
+
+def _scale(sc: alt.Scale) -> dict:
+    return sc.to_dict(validate=False)
+
+
+# style()'s look as one config dict: each configure_* call deep-copies the chart, this is one assignment
+_STYLE = style(alt.Chart(pd.DataFrame({"x": [0]})).mark_point()).to_dict(validate=False).get("config", {})
+
+
+def _styled(layers: list[alt.Chart], title: str, height: int, resolve: dict | None = None) -> alt.LayerChart:
+    """A layer chart with the look of ``core.charts.style``, container width and fixed height."""
+    kw = {"resolve": {"scale": resolve}} if resolve else {}
+    return alt.LayerChart(layer=layers, title=title, height=height, width="container", config=_STYLE, **kw)
+
+
+def _mark(df: pd.DataFrame, mark: dict, **enc) -> alt.Chart:
+    return alt.Chart(df, mark=alt.MarkDef(**mark), encoding=alt.FacetedEncoding(**enc))
+
+
+def _xy(name: str, xlim: tuple[float, float], ylim: tuple[float, float]) -> dict:
+    ax, ay = AXES[name]
+    return dict(x=_q("x", ax, scale={"domain": list(xlim), "nice": False, "zero": False}),
+                y=_q("y", ay, scale={"domain": list(ylim), "nice": False, "zero": False}))
+
+
 def _arrows(p: PointResult, length: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Eigenvector segments through θ' (both directions, ±u is the same axis) and their labels."""
+    """Eigenvector segments through θ' (both directions: ±u is the same axis) and their labels."""
     x0, y0 = p.config.x, p.config.y
     rows, labels = [], []
     for k in range(2):
@@ -28,96 +64,94 @@ def _arrows(p: PointResult, length: float) -> tuple[pd.DataFrame, pd.DataFrame]:
         sign = _sign(p.eigvals[k], p.eigvals)
         rows.append(dict(x=x0 - length * u[0], y=y0 - length * u[1], x2=x0 + length * u[0], y2=y0 + length * u[1],
                          sign=sign, name=f"u{k + 1}", lam=float(p.eigvals[k])))
-        labels.append(dict(x=x0 + 1.12 * length * u[0], y=y0 + 1.12 * length * u[1], text=f"u{k + 1}", sign=sign))
+        labels.append(dict(x=x0 + 1.15 * length * u[0], y=y0 + 1.15 * length * u[1], text=f"u{k + 1}"))
     return pd.DataFrame(rows), pd.DataFrame(labels)
 
 
-def _axes(name: str, lo: float, hi: float):
-    ax, ay = AXES[name]
-    sc = alt.Scale(domain=[lo, hi], nice=False, zero=False)
-    return alt.X("x:Q", title=ax, scale=sc), alt.Y("y:Q", title=ay, scale=sc)
+def _point_layers(p: PointResult, xy: dict, length: float, legend: bool) -> list[alt.Chart]:
+    """θ' as a cross, its eigenvectors (red λ < 0, blue λ > 0, grey λ ≈ 0), and −g dashed."""
+    arrows, labels = _arrows(p, length)
+    color = _n("sign", scale=_scale(SIGN_COLORS), **({"title": "eigenvectors at θ'"} if legend else {"legend": None}))
+    out = [_mark(arrows, {"type": "rule", "strokeWidth": 5}, **xy, x2={"field": "x2"}, y2={"field": "y2"}, color=color,
+                 tooltip=[_n("name", title="eigenvector"), _q("lam", "λ", format=".4g")]),
+           _mark(labels, {"type": "text", "fontSize": 15, "fontWeight": "bold", "color": "white"}, **xy,
+                 text=_n("text"))]
+    gn = float(np.linalg.norm(p.grad))
+    if gn > 1e-9:
+        d = -p.grad / gn * length * 0.9
+        g = pd.DataFrame({"x": [p.config.x], "y": [p.config.y], "x2": [p.config.x + d[0]], "y2": [p.config.y + d[1]],
+                          "what": ["−g: downhill"]})
+        out.append(_mark(g, {"type": "rule", "strokeWidth": 3, "strokeDash": [4, 3], "color": "black"}, **xy,
+                         x2={"field": "x2"}, y2={"field": "y2"}, tooltip=[_n("what")]))
+    out.append(_mark(pd.DataFrame({"x": [p.config.x], "y": [p.config.y]}),
+                     {"type": "point", "shape": "cross", "size": 260, "filled": True, "color": "black",
+                      "stroke": "white", "strokeWidth": 1}, **xy))
+    return out
 
 
 def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None) -> alt.LayerChart:
     """The loss in view (colour bands between contour lines), every critical point classified,
     the chosen point with its eigenvectors (red: λ < 0, blue: λ > 0), and the escape paths."""
     name = s.config.name
-    xs, ys = _axes(name, LO, HI)
+    xy = _xy(name, (LO, HI), (LO, HI))
     nb = int(s.cells.band.max()) if len(s.cells) else 1
-    heat = alt.Chart(s.cells).mark_rect(opacity=0.9).encode(
-        xs, ys, x2="x2:Q", y2="y2:Q",
-        color=alt.Color("band:Q", title="loss (low → high)", scale=alt.Scale(scheme="viridis", domain=[0, nb]),
-                        legend=None),
-        tooltip=[alt.Tooltip("loss:Q", format=".4g")])
-    lines = alt.Chart(s.lines).mark_rule(color="white", strokeWidth=1, opacity=0.7).encode(xs, ys, x2="x2:Q", y2="y2:Q")
-    layers = [heat, lines]
+    layers = [
+        _mark(s.cells, {"type": "rect", "opacity": 0.9}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
+              color=_q("band", scale={"scheme": "viridis", "domain": [0, nb]}, legend=None),
+              tooltip=[_q("loss", format=".4g")]),
+        _mark(s.lines, {"type": "rule", "color": "white", "strokeWidth": 1, "opacity": 0.7}, **xy,
+              x2={"field": "x2"}, y2={"field": "y2"}),
+    ]
     if e is not None and len(e.paths):
         paths = e.paths[(e.paths.x.between(LO, HI)) & (e.paths.y.between(LO, HI))]
-        layers.append(alt.Chart(paths).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=14)).encode(
-            xs, ys, order="step:Q", color=alt.Color("run:N", scale=RUN_COLORS, title="escape runs"), detail="run:N"))
+        layers.append(_mark(paths, {"type": "line", "strokeWidth": 3, "point": {"size": 14}}, **xy,
+                            order=_q("step"), color=_n("run", scale=_scale(RUN_COLORS), title="escape runs"),
+                            detail=_n("run")))
     crit = s.critical
     if len(crit):
-        layers.append(alt.Chart(crit).mark_point(size=150, filled=True, stroke="black", strokeWidth=1.5, opacity=1).encode(
-            xs, ys, color=alt.Color("kind:N", scale=KIND_COLORS, title="critical points"),
-            shape=alt.Shape("kind:N", scale=alt.Scale(domain=KIND_COLORS.domain,
-                                                      range=["circle", "triangle-down", "diamond", "square"]), legend=None),
-            tooltip=["kind", "higher_order", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f"),
-                     alt.Tooltip("loss:Q", format=".4g"), alt.Tooltip("lambda1:Q", format=".3g"),
-                     alt.Tooltip("lambda2:Q", format=".3g")]))
+        layers.append(_mark(crit, {"type": "point", "size": 150, "filled": True, "stroke": "black", "strokeWidth": 1.5,
+                                   "opacity": 1}, **xy,
+                            color=_n("kind", scale=_scale(KIND_COLORS), title="critical points"),
+                            shape=_n("kind", scale={"domain": KIND_COLORS.domain,
+                                                    "range": ["circle", "triangle-down", "diamond", "square"]}, legend=None),
+                            tooltip=[_n("kind"), _n("higher_order", title="true loss nearby says"),
+                                     _q("x", format=".3f"), _q("y", format=".3f"), _q("loss", format=".4g"),
+                                     _q("lambda1", "λ1", format=".3g"), _q("lambda2", "λ2", format=".3g")]))
     if s.trained is not None:
         tr = pd.DataFrame({"x": [s.trained[0]], "y": [s.trained[1]], "text": ["trained weights"]})
-        layers.append(alt.Chart(tr).mark_text(dy=-16, fontSize=14, fontWeight="bold", color="white").encode(xs, ys, text="text:N"))
-    arrows, labels = _arrows(p, 0.35 * (HI - LO) / 4)
-    layers += [
-        alt.Chart(arrows).mark_rule(strokeWidth=5).encode(
-            xs, ys, x2="x2:Q", y2="y2:Q", color=alt.Color("sign:N", scale=SIGN_COLORS, title="eigenvectors at θ'"),
-            tooltip=["name", alt.Tooltip("lam:Q", format=".4g", title="λ")]),
-        alt.Chart(labels).mark_text(fontSize=15, fontWeight="bold", color="white").encode(xs, ys, text="text:N"),
-        alt.Chart(pd.DataFrame({"x": [p.config.x], "y": [p.config.y]})).mark_point(
-            shape="cross", size=260, filled=True, color="black", stroke="white", strokeWidth=1).encode(xs, ys),
-    ]
-    gn = float(np.linalg.norm(p.grad))
-    if gn > 1e-9:
-        d = -p.grad / gn * 0.3
-        g = pd.DataFrame({"x": [p.config.x], "y": [p.config.y], "x2": [p.config.x + d[0]], "y2": [p.config.y + d[1]]})
-        layers.append(alt.Chart(g).mark_rule(strokeWidth=3, strokeDash=[4, 3], color="black").encode(xs, ys, x2="x2:Q", y2="y2:Q"))
+        layers.append(_mark(tr, {"type": "text", "dy": -16, "fontSize": 14, "fontWeight": "bold", "color": "white"},
+                            **xy, text=_n("text")))
+    layers += _point_layers(p, xy, 0.35, legend=True)
     title = f"{name}: the loss in view, every critical point, and θ' = ({p.config.x:.2f}, {p.config.y:.2f})"
-    return style(alt.layer(*layers).properties(title=title).resolve_scale(color="independent", shape="independent"), height=520)
+    return _styled(layers, title, 520, {"color": "independent", "shape": "independent"})
 
 
 def local_chart(p: PointResult, which: str) -> alt.LayerChart:
     """``which`` = "true loss" or "quadratic approximation" near θ', on one shared colour scale."""
     w, x0, y0 = p.config.window, p.config.x, p.config.y
-    xs, ys = _axes(p.config.name, x0 - w, x0 + w)
-    ys = alt.Y("y:Q", title=AXES[p.config.name][1], scale=alt.Scale(domain=[y0 - w, y0 + w], nice=False, zero=False))
+    xy = _xy(p.config.name, (x0 - w, x0 + w), (y0 - w, y0 + w))
     vals = p.local.loss.to_numpy()
     lo, hi = (float(np.quantile(vals, 0.02)), float(np.quantile(vals, 0.98))) if len(vals) else (0.0, 1.0)
     if not hi > lo:
         lo, hi = lo - 1.0, hi + 1.0
     d = p.local[p.local.surface == which]
-    heat = alt.Chart(d).mark_rect().encode(
-        xs, ys, x2="x2:Q", y2="y2:Q",
-        color=alt.Color("loss:Q", scale=alt.Scale(scheme="viridis", domain=[lo, hi], clamp=True), title="loss"),
-        tooltip=[alt.Tooltip("loss:Q", format=".4g")])
-    arrows, labels = _arrows(p, 0.6 * w)
-    ar = alt.Chart(arrows).mark_rule(strokeWidth=4).encode(
-        xs, ys, x2="x2:Q", y2="y2:Q", color=alt.Color("sign:N", scale=SIGN_COLORS, legend=None))
-    lab = alt.Chart(labels).mark_text(fontSize=14, fontWeight="bold", color="white").encode(xs, ys, text="text:N")
+    heat = _mark(d, {"type": "rect"}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
+                 color=_q("loss", "loss", scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True}),
+                 tooltip=[_q("loss", format=".4g")])
     title = "true loss near θ'" if which == "true loss" else "L(θ') + (θ−θ')ᵀg + ½(θ−θ')ᵀH(θ−θ')"
-    return style(alt.layer(heat, ar, lab).properties(title=title).resolve_scale(color="independent"), height=300)
+    return _styled([heat] + _point_layers(p, xy, 0.6 * w, legend=False), title, 300, {"color": "independent"})
 
 
-def slices_chart(p: PointResult) -> alt.Chart:
+def slices_chart(p: PointResult) -> alt.LayerChart:
     """The true loss (solid) and the quadratic approximation (dashed) along each eigenvector through θ'."""
-    ch = alt.Chart(p.slices).mark_line(strokeWidth=3).encode(
-        x=alt.X("t:Q", title="step t along the eigenvector (θ = θ' + t·u)", scale=alt.Scale(nice=False)),
-        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
-        color=alt.Color("direction:N", title="direction", scale=alt.Scale(range=[PALETTE[5], PALETTE[0]])),
-        strokeDash=alt.StrokeDash("curve:N", title="curve", scale=alt.Scale(domain=["true loss", "quadratic"],
-                                                                           range=[[1, 0], [7, 5]])),
-        tooltip=["direction", "curve", alt.Tooltip("t:Q", format=".3f"), alt.Tooltip("loss:Q", format=".4g")],
-    )
-    return style(ch.properties(title="along each eigenvector: true loss and its quadratic approximation"), height=300)
+    line = _mark(p.slices, {"type": "line", "strokeWidth": 3},
+                 x=_q("t", "step t along the eigenvector (θ = θ' + t·u)", scale={"nice": False}),
+                 y=_q("loss", "loss", scale={"zero": False}),
+                 color=_n("direction", title="direction", scale={"range": [PALETTE[5], PALETTE[0]]}),
+                 strokeDash=_n("curve", title="curve", scale={"domain": ["true loss", "quadratic"],
+                                                              "range": [[1, 0], [7, 5]]}),
+                 tooltip=[_n("direction"), _n("curve"), _q("t", format=".3f"), _q("loss", format=".4g")])
+    return _styled([line], "along each eigenvector: true loss and its quadratic approximation", 300)
 
 
 def escape_chart(e: EscapeResult) -> alt.LayerChart:

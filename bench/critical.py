@@ -1,0 +1,109 @@
+"""Speed of the critical-points page: the default run, a move of θ', and the batched computations
+(Newton from every start at once, many networks trained and differentiated twice at once) against
+doing them one at a time."""
+from __future__ import annotations
+
+import time
+
+import torch
+
+from core import critical as c
+from core.charts import critical as charts
+
+
+def _spec(ch) -> dict:
+    return ch.to_dict(validate=False)
+
+
+def _page_compute(seed: int) -> None:
+    s = c.surface(c.SurfaceConfig())
+    p = c.point(c.PointConfig())
+    sad = c.nearest_saddle(s.critical, 0.0, 0.0)
+    e = c.escape(c.EscapeConfig(sx=sad[0], sy=sad[1], seed=seed))
+    for ch in (charts.contour_chart(s, p, e), charts.local_chart(p, "true loss"),
+               charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p), charts.escape_chart(e)):
+        _spec(ch)
+
+
+def _apptest_default(seed: int) -> float:
+    """Seconds of the page's run in AppTest (app.py, then switch_page), for a seed not seen before."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("app.py", default_timeout=120)
+    at.query_params["seed"] = str(seed)
+    at.run()
+    t0 = time.perf_counter()
+    at.switch_page("pages/critical.py")
+    at.run()
+    dt = time.perf_counter() - t0
+    assert not at.exception, at.exception
+    return dt
+
+
+def run() -> dict[str, float]:
+    out: dict[str, float] = {}
+    _page_compute(0)  # warm-up: imports, first kernels
+    t0 = time.perf_counter()
+    _page_compute(1)
+    out["default view, compute + chart specs (s)"] = time.perf_counter() - t0
+
+    s = c.surface(c.SurfaceConfig())
+    e = c.escape(c.EscapeConfig())
+    times = []
+    for k in range(5):
+        t0 = time.perf_counter()
+        p = c.point(c.PointConfig(x=0.1 + 0.05 * k, y=-0.3))
+        for ch in (charts.contour_chart(s, p, e), charts.local_chart(p, "true loss"),
+                   charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p)):
+            _spec(ch)
+        times.append(time.perf_counter() - t0)
+    out["move θ': point + 4 chart specs (s, median of 5)"] = sorted(times)[2]
+
+    try:
+        _apptest_default(10_001)  # warm the process
+        out["page default run in AppTest, fresh seed (s)"] = _apptest_default(10_002)
+    except Exception:  # noqa: BLE001 - the bench still reports the rest without a streamlit runtime
+        pass
+
+    # Newton from 144 starts: one batch against one start at a time
+    f = c.surface_fn("one-neuron network")
+    t0 = time.perf_counter()
+    c.find_critical(f, starts=12, steps=40)
+    batched = 144 / (time.perf_counter() - t0)
+    starts = torch.cartesian_prod(*(torch.linspace(c.LO, c.HI, 12, dtype=torch.float64),) * 2)[:24] + 1e-3
+    t0 = time.perf_counter()
+    for p in starts:
+        q = p[None, :]
+        for _ in range(40):
+            _, g, H = c.grad_hess(f, q)
+            q = q - (torch.linalg.pinv(H) @ g[:, :, None])[:, :, 0].clamp(-0.5, 0.5)
+    single = 24 / (time.perf_counter() - t0)
+    out["Newton, 144 starts batched: starts/s"] = batched
+    out["Newton, one start at a time: starts/s"] = single
+
+    # minimum ratio: 16 networks trained as one batch against 16 separate loops
+    steps = 100
+    t0 = time.perf_counter()
+    theta, _ = c.train_nets(16, 8, steps, 0.05, seed=0)
+    out["min ratio: 16 nets batched, network-steps/s"] = 16 * steps / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for m in range(4):
+        c.train_nets(1, 8, steps, 0.05, seed=m)
+    out["min ratio: one net at a time, network-steps/s"] = 4 * steps / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    c.net_hessians(theta, 8)
+    out["full Hessians (97x97) vmapped: networks/s"] = 16 / (time.perf_counter() - t0)
+    X, y, _ = c.diabetes()
+    t0 = time.perf_counter()
+    for m in range(4):
+        torch.autograd.functional.hessian(lambda t: c.net_loss(t, X, y, 8), theta[m])
+    out["full Hessians one by one (autograd.functional.hessian): networks/s"] = 4 / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    c.min_ratio(c.RatioConfig(seed=3))
+    out["minimum-ratio experiment, default (s)"] = time.perf_counter() - t0
+    return out
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k:70s} {v:10.3f}")
