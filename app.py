@@ -54,8 +54,10 @@ def registered() -> list[Concept]:
 def main() -> None:
     import streamlit as st
 
+    from core.device import configure_threads
     from pages import _kit as kit
 
+    configure_threads()
     st.set_page_config(page_title="Deep learning, run it yourself", page_icon=":material/neurology:", layout="wide")
     nav: dict[str, list] = {"": [st.Page("pages/home.py", title="Course map", icon=":material/map:", default=True)]}
     for section, items in CONCEPTS.items():

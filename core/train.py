@@ -117,8 +117,10 @@ def run(
                 stopped = "time"
                 break
             if progress is not None and now - last_report >= progress_seconds:
-                last_report = now
                 progress(_log(host, n_steps, diverged, "running", now - t0))
+                last_report = time.perf_counter()
+                # drawing must not eat the training: wait at least twice as long as the draw took
+                progress_seconds = max(progress_seconds, 2 * (last_report - now))
     return _log(host, n_steps, diverged, stopped, time.perf_counter() - t0)
 
 

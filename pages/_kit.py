@@ -150,12 +150,15 @@ def _store(name: str) -> _Store:
     return _Store(24)
 
 
-def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: int = 24, **kwargs) -> Any:
+def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: int = 24,
+           keep: Callable[[Any], bool] | None = None, **kwargs) -> Any:
     """``fn(config, *args, **kwargs)`` computed once per config for the whole server.
 
     Like ``st.cache_data``, but ``fn`` may draw live progress into placeholders made outside it
     (which ``st.cache_data`` cannot replay), and thirty sessions asking for the same config at once
     wait for one computation instead of running thirty. Results are shared: treat them as read-only.
+    ``keep(result)`` False leaves a result out of the store (say, a run cut short by the time cap, which
+    depends on the server's load rather than on the config), so the next rerun computes it again.
     """
     store = _store(name)
     store.maxsize = maxsize
@@ -170,7 +173,8 @@ def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: 
                 return store.data[config]
         result = fn(config, *args, **kwargs)
         with store.lock:
-            store.data[config] = result
+            if keep is None or keep(result):
+                store.data[config] = result
             store.key_locks.pop(config, None)
             while len(store.data) > store.maxsize:
                 store.data.popitem(last=False)

@@ -85,12 +85,13 @@ with right:
         if not r.log.diverged:
             for m in range(2):
                 kit.chart(charts.fit_panel, r, m, where=fit_ph[m], live=live)
-                if show_parts:
+                if show_parts and not live:  # live frames draw the fits and losses only: cheaper
                     kit.chart(charts.parts_panel, r, m, where=parts_ph[m], live=live)
         if not r.history.empty:
             kit.chart(charts.loss_chart, r.history, r.config.loss, where=loss_ph, live=live)
 
-    result = kit.shared("fitting", fitting.fit, cfg, progress=lambda r: draw(r, True))
+    result = kit.shared("fitting", fitting.fit, cfg, progress=lambda r: draw(r, True),
+                        keep=lambda r: r.log.stopped != "time")
     bar.empty()
     draw(result, False)
     msg = result.log.message(list(fitting.NAMES))

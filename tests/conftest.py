@@ -10,6 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 APP = str(ROOT / "app.py")
+
+from core.device import configure_threads  # noqa: E402
+
+configure_threads()  # as the app does: one intra-op thread per process
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
