@@ -4,17 +4,15 @@ For every page registered in app.py (AppTest of the whole app, caches cleared fi
   default run   seconds of the page's first run with its defaults (training included, torch imported)
   rerun         seconds of a rerun with nothing changed (shared result cache hit)
   control       seconds of the rerun after one control changes (the first slider of the page)
-Then each bench/<stem>.py's run() figures, the server's peak memory after all pages, and a
-concurrency check: 30 sessions opening the default pages at once, against a bare one-line page.
+Then each bench/<stem>.py's run() figures, and a crowd check on a real server: 30 headless-Chromium
+sessions opening each page at once, against a bare one-line page, and the server's memory afterwards.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
-import resource
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -89,45 +87,88 @@ def core_figures() -> None:
             print(f"  failed: {type(e).__name__}: {e}")
 
 
-def memory() -> None:
-    _clear()
-    for page in _pages():
-        _open(page)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak memory of this process after visiting every page: {rss:.0f} MB (budget: 700 MB)")
+def _server(script: Path, port: int):
+    import subprocess
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
+                             f"--server.port={port}", "--server.address=127.0.0.1",
+                             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"server for {script} did not start")
 
 
-def concurrency(n: int = 30) -> None:
-    """n sessions at once in one process (each AppTest session is a thread, as on the server)."""
-    bare = ROOT / "bench" / "_bare_page.py"
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
-    def timed(fn, out, i):
+
+async def _crowd(browser, url: str, n: int) -> list[float]:
+    import asyncio
+
+    idle = ("() => { const a = document.querySelector(\"[data-testid='stApp']\");"
+            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }")
+
+    async def one() -> float:
+        ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await ctx.new_page()
         t0 = time.perf_counter()
-        fn()
-        out[i] = time.perf_counter() - t0
+        await page.goto(url)
+        for _ in range(2):
+            await page.wait_for_function(idle, timeout=600_000)
+            await page.wait_for_timeout(300)
+        dt = time.perf_counter() - t0 - 0.6
+        await ctx.close()
+        return dt
 
-    def crowd(fn) -> list[float]:
-        out = [0.0] * n
-        threads = [threading.Thread(target=timed, args=(fn, out, i)) for i in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return out
+    return list(await asyncio.gather(*[one() for _ in range(n)]))
 
-    from streamlit.testing.v1 import AppTest
 
-    def bare_run():
-        AppTest.from_file(str(bare), default_timeout=600).run()
+def crowd(n: int = 30) -> None:
+    """n browser sessions (headless Chromium tabs) opening each page at the same moment, on a real
+    server, against a bare one-line page; then the server's memory after every page was visited."""
+    import asyncio
 
-    print(f"\n{n} sessions opening a page at the same moment (shared caches cleared first):")
-    base = crowd(bare_run)
-    print(f"  {'bare one-line page':<28} median {statistics.median(base):6.2f} s   slowest {max(base):6.2f} s")
-    for page in _pages():
-        _clear()
-        times = crowd(lambda: _open(page))
-        print(f"  {Path(page).stem:<28} median {statistics.median(times):6.2f} s   slowest {max(times):6.2f} s"
-              f"   ({max(times) / max(base):.1f}x the bare page)")
+    from playwright.async_api import async_playwright
+
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        print("\n(no /usr/bin/chromium: crowd benchmark skipped)")
+        return
+
+    async def go():
+        app = _server(ROOT / "app.py", 8765)
+        bare = _server(ROOT / "bench" / "_bare_page.py", 8766)
+        try:
+            async with async_playwright() as p:
+                b = await p.chromium.launch(executable_path=chromium, args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"])
+                await _crowd(b, "http://127.0.0.1:8766/", 2)  # warm both servers
+                await _crowd(b, "http://127.0.0.1:8765/", 1)
+                print(f"\n{n} browser sessions opening a page at the same moment (fresh results, real server):")
+                base = await _crowd(b, "http://127.0.0.1:8766/", n)
+                print(f"  {'bare one-line page':<28} median {statistics.median(base):6.2f} s   slowest {max(base):6.2f} s")
+                for page in _pages():
+                    t = await _crowd(b, f"http://127.0.0.1:8765/{Path(page).stem}", n)
+                    print(f"  {Path(page).stem:<28} median {statistics.median(t):6.2f} s   slowest {max(t):6.2f} s"
+                          f"   ({max(t) / max(base):.1f}x the bare page)")
+                await b.close()
+            print(f"\nserver memory after every page was visited by {n} sessions: {_rss_mb(app.pid):.0f} MB "
+                  f"(budget: 700 MB; bare server {_rss_mb(bare.pid):.0f} MB)")
+        finally:
+            app.terminate()
+            bare.terminate()
+
+    asyncio.run(go())
 
 
 def main() -> None:
@@ -140,10 +181,8 @@ def main() -> None:
         page_timings()
     if not a.pages_only:
         core_figures()
-    if not a.core_only:
-        memory()
-        if not a.no_crowd:
-            concurrency()
+    if not a.core_only and not a.no_crowd:
+        crowd()
 
 
 if __name__ == "__main__":
