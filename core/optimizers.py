@@ -523,7 +523,8 @@ class Inside:
     t: int  # the update (1-based)
     point: np.ndarray  # (2,) position before the update
     grad_step: np.ndarray  # (2,) -eta_t g: where plain gradient descent would go
-    momentum_step: np.ndarray  # (2,) -eta_t m: the momentum's push (zeros if the optimizer keeps none)
+    momentum_step: np.ndarray  # (2,) momentum's part: Momentum/Nesterov: update minus the gradient step
+    #                                  (the carried-over movement); Adam/AdamW: -eta_t m-hat; else zeros
     update: np.ndarray  # (2,) the actual move theta_{t} - theta_{t-1}
     eff_lr: np.ndarray  # (2,) eta_t / sigma per parameter after the update
     grad: np.ndarray  # (2,)
@@ -549,7 +550,14 @@ def inside(r: RaceResult, k: int, t: int) -> Inside | None:
     g, m, lr = r.grad[k, i], r.momentum[k, i], float(r.lr_t[k, i])
     if not (np.isfinite(p0).all() and np.isfinite(p1).all() and np.isfinite(g).all() and np.isfinite(lr)):
         return None
-    return Inside(r.racers[k], t, p0, -lr * g, -lr * m, p1 - p0, r.eff_lr[k, i], g, lr)
+    racer = r.racers[k]
+    if racer in ("Momentum", "Nesterov"):  # update = carried-over movement + gradient step: the carried part
+        mom = (p1 - p0) - (-lr * g)
+    elif racer in ("Adam", "AdamW"):  # Adam's momentum m-hat (bias-corrected first moment), times -eta
+        mom = -lr * m / (1 - 0.9 ** t)
+    else:
+        mom = np.zeros(2)
+    return Inside(racer, t, p0, -lr * g, mom, p1 - p0, r.eff_lr[k, i], g, lr)
 
 
 def inside_frame(r: RaceResult, k: int) -> pd.DataFrame:

@@ -12,10 +12,10 @@ kit.header(
     "**Momentum** moves by the last movement minus the gradient, so it can roll through a small hill. "
     "**Adaptive** methods divide η by σ, a running size of each parameter's past gradients: Adagrad uses the root "
     "mean square of all of them, RMSProp weights recent ones by α, and Adam is RMSProp plus momentum.",
-    r"m_t = \lambda m_{t-1} - \eta\, g_t,\quad \theta_{t+1} = \theta_t + m_t"
-    r"\qquad\qquad \theta^i_{t+1} = \theta^i_t - \frac{\eta_t}{\sigma^i_t}\, g^i_t,\quad"
-    r"\sigma^i_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s\le t} (g^i_s)^2}\ \text{(Adagrad)},\quad"
-    r"(\sigma^i_t)^2 = \alpha(\sigma^i_{t-1})^2 + (1-\alpha)(g^i_t)^2\ \text{(RMSProp)}",
+    r"\begin{gathered}m_t = \lambda m_{t-1} - \eta\, g_t,\qquad \theta_{t+1} = \theta_t + m_t"
+    r"\qquad\qquad \theta^i_{t+1} = \theta^i_t - \frac{\eta_t}{\sigma^i_t}\, g^i_t \\"
+    r"\sigma^i_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s\le t} (g^i_s)^2}\ \text{(Adagrad)},\qquad"
+    r"(\sigma^i_t)^2 = \alpha(\sigma^i_{t-1})^2 + (1-\alpha)(g^i_t)^2\ \text{(RMSProp)}\end{gathered}",
     "θ: the parameters (here the point (x, y)) · g_t: the gradient at step t · η: learning rate, η_t: after the "
     "schedule · m_t: the movement (momentum), λ its weight (β below) · σ^i_t: the running size of parameter i's past "
     "gradients · α: RMSProp's weight of the past (0.9 here). Adam keeps a momentum of g and an RMSProp σ.",
@@ -101,18 +101,17 @@ with right:
     kit.chart(charts.race_map, r, grid, hist)
     st.caption("Drag the **replay** slider under the map to watch the race step by step. Black square: the start; "
                "orange cross: the global minimum; shading: loss − f* (darker is higher).")
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        if len(hist):
-            kit.chart(charts.loss_chart, hist)
-    with c2:
+    if len(hist):
+        kit.chart(charts.loss_chart, hist)
+    if len(board):
         st.markdown(f"**Leaderboard** (target: loss − f* ≤ {target:g})")
         st.dataframe(board, hide_index=True, width="stretch",
                      column_config={"η": st.column_config.NumberColumn(format="%g"),
                                     "steps to target": st.column_config.NumberColumn(format="%d"),
                                     "final loss": st.column_config.NumberColumn(format="%.3e"),
                                     "random starts reaching the global min": st.column_config.ProgressColumn(
-                                        "starts reaching global min", format="percent", min_value=0.0, max_value=1.0)})
+                                        "random starts reaching the global min", format="percent", min_value=0.0,
+                                        max_value=1.0)})
     kit.notice("**What to notice:** on the long narrow valley one η cannot suit both directions: plain gradient "
                "descent needs a small η for the steep y direction, so it crawls along the flat x. Momentum builds up "
                "speed along the valley, and Adagrad, RMSProp and Adam divide η by each parameter's σ: large steps "
@@ -170,9 +169,10 @@ with b:
             frame = kit.shared("optimizers-efflr", lambda key, res: opt.inside_frame(res, key[1]), (cfg, k), r)
             kit.chart(charts.eff_lr_chart, frame, who, t)
         kit.notice("**What to notice:** the red arrow is where plain gradient descent would step (−η·g); the blue "
-                   "one is where the optimizer actually went. With momentum (green, −η·m) the update keeps the last "
-                   "movement's direction; adaptive methods rescale each coordinate by η/σ (right), read from the "
-                   "optimizer's state: it grows where gradients have been small and shrinks where they were large.")
+                   "one is where the optimizer actually went. With momentum the update is the last movement carried "
+                   "over (green, λ·m) plus the gradient step: it keeps rolling even where the gradient is tiny. "
+                   "Adaptive methods rescale each coordinate by η/σ (right), read from the optimizer's state: it "
+                   "grows where gradients have been small and shrinks where they were large.")
 
 st.divider()
 st.header(f"Many starts: {len(r.starts)} starting points per optimizer, run at once")

@@ -349,3 +349,13 @@ def test_core_does_not_import_streamlit():
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any(m.split(".")[0] == "streamlit" for m in names), path
+
+
+def test_momentum_is_the_last_movement_minus_the_gradient():
+    """The lecture's m_t = lambda m_{t-1} - eta g_t, read off torch.optim.SGD(momentum=beta)'s updates."""
+    r = opt.race(opt.RaceConfig(surface="Rosenbrock", lrs=only(mom=0.02), beta=0.8, steps=30, starts=0))
+    moves = np.diff(r.path[0], axis=0)  # (T, 2) m_t: the movement of each update
+    np.testing.assert_allclose(moves[1:], 0.8 * moves[:-1] - 0.02 * r.grad[0, 1:], rtol=1e-9, atol=1e-14)
+    ins = opt.inside(r, 0, 12)
+    np.testing.assert_allclose(ins.momentum_step, 0.8 * moves[10], rtol=1e-9)
+    np.testing.assert_allclose(ins.momentum_step + ins.grad_step, ins.update, rtol=1e-9, atol=1e-15)

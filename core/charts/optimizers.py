@@ -47,7 +47,7 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame) -> alt.TopLe
     paths = _in_box(_finite(hist, ["x", "y"]), box)[["step", "optimizer", "x", "y"]]
     enc = dict(x=alt.X("x:Q", scale=alt.Scale(domain=[box[0], box[1]], nice=False)),
                y=alt.Y("y:Q", scale=alt.Scale(domain=[box[2], box[3]], nice=False)),
-               color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None))
+               color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)))
     base = alt.Chart(paths).transform_filter(alt.datum.step <= step)
     lines = base.mark_line(strokeWidth=2.5, clip=True).encode(**enc, order="step:Q", detail="optimizer:N")
     dots = base.mark_circle(size=18, clip=True, opacity=0.8).encode(
@@ -70,7 +70,7 @@ def loss_chart(hist: pd.DataFrame) -> alt.TopLevelMixin:
     ch = alt.Chart(df[["step", "optimizer", "gap", "loss"]]).mark_line(strokeWidth=2.5).encode(
         x=alt.X("step:Q", title="step"),
         y=alt.Y("gap:Q", title="loss − f* (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None),
+        color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)),
         tooltip=["optimizer", "step", alt.Tooltip("loss:Q", format=".4g")],
     )
     return style(ch, height=300)
@@ -85,44 +85,49 @@ def schedule_chart(frame: pd.DataFrame, chosen: str, eta_note: str = "") -> alt.
         y=alt.Y("factor:Q", title="η_t / η"),
         color=alt.Color("schedule:N", scale=alt.Scale(domain=list(SCHEDULES), range=[PALETTE[7], PALETTE[0], PALETTE[2],
                                                                                        PALETTE[3], PALETTE[5]]),
-                        title=None),
+                        title=None, legend=alt.Legend(columns=5)),
         size=alt.Size("applied:N", scale=alt.Scale(domain=["applied", "other"], range=[5, 1.5]), legend=None),
         opacity=alt.Opacity("applied:N", scale=alt.Scale(domain=["applied", "other"], range=[1.0, 0.45]), legend=None),
         tooltip=["schedule", "step", alt.Tooltip("factor:Q", format=".3f")],
     )
-    return style(ch.properties(title=f"applied: {chosen}{eta_note}"), height=260)
+    return style(ch.properties(title=f"applied: {chosen}{eta_note}"), height=300)
 
 
 def inside_chart(r: RaceResult, k: int, ins: Inside) -> alt.TopLevelMixin:
     """Zoom on one optimizer at update t: the path, and arrows for −η·g, −η·m and the actual update."""
     w = ins.window
     p = ins.point
+    carried = r.racers[k] in ("Momentum", "Nesterov")
+    # Momentum: update = carried-over movement + gradient step, drawn tip to tail; otherwise all from the point
+    g0 = p + ins.momentum_step if carried else p
+    mom_name = "momentum λ·m (carried over)" if carried else "momentum −η·m̂"
     arrows = pd.DataFrame({
-        "arrow": ["gradient step −η·g", "momentum −η·m", "actual update"],
-        "x": [p[0]] * 3, "y": [p[1]] * 3,
-        "x2": [p[0] + ins.grad_step[0], p[0] + ins.momentum_step[0], p[0] + ins.update[0]],
-        "y2": [p[1] + ins.grad_step[1], p[1] + ins.momentum_step[1], p[1] + ins.update[1]],
+        "arrow": ["gradient step −η·g", mom_name, "actual update"],
+        "x": [g0[0], p[0], p[0]], "y": [g0[1], p[1], p[1]],
+        "x2": [g0[0] + ins.grad_step[0], p[0] + ins.momentum_step[0], p[0] + ins.update[0]],
+        "y2": [g0[1] + ins.grad_step[1], p[1] + ins.momentum_step[1], p[1] + ins.update[1]],
     })
-    arrows = arrows[np.isfinite(arrows[["x2", "y2"]].to_numpy()).all(1)]
-    if not r.racers[k] in ("Momentum", "Nesterov", "Adam", "AdamW"):
-        arrows = arrows[arrows.arrow != "momentum −η·m"]
+    arrows = arrows[np.isfinite(arrows[["x", "y", "x2", "y2"]].to_numpy()).all(1)]
+    if r.racers[k] not in ("Momentum", "Nesterov", "Adam", "AdamW"):
+        arrows = arrows[arrows.arrow != mom_name]
     path = pd.DataFrame({"step": np.arange(r.path.shape[1]), "x": r.path[k, :, 0], "y": r.path[k, :, 1]})
     path = _finite(path, ["x", "y"])
     path = path[path.x.between(w[0] - (w[1] - w[0]), w[1] + (w[1] - w[0]))
                 & path.y.between(w[2] - (w[3] - w[2]), w[3] + (w[3] - w[2]))]
     xs = alt.X("x:Q", scale=alt.Scale(domain=[w[0], w[1]], nice=False, zero=False), title="x")
     ys = alt.Y("y:Q", scale=alt.Scale(domain=[w[2], w[3]], nice=False, zero=False), title="y")
-    dom = ["gradient step −η·g", "momentum −η·m", "actual update"]
-    col = alt.Color("arrow:N", scale=alt.Scale(domain=dom, range=[PALETTE[5], PALETTE[2], PALETTE[0]]), title=None)
+    dom = ["gradient step −η·g", mom_name, "actual update"]
+    col = alt.Color("arrow:N", scale=alt.Scale(domain=dom, range=[PALETTE[5], PALETTE[2], PALETTE[0]]), title=None,
+                    legend=alt.Legend(columns=1))
     trail = alt.Chart(path).mark_line(color="#888", strokeWidth=1.5, point=alt.OverlayMarkDef(color="#888", size=20),
                                       clip=True).encode(xs, ys, order="step:Q")
     shafts = alt.Chart(arrows).mark_rule(strokeWidth=4, clip=True).encode(xs, ys, x2="x2:Q", y2="y2:Q", color=col)
     heads = alt.Chart(arrows).mark_point(shape="circle", size=140, filled=True, opacity=1, clip=True).encode(
         x="x2:Q", y="y2:Q", color=col, tooltip=["arrow", alt.Tooltip("x2:Q", format=".4g"), alt.Tooltip("y2:Q", format=".4g")])
-    here = alt.Chart(pd.DataFrame({"x": [p[0]], "y": [p[1]]})).mark_point(size=200, color="#000", shape="square",
+    here = alt.Chart(pd.DataFrame({"x": [p[0]], "y": [p[1]]})).mark_point(size=90, color="#000", shape="square",
                                                                          filled=True).encode(xs, ys)
-    return style(alt.layer(trail, shafts, heads, here).properties(
-        title=f"{ins.racer}, update {ins.t}: arrows end at the dots"), height=330)
+    return style(alt.layer(trail, here, shafts, heads).properties(
+        title=f"{ins.racer}, update {ins.t} (arrows end at dots)"), height=360)
 
 
 def eff_lr_chart(df: pd.DataFrame, racer: str, t: int) -> alt.TopLevelMixin:
@@ -137,7 +142,7 @@ def eff_lr_chart(df: pd.DataFrame, racer: str, t: int) -> alt.TopLevelMixin:
         tooltip=["parameter", "step", alt.Tooltip("eff_lr:Q", format=".4g")],
     )
     rule = alt.Chart(pd.DataFrame({"step": [t]})).mark_rule(color="#444", strokeDash=[4, 3], strokeWidth=2).encode(x="step:Q")
-    return style(alt.layer(lines, rule).properties(title=f"{racer}: effective learning rate per parameter"), height=330)
+    return style(alt.layer(lines, rule).properties(title=f"{racer}: η_t/σ per parameter"), height=360)
 
 
 def ends_chart(r: RaceResult, grid: pd.DataFrame, k: int) -> alt.TopLevelMixin:
@@ -157,7 +162,7 @@ def ends_chart(r: RaceResult, grid: pd.DataFrame, k: int) -> alt.TopLevelMixin:
         tooltip=["reached", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     n = int(r.reached[k].sum())
     return style(alt.layer(_heat(grid), s, e, _minima(r)).properties(
-        title=f"{racer}: {n} of {len(r.starts)} starts end at a global minimum"), height=380)
+        title=f"{racer}: {n} of {len(r.starts)} end at the minimum"), height=380)
 
 
 def share_chart(board: pd.DataFrame) -> alt.TopLevelMixin:
@@ -166,7 +171,7 @@ def share_chart(board: pd.DataFrame) -> alt.TopLevelMixin:
     df = board[["optimizer", col]].rename(columns={col: "share"})
     df = df[np.isfinite(df.share.to_numpy(dtype=float))]
     ch = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("optimizer:N", title=None, sort=list(RACERS)),
+        y=alt.Y("optimizer:N", title=None, sort=list(RACERS), axis=alt.Axis(labelLimit=220)),
         x=alt.X("share:Q", title="share of starts reaching the global minimum", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         color=alt.Color("optimizer:N", scale=RACER_COLORS, legend=None),
@@ -185,7 +190,7 @@ def real_chart(r: RealResult, x: str) -> alt.TopLevelMixin:
     ch = alt.Chart(df[["step", "optimizer", "smooth", "seconds"]]).mark_line(strokeWidth=2.5).encode(
         x=alt.X(f"{x}:Q", title=title),
         y=alt.Y("smooth:Q", title="training cross-entropy (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None),
+        color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)),
         tooltip=["optimizer", "step", alt.Tooltip("seconds:Q", format=".3f"), alt.Tooltip("smooth:Q", format=".3f")],
     )
     return style(ch.properties(title=f"digits, loss against {title}"), height=300)
