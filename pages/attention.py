@@ -1,4 +1,6 @@
 """Self-attention: from one query's weights to a tiny transformer learning a pattern live."""
+from dataclasses import replace
+
 import streamlit as st
 
 from core import attention as att
@@ -64,10 +66,14 @@ with left:
     query = kit.slider("Query to follow, position i", 1, att.MAX_TOKENS, C.query, "at_query",
                        "Which word's query is followed step by step (α → α′ → b) in head 1.")
 
+# the followed query only picks a row, and the width only matters under the window mask: keep them out of
+# the calculator's config so that moving them recomputes (and redraws) only what they change
 cfg = att.CalcConfig(sentence=sentence or "", d=d, heads=heads, scale=scale, positional=positional, mask=mask,
-                     window=window, query=query, seed=kit.seed())
+                     window=window if mask == "window" else C.window, query=1, seed=kit.seed())
+conv_cfg = replace(cfg, mask="none", window=window)
 try:
     r = kit.shared("attention-calc", att.calculate, cfg, maxsize=48)
+    qi = min(int(query), r.n) - 1  # 0-based followed query
 except ValueError as e:
     r = None
     with right:
@@ -75,7 +81,7 @@ except ValueError as e:
 
 if r is not None:
     with right:
-        if r.query + 1 < query:
+        if qi + 1 < query:
             st.caption(f"The sentence has {r.n} words: following the last one, position {r.n}.")
         kit.chart(charts.matrices, r, ("embed", "pe", "a"))
         st.caption("Each word gets a seeded random embedding x^i (the same word, the same vector: see 'the'). "
@@ -87,13 +93,13 @@ if r is not None:
             kit.chart(charts.scores, r, 0, "scores")
         with c2:
             kit.chart(charts.scores, r, 0, "weights")
-        st.subheader(f"One query step by step: word {r.labels[r.query]}")
+        st.subheader(f"One query step by step: word {r.labels[qi]}")
         c1, c2 = st.columns(2)
         with c1:
-            kit.chart(charts.query_steps, r)
+            kit.chart(charts.query_steps, r, qi)
         with c2:
-            kit.chart(charts.weighted_sum, r)
-        w_row = r.parts["weights"][0, r.query]
+            kit.chart(charts.weighted_sum, r, qi)
+        w_row = r.parts["weights"][0, qi]
         st.markdown(f"Row *i* of α′ sums to **{float(w_row.sum()):.3f}**; the largest weight goes to "
                     f"**{r.labels[int(w_row.argmax())]}** ({float(w_row.max()):.2f}). The bottom row, b^i, is the "
                     f"output of head 1 for this word.")
@@ -132,8 +138,8 @@ if r is not None:
 
     # ------------------------------------------------------------ masks
     st.header("4 · Masks and their cost")
-    full = att.cost(r.n, "none", r.config.window)["full"]
-    done = att.cost(r.n, r.config.mask, r.config.window)["computed"]
+    full = att.cost(r.n, "none", window)["full"]
+    done = att.cost(r.n, r.config.mask, window)["computed"]
     c1, c2 = st.columns([1, 2], gap="large")
     with c1:
         st.metric("scores in full attention (n²)", f"{full}")
@@ -147,14 +153,14 @@ if r is not None:
             st.caption("The mask is drawn on the score heatmaps of section 1: grey cells are never computed. Pick "
                        "'window' to see truncated self-attention, 'graph' for attention on a graph.")
     with c2:
-        kit.chart(charts.cost_chart, kit.shared("attention-cost", att.cost_table, r.config.window))
+        kit.chart(charts.cost_chart, kit.shared("attention-cost", att.cost_table, window))
     kit.notice("**What to notice:** full attention computes n² scores, so doubling a long input (speech) quadruples "
                "the work; a window of width w computes about n·w, growing only linearly. A causal mask halves the "
                "work; a graph mask keeps only the edges, which is what a graph neural network does.")
 
     # ------------------------------------------------------------ CNN
     st.header("5 · A CNN is self-attention with a small fixed window")
-    cc = kit.shared("attention-conv", att.compare_conv, cfg, maxsize=48)
+    cc = kit.shared("attention-conv", att.compare_conv, conv_cfg, maxsize=48)
     c1, c2 = st.columns(2)
     with c1:
         kit.chart(charts.mixing, cc, "conv")
@@ -198,12 +204,14 @@ with right:
             bar.progress(min(1.0, res.log.steps / max(1, res.log.planned)),
                          text=f"training… update {res.log.steps} of {res.log.planned}")
         L = res.config.layers - 1
+        kit.chart(charts.accuracy_chart, res, where=acc_ph, live=live)
         for h, ph in enumerate(map_ph):
             kit.chart(charts.train_map, res, 0, L, h, where=ph, live=live)
-        kit.chart(charts.train_map, res, 1, L, 0, where=nopos_ph, live=live)
-        kit.chart(charts.accuracy_chart, res, where=acc_ph, live=live)
+        if not live:  # live frames draw the accuracy and the maps that change most: cheaper
+            kit.chart(charts.train_map, res, 1, L, 0, where=nopos_ph)
 
-    res = kit.shared("attention-train", att.train_tiny, tcfg, progress=lambda x: draw(x, True))
+    res = kit.shared("attention-train", att.train_tiny, tcfg, progress=lambda x: draw(x, True),
+                     keep=lambda x: x.log.stopped != "time")
     bar.empty()
     draw(res, False)
     msg = res.log.message(list(att.MODEL_NAMES))
@@ -213,8 +221,8 @@ with right:
     m = st.columns(4)
     m[0].metric("accuracy with PE", f"{res.accuracy[0]:.1%}")
     m[1].metric("accuracy without PE", f"{res.accuracy[1]:.1%}")
-    m[2].metric("whole sequences right, with PE", f"{res.exact[0]:.1%}")
-    m[3].metric("whole sequences right, without", f"{res.exact[1]:.1%}")
+    m[2].metric("sequences all right, with PE", f"{res.exact[0]:.1%}")
+    m[3].metric("sequences all right, no PE", f"{res.exact[1]:.1%}")
     st.markdown(f"Example: input `{' '.join(map(str, x))}` → target `{' '.join(map(str, y))}`; with PE "
                 f"`{' '.join(map(str, res.predicted[0]))}`, without `{' '.join(map(str, res.predicted[1]))}`.")
     kit.notice("**What to notice:** to reverse, output i must fetch input T−1−i: with positional encoding the maps "

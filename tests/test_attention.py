@@ -243,7 +243,7 @@ def test_charts_are_valid_and_finite():
     t = att.train_tiny(att.TrainConfig(steps=10))
     built = [charts.matrices(r, ("embed", "pe", "a")), charts.matrices(r, ("Q", "K", "V")),
              charts.matrices(r, ("concat", "out")), charts.scores(r, 0, "scores"), charts.scores(r, 3, "weights"),
-             charts.query_steps(r), charts.weighted_sum(r), charts.shuffled(r), charts.cost_chart(att.cost_table(3)),
+             charts.query_steps(r, 5), charts.weighted_sum(r, 5), charts.shuffled(r), charts.cost_chart(att.cost_table(3)),
              charts.mixing(cc, "conv"), charts.mixing(cc, "attn"), charts.train_map(t, 1, 0, 1),
              charts.accuracy_chart(t)]
     for ch in built:

@@ -9,7 +9,6 @@ import pandas as pd
 from core.attention import MODEL_NAMES, CalcResult, ConvCompare, TrainResult
 from core.charts import PALETTE, style
 
-MODEL_COLORS = alt.Scale(domain=list(MODEL_NAMES), range=[PALETTE[0], PALETTE[5]])
 MATRICES = {
     "embed": ("word embeddings x^i", "x"),
     "pe": ("positional encoding e^i (sinusoids)", "e"),
@@ -41,39 +40,34 @@ def _long(mat: np.ndarray, rows: list[str], cols: list[str], allowed: np.ndarray
                          "label": ["×" if m else fmt.format(x) for x, m in zip(v, masked)]})
 
 
-# style()'s look, computed once: applying it per chart costs five deep copies of the chart
+# style()'s look as one config: applying style() per chart costs five deep copies of the chart. The heatmaps
+# are rebuilt on every control change, so their encodings are plain Vega-Lite dicts, which Altair wraps
+# without parsing them (several times faster; tests/test_attention.py validates every spec against the schema).
 _CONFIG = style(alt.Chart()).config
 
 
-def _styled(ch, height: int):
-    """The projector-legible look of ``core.charts.style`` in one step."""
-    return ch.properties(height=height, width="container", config=_CONFIG)
-
-
 def _heat(df: pd.DataFrame, rows: list[str], cols: list[str], title: str, x_title: str, y_title: str | None,
-          scheme: str = "blueorange", domain=None, text: bool = False, height: int = 300):
-    """A heatmap (masked cells grey with a ×), one chart, or a layer of two with the values written in."""
-    scale = alt.Scale(scheme=scheme, **({"domain": list(domain)} if domain is not None else {"domainMid": 0}))
-    fill = alt.Color("value:Q", title=None, scale=scale, legend=alt.Legend(orient="right", gradientLength=120))
-    base = alt.Chart(df).encode(
-        x=alt.X("col:N", sort=list(cols), title=x_title, axis=alt.Axis(labelAngle=-40, labelLimit=90)),
-        y=alt.Y("row:N", sort=list(rows), title=y_title, axis=alt.Axis(labelLimit=110)),
-        tooltip=["row", "col", alt.Tooltip("label:N", title="value")])
-    rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.condition("datum.masked", alt.value("#dddddd"), fill) if df.masked.any() else fill)
-    if not text:
-        return _styled(rect.properties(title=title), height)
-    vals = df.value[~df.masked]
-    lo, hi = (domain if domain is not None else (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0))
-    cut = lo + 0.65 * (hi - lo) if domain is not None else max(abs(lo), abs(hi)) * 0.6
-    dark = f"datum.value > {cut}" if domain is not None else f"abs(datum.value) > {cut}"
-    txt = base.mark_text(fontSize=12).encode(
-        text="label:N", color=alt.condition(f"!datum.masked && {dark}", alt.value("white"), alt.value("#222")))
-    return _styled(alt.layer(rect, txt, title=title), height)
+          scheme: str = "blueorange", domain=None, height: int = 300) -> alt.Chart:
+    """A heatmap, one chart: a cell per (row, col), masked cells grey."""
+    scale = {"scheme": scheme, **({"domain": list(domain)} if domain is not None else {"domainMid": 0})}
+    fill = {"field": "value", "type": "quantitative", "title": None, "scale": scale,
+            "legend": {"orient": "right", "gradientLength": 120}}
+    enc = dict(
+        x={"field": "col", "type": "nominal", "sort": list(cols), "title": x_title,
+           "axis": {"labelAngle": -40, "labelLimit": 90}},
+        y={"field": "row", "type": "nominal", "sort": list(rows), "title": y_title, "axis": {"labelLimit": 120}},
+        tooltip=[{"field": "row", "type": "nominal"}, {"field": "col", "type": "nominal"},
+                 {"field": "label", "type": "nominal", "title": "value"}],
+        color={"condition": {"test": "datum.masked", "value": "#dddddd"}, **fill} if df.masked.any() else fill)
+    return alt.Chart(df, mark=alt.MarkDef(type="rect", stroke="white", strokeWidth=0.5),
+                     encoding=alt.FacetedEncoding(**enc), title=title, height=height, width="container",
+                     config=_CONFIG)
 
 
 def _height(n: int) -> int:
-    return int(np.clip(34 * n + 40, 160, 460))
+    """Total height for n rows: Streamlit fits the whole chart (title, rotated labels, axis title) into
+    it, so about 30 px a row plus room for the decorations."""
+    return int(np.clip(30 * n + 130, 230, 560))
 
 
 def matrices(r: CalcResult, names: tuple[str, ...]):
@@ -106,9 +100,8 @@ def scores(r: CalcResult, head: int = 0, kind: str = "weights"):
     return _heat(df, r.labels, r.labels, title, "key j", "query i", scheme, dom, height=_height(r.n))
 
 
-def query_steps(r: CalcResult):
-    """The followed query in head 1: alpha_ij and alpha'_ij side by side over the keys j, values written on."""
-    i = r.query
+def query_steps(r: CalcResult, i: int):
+    """Query i (0-based) in head 1: alpha_ij and alpha'_ij side by side over the keys j, values written on."""
     a = _np(r.parts["scores"][0, i])  # (n,)
     w = _np(r.parts["weights"][0, i])  # (n,)
     ok = np.isfinite(a)
@@ -117,21 +110,24 @@ def query_steps(r: CalcResult):
     df = pd.concat([pd.DataFrame({"key": keys, "value": a[ok], "step": steps[0]}),
                     pd.DataFrame({"key": keys, "value": w[ok], "step": steps[1]})], ignore_index=True)
     df["label"] = [f"{v:.2f}" for v in df.value]
-    base = alt.Chart(df).encode(
-        x=alt.X("key:N", sort=list(r.labels), title="key j", axis=alt.Axis(labelAngle=-40)),
-        xOffset=alt.XOffset("step:N", sort=steps),
-        y=alt.Y("value:Q", title="value"),
-        tooltip=["key", "step", "label"])
-    bars = base.mark_bar().encode(color=alt.Color("step:N", sort=steps, title=None,
-                                                  scale=alt.Scale(domain=steps, range=[PALETTE[1], PALETTE[0]])))
-    labels = base.mark_text(dy=-9, fontSize=12, color="#222").encode(text="label:N")
+    enc = dict(x={"field": "key", "type": "nominal", "sort": list(r.labels), "title": "key j",
+                  "axis": {"labelAngle": -40}},
+               xOffset={"field": "step", "type": "nominal", "sort": steps},
+               y={"field": "value", "type": "quantitative", "title": "value"},
+               tooltip=[{"field": "key", "type": "nominal"}, {"field": "step", "type": "nominal"},
+                        {"field": "label", "type": "nominal", "title": "value"}])
+    bars = alt.Chart(mark=alt.MarkDef(type="bar"), encoding=alt.FacetedEncoding(
+        **enc, color={"field": "step", "type": "nominal", "sort": steps, "title": None,
+                      "scale": {"domain": steps, "range": [PALETTE[1], PALETTE[0]]}}))
+    text = alt.Chart(mark=alt.MarkDef(type="text", dy=-9, fontSize=12, color="#222"),
+                     encoding=alt.FacetedEncoding(**enc, text={"field": "label", "type": "nominal"}))
     masked = "" if ok.all() else f" ({int((~ok).sum())} keys masked)"
-    return _styled(alt.layer(bars, labels, title=f"query {r.labels[i]}, head 1: α, then α′{masked}"), 300)
+    return alt.LayerChart(data=df, layer=[bars, text], title=f"query {r.labels[i]}, head 1: α, then α′{masked}",
+                          height=320, width="container", config=_CONFIG)
 
 
-def weighted_sum(r: CalcResult):
-    """b^i = sum_j alpha'_ij v^j written out: one row per key's alpha'_ij v^j, then their sum b^i."""
-    i = r.query
+def weighted_sum(r: CalcResult, i: int):
+    """b^i = sum_j alpha'_ij v^j written out for query i (0-based): one row per key's alpha'_ij v^j, then b^i."""
     w = _np(r.parts["weights"][0, i])  # (n,)
     v = _np(r.parts["v"][0])  # (n, d_h)
     rows = [f"α′·v of {lab}" for lab in r.labels] + [f"b of {r.labels[i]} = Σ"]
@@ -153,14 +149,17 @@ def shuffled(r: CalcResult):
                  "shuffled position", height=_height(r.n))
 
 
-def cost_chart(df: pd.DataFrame):
+def cost_chart(df: pd.DataFrame) -> alt.Chart:
     """Scores to compute against sequence length n: n² for full attention, about n·w for a window."""
-    ch = alt.Chart(df).mark_line(point=True, strokeWidth=3).encode(
-        x=alt.X("n:Q", title="sequence length n (log)", scale=alt.Scale(type="log", base=2)),
-        y=alt.Y("scores:Q", title="scores computed (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("attention:N", title=None, scale=alt.Scale(range=[PALETTE[5], PALETTE[2]])),
-        tooltip=["n", "attention", alt.Tooltip("scores:Q", format=",")])
-    return _styled(ch.properties(title="cost: n² against n·w"), 300)
+    enc = dict(x={"field": "n", "type": "quantitative", "title": "sequence length n (log)",
+                  "scale": {"type": "log", "base": 2}},
+               y={"field": "scores", "type": "quantitative", "title": "scores computed (log)", "scale": {"type": "log"}},
+               color={"field": "attention", "type": "nominal", "title": None,
+                      "scale": {"range": [PALETTE[5], PALETTE[2]]}, "legend": {"labelLimit": 300}},
+               tooltip=[{"field": "n", "type": "quantitative"}, {"field": "attention", "type": "nominal"},
+                        {"field": "scores", "type": "quantitative", "format": ","}])
+    return alt.Chart(df, mark=alt.MarkDef(type="line", point=True, strokeWidth=3), encoding=alt.FacetedEncoding(**enc),
+                     title="cost: n² against n·w", height=320, width="container", config=_CONFIG)
 
 
 def mixing(c: ConvCompare, which: str):
@@ -184,15 +183,21 @@ def train_map(t: TrainResult, m: int, layer: int, head: int):
     name = "with PE" if m == 0 else "without PE"
     title = f"{name} · layer {layer + 1} head {head + 1}"
     return _heat(_long(mat, lab, lab), lab, lab, title, "attends to (position: token)", "position: token", "blues",
-                 (0.0, 1.0), height=300)
+                 (0.0, 1.0), height=_height(len(lab)))
 
 
-def accuracy_chart(t: TrainResult):
-    """Per-token accuracy on held-out sequences against step, with and without positional encoding; chance dashed."""
+def accuracy_chart(t: TrainResult) -> alt.Chart:
+    """Per-token accuracy on held-out sequences against step, with and without positional encoding."""
     h = t.history[np.isfinite(t.history.accuracy)]
-    ch = alt.Chart(h).mark_line(strokeWidth=3).encode(
-        x=alt.X("step:Q", title="update", scale=alt.Scale(domain=[0, t.config.steps])),
-        y=alt.Y("accuracy:Q", title="accuracy per token", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("model:N", scale=MODEL_COLORS, title=None),
-        tooltip=["step", "model", alt.Tooltip("accuracy:Q", format=".3f"), alt.Tooltip("loss:Q", format=".3f")])
-    return _styled(ch.properties(title=f"learning to {t.config.task} (chance = 1/{t.config.vocab})"), 300)
+    enc = dict(x={"field": "step", "type": "quantitative", "title": "update", "scale": {"domain": [0, t.config.steps]}},
+               y={"field": "accuracy", "type": "quantitative", "title": "accuracy per token",
+                  "scale": {"domain": [0, 1]}},
+               color={"field": "model", "type": "nominal", "title": None,
+                      "scale": {"domain": list(MODEL_NAMES), "range": [PALETTE[0], PALETTE[5]]},
+                      "legend": {"labelLimit": 400, "columns": 1}},
+               tooltip=[{"field": "step", "type": "quantitative"}, {"field": "model", "type": "nominal"},
+                        {"field": "accuracy", "type": "quantitative", "format": ".3f"},
+                        {"field": "loss", "type": "quantitative", "format": ".3f"}])
+    return alt.Chart(h, mark=alt.MarkDef(type="line", strokeWidth=3), encoding=alt.FacetedEncoding(**enc),
+                     title=f"learning to {t.config.task} (chance = 1/{t.config.vocab})", height=380,
+                     width="container", config=_CONFIG)
