@@ -42,6 +42,9 @@ def run() -> dict[str, float]:
     import torch
 
     from core import optimizers as opt
+    from core.device import configure_threads
+
+    configure_threads()  # as the app does: one intra-op thread per process
 
     out: dict[str, float] = {}
     opt.race(opt.RaceConfig(steps=20))  # warm-up

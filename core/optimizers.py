@@ -485,14 +485,14 @@ def leaderboard(r: RaceResult, gap: float) -> pd.DataFrame:
         fin = r.loss[k][np.isfinite(r.loss[k])]
         share = float(r.reached[k].mean()) if r.reached.shape[1] else float("nan")
         rows.append({"optimizer": name, "η": r.lrs[k],
-                     "steps to target": reach[k] if reach[k] is not None else None,
+                     "steps to target": str(reach[k]) if reach[k] is not None else "not reached",
                      "final loss": float(fin[-1]) if d is None and len(fin) else None,
                      "status": f"diverged at step {d}" if d is not None else "finished",
                      "random starts reaching the global min": share})
     df = pd.DataFrame(rows, columns=["optimizer", "η", "steps to target", "final loss", "status",
                                      "random starts reaching the global min"])
     if len(df):
-        df["_r"] = df["steps to target"].fillna(np.inf).astype(float)
+        df["_r"] = pd.to_numeric(df["steps to target"], errors="coerce").fillna(np.inf).astype(float)
         df["_l"] = df["final loss"].fillna(np.inf).astype(float)
         df = df.sort_values(["_r", "_l"], kind="stable").drop(columns=["_r", "_l"]).reset_index(drop=True)
         df.insert(0, "rank", np.arange(1, len(df) + 1))

@@ -87,7 +87,7 @@ with left:
 
 cfg = opt.RaceConfig(surface=surface, lrs=tuple(float(v) for v in lrs), schedule=sched, steps=int(steps), beta=float(beta),
                      batch=int(batch), seed=kit.seed())
-r = kit.shared("optimizers-race", opt.race, cfg)
+r = kit.shared("optimizers-race", opt.race, cfg, keep=lambda res: res.log.stopped != "time")
 grid = opt.surface_grid(cfg.surface)
 hist = kit.shared("optimizers-hist", lambda _c, res: opt.history(res), cfg, r)
 board = kit.shared("optimizers-board", lambda key, res: opt.leaderboard(res, key[1]), (cfg, float(target)), r)
@@ -107,7 +107,6 @@ with right:
         st.markdown(f"**Leaderboard** (target: loss − f* ≤ {target:g})")
         st.dataframe(board, hide_index=True, width="stretch",
                      column_config={"η": st.column_config.NumberColumn(format="%g"),
-                                    "steps to target": st.column_config.NumberColumn(format="%d"),
                                     "final loss": st.column_config.NumberColumn(format="%.3e"),
                                     "random starts reaching the global min": st.column_config.ProgressColumn(
                                         "random starts reaching the global min", format="percent", min_value=0.0,
@@ -209,7 +208,7 @@ if kit.toggle("Run the real race", False, "or_real", "Trains one network per rac
         kit.problem("No optimizer is racing: give at least one of them a learning rate above.")
     else:
         with st.spinner("training one network per optimizer…"):
-            real = kit.shared("optimizers-real", opt.real_race, rc)
+            real = kit.shared("optimizers-real", opt.real_race, rc, keep=lambda res: res.log.stopped != "time")
         m = real.log.message(real.racers)
         if m:
             kit.problem(m)
@@ -234,7 +233,10 @@ st.markdown("The same network trained with plain SGD (η = 0.05) for the same nu
 if kit.toggle("Run the batch-size lab", False, "or_lab", "Trains five networks (about 1-2 s on a 2-core CPU)."):
     epochs = kit.select_slider("Epochs", [1, 3, 10], 3, "or_lab_epochs", "Passes over the training set at every B.")
     with st.spinner("training at five batch sizes…"):
-        lab = kit.shared("optimizers-lab", opt.batch_lab, opt.LabConfig(epochs=int(epochs), seed=kit.seed()))
+        lab = kit.shared("optimizers-lab", opt.batch_lab, opt.LabConfig(epochs=int(epochs), seed=kit.seed()),
+                         keep=lambda res: bool((res.table.epochs == res.config.epochs).all()))
+    if (lab.table.epochs < lab.config.epochs).any():
+        kit.problem("The time cap of this demo cut some batch sizes short: see the epochs column.")
     c1, c2 = st.columns(2)
     with c1:
         kit.chart(charts.lab_time_chart, lab)

@@ -48,12 +48,13 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame) -> alt.TopLe
     enc = dict(x=alt.X("x:Q", scale=alt.Scale(domain=[box[0], box[1]], nice=False)),
                y=alt.Y("y:Q", scale=alt.Scale(domain=[box[2], box[3]], nice=False)),
                color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)))
+    quiet = {**enc, "color": alt.Color("optimizer:N", scale=RACER_COLORS, legend=None)}
     base = alt.Chart(paths).transform_filter(alt.datum.step <= step)
     lines = base.mark_line(strokeWidth=2.5, clip=True).encode(**enc, order="step:Q", detail="optimizer:N")
     dots = base.mark_circle(size=18, clip=True, opacity=0.8).encode(
-        **enc, tooltip=["optimizer", "step", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
+        **quiet, tooltip=["optimizer", "step", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     heads = base.transform_filter(alt.datum.step == step).mark_point(size=160, filled=True, stroke="white",
-                                                                      clip=True).encode(**enc)
+                                                                      clip=True).encode(**quiet)
     s = SURFACES[r.config.surface].start
     start = alt.Chart(pd.DataFrame({"x": [s[0]], "y": [s[1]], "what": ["start"]})).mark_point(
         shape="square", size=150, color="#000", filled=True).encode(x="x:Q", y="y:Q", tooltip=["what"])
@@ -117,11 +118,17 @@ def inside_chart(r: RaceResult, k: int, ins: Inside) -> alt.TopLevelMixin:
     xs = alt.X("x:Q", scale=alt.Scale(domain=[w[0], w[1]], nice=False, zero=False), title="x")
     ys = alt.Y("y:Q", scale=alt.Scale(domain=[w[2], w[3]], nice=False, zero=False), title="y")
     dom = ["gradient step −η·g", mom_name, "actual update"]
-    col = alt.Color("arrow:N", scale=alt.Scale(domain=dom, range=[PALETTE[5], PALETTE[2], PALETTE[0]]), title=None,
-                    legend=alt.Legend(columns=1))
+    col = alt.Color("arrow:N", scale=alt.Scale(domain=dom, range=[PALETTE[5], PALETTE[2], PALETTE[4]]), title=None,
+                    legend=alt.Legend(columns=1, labelLimit=320))
     trail = alt.Chart(path).mark_line(color="#888", strokeWidth=1.5, point=alt.OverlayMarkDef(color="#888", size=20),
                                       clip=True).encode(xs, ys, order="step:Q")
-    shafts = alt.Chart(arrows).mark_rule(strokeWidth=4, clip=True).encode(xs, ys, x2="x2:Q", y2="y2:Q", color=col)
+    arrows["order"] = arrows.arrow.map({"actual update": 0, mom_name: 1, "gradient step −η·g": 2})
+    arrows = arrows.sort_values("order")  # the update underneath (wide, pale), the two parts on top
+    shafts = alt.Chart(arrows).mark_rule(clip=True, opacity=0.85).encode(xs, ys, x2="x2:Q", y2="y2:Q", color=col,
+                                                                          strokeWidth=alt.StrokeWidth(
+                                                                              "arrow:N", scale=alt.Scale(
+                                                                                  domain=dom, range=[3, 3, 9]),
+                                                                              legend=None))
     heads = alt.Chart(arrows).mark_point(shape="circle", size=140, filled=True, opacity=1, clip=True).encode(
         x="x2:Q", y="y2:Q", color=col, tooltip=["arrow", alt.Tooltip("x2:Q", format=".4g"), alt.Tooltip("y2:Q", format=".4g")])
     here = alt.Chart(pd.DataFrame({"x": [p[0]], "y": [p[1]]})).mark_point(size=90, color="#000", shape="square",
@@ -161,7 +168,7 @@ def ends_chart(r: RaceResult, grid: pd.DataFrame, k: int) -> alt.TopLevelMixin:
                                                                        range=[PALETTE[2], PALETTE[3]])),
         tooltip=["reached", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     n = int(r.reached[k].sum())
-    return style(alt.layer(_heat(grid), s, e, _minima(r)).properties(
+    return style(alt.layer(_heat(grid), _minima(r), s, e).properties(
         title=f"{racer}: {n} of {len(r.starts)} end at the minimum"), height=380)
 
 
@@ -189,11 +196,11 @@ def real_chart(r: RealResult, x: str) -> alt.TopLevelMixin:
     title = "step" if x == "step" else "own compute time (s)"
     ch = alt.Chart(df[["step", "optimizer", "smooth", "seconds"]]).mark_line(strokeWidth=2.5).encode(
         x=alt.X(f"{x}:Q", title=title),
-        y=alt.Y("smooth:Q", title="training cross-entropy (log)", scale=alt.Scale(type="log")),
+        y=alt.Y("smooth:Q", title="train loss (log)", scale=alt.Scale(type="log")),
         color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)),
         tooltip=["optimizer", "step", alt.Tooltip("seconds:Q", format=".3f"), alt.Tooltip("smooth:Q", format=".3f")],
     )
-    return style(ch.properties(title=f"digits, loss against {title}"), height=300)
+    return style(ch.properties(title=f"digits: cross-entropy against {title}"), height=340)
 
 
 def lab_time_chart(r: LabResult) -> alt.TopLevelMixin:
@@ -205,7 +212,7 @@ def lab_time_chart(r: LabResult) -> alt.TopLevelMixin:
     df = df[df.value > 0]
     ch = alt.Chart(df).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=alt.X("batch:Q", title="batch size B (log)", scale=alt.Scale(type="log", base=2)),
-        y=alt.Y("value:Q", title="milliseconds (log)", scale=alt.Scale(type="log")),
+        y=alt.Y("value:Q", title="ms (log)", scale=alt.Scale(type="log")),
         color=alt.Color("what:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]])),
         tooltip=["batch", "what", alt.Tooltip("value:Q", format=".3f")],
     )
