@@ -143,7 +143,8 @@ if r is not None:
     c1, c2 = st.columns([1, 2], gap="large")
     with c1:
         st.metric("scores in full attention (n²)", f"{full}")
-        st.metric(f"scores under the {r.config.mask} mask", f"{done}", delta=f"{done - full}", delta_color="inverse")
+        st.metric("scores with no mask" if r.config.mask == "none" else f"scores under the {r.config.mask} mask",
+                  f"{done}", delta=f"{done - full}", delta_color="inverse")
         if r.config.mask == "graph":
             nb = {lab: [r.labels[j].split(" ", 1)[0] for j in range(r.n) if r.allowed[i, j] and j != i]
                   for i, lab in enumerate(r.labels)}

@@ -119,7 +119,7 @@ def query_steps(r: CalcResult, i: int):
     bars = alt.Chart(mark=alt.MarkDef(type="bar"), encoding=alt.FacetedEncoding(
         **enc, color={"field": "step", "type": "nominal", "sort": steps, "title": None,
                       "scale": {"domain": steps, "range": [PALETTE[1], PALETTE[0]]}}))
-    text = alt.Chart(mark=alt.MarkDef(type="text", dy=-9, fontSize=12, color="#222"),
+    text = alt.Chart(mark=alt.MarkDef(type="text", dy=-9, fontSize=12),  # theme colour: legible light or dark
                      encoding=alt.FacetedEncoding(**enc, text={"field": "label", "type": "nominal"}))
     masked = "" if ok.all() else f" ({int((~ok).sum())} keys masked)"
     return alt.LayerChart(data=df, layer=[bars, text], title=f"query {r.labels[i]}, head 1: α, then α′{masked}",
