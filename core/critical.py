@@ -476,7 +476,7 @@ def point(cfg: PointConfig = PointConfig()) -> PointResult:
         dd = t[:, None] * u[None, :]  # (T, 2)
         with torch.no_grad():
             tr = f(torch.tensor(dd + [cfg.x, cfg.y], dtype=DT)).numpy()
-        name = f"u{k + 1} (λ{k + 1} = {lam[k]:.3g})"
+        name = f"u{k + 1} (λ = {lam[k]:.3g})"
         frames += [pd.DataFrame({"t": t, "direction": name, "curve": "true loss", "loss": tr}),
                    pd.DataFrame({"t": t, "direction": name, "curve": "quadratic", "loss": quadratic(loss, g, H, dd)})]
     slices = pd.concat(frames, ignore_index=True)
@@ -512,7 +512,7 @@ class EscapeResult:
     escape_steps: dict[str, int | None]  # steps until each run's loss is halfway down
 
 
-RUNS = ("plain gradient descent", "one step along u, then gradient descent")
+RUNS = ("plain gradient descent", "escape step, then descent")
 
 
 def clamp_escape(cfg: EscapeConfig) -> EscapeConfig:
@@ -603,7 +603,7 @@ class RatioConfig:
 @dataclass
 class RatioResult:
     config: RatioConfig
-    table: pd.DataFrame  # run, loss, grad_norm, positive, negative, near_zero, lambda_min, min_ratio, verdict
+    table: pd.DataFrame  # run, loss, grad_norm, positive, negative, near_zero, lambda_min, min_ratio
     eigvals: np.ndarray  # (runs, P) every network's Hessian eigenvalues, ascending
     history: pd.DataFrame  # step, run, loss
     log: train.TrainLog
@@ -640,7 +640,6 @@ def min_ratio(cfg: RatioConfig = RatioConfig()) -> RatioResult:
     table = pd.DataFrame({"run": np.arange(cfg.runs), "loss": loss.numpy(), "grad_norm": g.norm(dim=1).numpy(),
                           "positive": (lam > 0).sum(1), "negative": (lam < 0).sum(1), "near_zero": near.sum(1),
                           "lambda_min": lam[:, 0], "min_ratio": (lam > 0).sum(1) / P})
-    table["verdict"] = np.where(table.negative > 0, "a negative eigenvalue: not a minimum", "all eigenvalues positive")
     table = table[ok].reset_index(drop=True)
     L = log.losses  # (steps_done, M)
     hist = pd.DataFrame({"step": np.tile(np.arange(len(L)), cfg.runs), "run": np.repeat(np.arange(cfg.runs), len(L)),

@@ -75,23 +75,26 @@ with right:
         st.caption(f"Hidden unit {net.unit + 1} of a 10 → {net.hidden} → 1 tanh network trained for "
                    f"{critical.SLICE_STEPS} Adam steps (training loss {net.loss:.3f}); x: its weight on body-mass index, "
                    "y: its output weight.")
-    contour_ph = st.empty()
-    kind_text = {"minimum": "a local **minimum**", "maximum": "a local **maximum**", "saddle": "a **saddle point**",
-                 "degenerate": "**degenerate**: the Hessian cannot decide", "not critical": "**not a critical point**"}
-    st.markdown(f"**Verdict at θ′ = ({x:.2f}, {y:.2f}):** {kind_text[pt.kind]}. {pt.reason}")
-    m = st.columns(4)
-    m[0].metric("loss L(θ′)", f"{pt.loss:.4g}")
-    m[1].metric("gradient norm ‖g‖", f"{np.linalg.norm(pt.grad):.3g}")
-    m[2].metric("eigenvalue λ1", f"{pt.eigvals[0]:.4g}")
-    m[3].metric("eigenvalue λ2", f"{pt.eigvals[1]:.4g}")
-    H, g, U = pt.hessian, pt.grad, pt.eigvecs
-    st.latex(rf"g = \begin{{bmatrix}}{g[0]:.3g}\\ {g[1]:.3g}\end{{bmatrix}}\quad "
-             rf"H = \begin{{bmatrix}}{H[0, 0]:.4g} & {H[0, 1]:.4g}\\ {H[1, 0]:.4g} & {H[1, 1]:.4g}\end{{bmatrix}}\quad "
-             rf"u_1 = \begin{{bmatrix}}{U[0, 0]:.3f}\\ {U[1, 0]:.3f}\end{{bmatrix}}\quad "
-             rf"u_2 = \begin{{bmatrix}}{U[0, 1]:.3f}\\ {U[1, 1]:.3f}\end{{bmatrix}}")
-    kit.notice("**What to notice:** at a critical point the gradient is zero, so only the Hessian's eigenvalues tell "
-               "where you are. Red eigenvector arrows (λ < 0) point downhill, blue ones (λ > 0) uphill; mixed colours at a "
-               "point where g = 0 make it a saddle. The dashed black line, where shown, is −g: the way gradient descent goes.")
+    map_col, info = st.columns([3, 2], gap="medium")
+    contour_ph = map_col.empty()
+    with info:
+        kind_text = {"minimum": "a local **minimum**", "maximum": "a local **maximum**", "saddle": "a **saddle point**",
+                     "degenerate": "**degenerate**: the Hessian cannot decide", "not critical": "**not a critical point**"}
+        st.markdown(f"**Verdict at θ′ = ({x:.2f}, {y:.2f}):** {kind_text[pt.kind]}. {pt.reason}")
+        m = st.columns(2)
+        m[0].metric("loss L(θ′)", f"{pt.loss:.4g}")
+        m[1].metric("gradient norm ‖g‖", f"{np.linalg.norm(pt.grad):.3g}")
+        m[0].metric("eigenvalue λ1", f"{pt.eigvals[0]:.4g}")
+        m[1].metric("eigenvalue λ2", f"{pt.eigvals[1]:.4g}")
+        H, g, U = pt.hessian, pt.grad, pt.eigvecs
+        st.latex(rf"g = \begin{{bmatrix}}{g[0]:.3g}\\ {g[1]:.3g}\end{{bmatrix}}\quad "
+                 rf"H = \begin{{bmatrix}}{H[0, 0]:.4g} & {H[0, 1]:.4g}\\ {H[1, 0]:.4g} & {H[1, 1]:.4g}\end{{bmatrix}}")
+        st.latex(rf"u_1 = \begin{{bmatrix}}{U[0, 0]:.3f}\\ {U[1, 0]:.3f}\end{{bmatrix}}\quad "
+                 rf"u_2 = \begin{{bmatrix}}{U[0, 1]:.3f}\\ {U[1, 1]:.3f}\end{{bmatrix}}")
+        kit.notice("**What to notice:** at a critical point the gradient is zero, so only the Hessian's eigenvalues "
+                   "tell where you are. Red eigenvector arrows (λ < 0) point downhill, blue ones (λ > 0) uphill, grey "
+                   "ones (λ ≈ 0) are flat; mixed colours where g = 0 make a saddle. The dashed black line, where shown, "
+                   "is −g: the way gradient descent goes.")
 
 st.subheader("The quadratic approximation beside the true loss")
 c1, c2, c3 = st.columns(3)
@@ -101,7 +104,7 @@ with c2:
     kit.chart(charts.local_chart, pt, "quadratic approximation")
 with c3:
     kit.chart(charts.slices_chart, pt)
-st.caption("Same colour scale left and middle. Zoom in and the two maps become the same picture: near θ′ the loss is its "
+st.caption("Same colour scale left and middle (purple low, yellow high; hover for values). Zoom in and the two maps become the same picture: near θ′ the loss is its "
            "quadratic approximation. At a degenerate point (a λ ≈ 0) the approximation is flat along that eigenvector "
            "and the true loss (solid) parts from it (dashed): higher-order terms decide.")
 
@@ -112,13 +115,12 @@ with st.expander(f"All {len(surf.critical)} critical points in view (Newton's me
 
 st.divider()
 st.header("Escaping a saddle")
-a, b = st.columns([1, 3], gap="large")
 if saddle is None:
-    with a:
-        kit.problem("No critical point in view has a negative eigenvalue on this surface, so there is no saddle to escape "
-                    "from (a degenerate saddle such as the monkey saddle's has H = 0: no eigenvector points downhill). "
-                    "Pick the one-neuron network or x² − y².")
+    kit.problem("No critical point in view has a negative eigenvalue on this surface, so there is no saddle to escape "
+                "from (a degenerate saddle such as the monkey saddle's has H = 0: no eigenvector points downhill). "
+                "Pick the one-neuron network or x² − y².")
 else:
+    a, b = st.columns([1, 3], gap="large")
     with a:
         st.markdown(f"Saddle nearest θ′: **({saddle[0]:.3f}, {saddle[1]:.3f})**.")
         off = kit.select_slider("Start this far from the saddle", OFFSETS, E.offset, "cp_off",
@@ -142,7 +144,9 @@ else:
         m[1].metric("actual drop of that step", f"{esc.actual_drop:.4g}")
         for col, run in zip(m[2:], critical.RUNS):
             k = esc.escape_steps[run]
-            col.metric(f"steps to get halfway down: {run.split(',')[0]}", "never" if k is None else f"{k}")
+            col.metric(f"halfway: {'plain' if run == critical.RUNS[0] else 'escape'}",
+                       "never" if k is None else f"{k} steps",
+                       help="Steps until the run's loss is halfway from the saddle's loss to the lowest loss reached.")
         kit.notice("**What to notice:** next to a saddle the gradient is tiny, so plain gradient descent (orange) crawls "
                    "before it slides off, and started exactly on the saddle it never moves. One step along the "
                    "eigenvector of the negative eigenvalue lowers the loss by about ½λ‖u‖² at once (light blue), and "

@@ -55,7 +55,7 @@ def _xy(name: str, xlim: tuple[float, float], ylim: tuple[float, float]) -> dict
                 y=_q("y", ay, scale={"domain": list(ylim), "nice": False, "zero": False}))
 
 
-def _arrows(p: PointResult, length: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _arrows(p: PointResult, length: float, full: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Eigenvector segments through θ' (both directions: ±u is the same axis) and their labels."""
     x0, y0 = p.config.x, p.config.y
     rows, labels = [], []
@@ -64,14 +64,15 @@ def _arrows(p: PointResult, length: float) -> tuple[pd.DataFrame, pd.DataFrame]:
         sign = _sign(p.eigvals[k], p.eigvals)
         rows.append(dict(x=x0 - length * u[0], y=y0 - length * u[1], x2=x0 + length * u[0], y2=y0 + length * u[1],
                          sign=sign, name=f"u{k + 1}", lam=float(p.eigvals[k])))
-        labels.append(dict(x=x0 + 1.15 * length * u[0], y=y0 + 1.15 * length * u[1], text=f"u{k + 1}"))
+        labels.append(dict(x=x0 + 1.15 * length * u[0], y=y0 + 1.15 * length * u[1],
+                           text=f"u{k + 1}: λ={p.eigvals[k]:.3g}" if full else f"u{k + 1}"))
     return pd.DataFrame(rows), pd.DataFrame(labels)
 
 
-def _point_layers(p: PointResult, xy: dict, length: float, legend: bool) -> list[alt.Chart]:
+def _point_layers(p: PointResult, xy: dict, length: float, show_lambda: bool) -> list[alt.Chart]:
     """θ' as a cross, its eigenvectors (red λ < 0, blue λ > 0, grey λ ≈ 0), and −g dashed."""
-    arrows, labels = _arrows(p, length)
-    color = _n("sign", scale=_scale(SIGN_COLORS), **({"title": "eigenvectors at θ'"} if legend else {"legend": None}))
+    arrows, labels = _arrows(p, length, full=show_lambda)
+    color = _n("sign", scale=_scale(SIGN_COLORS), legend=None)
     out = [_mark(arrows, {"type": "rule", "strokeWidth": 5}, **xy, x2={"field": "x2"}, y2={"field": "y2"}, color=color,
                  tooltip=[_n("name", title="eigenvector"), _q("lam", "λ", format=".4g")]),
            _mark(labels, {"type": "text", "fontSize": 15, "fontWeight": "bold", "color": "white"}, **xy,
@@ -105,15 +106,17 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None) -> a
     if e is not None and len(e.paths):
         paths = e.paths[(e.paths.x.between(LO, HI)) & (e.paths.y.between(LO, HI))]
         layers.append(_mark(paths, {"type": "line", "strokeWidth": 3, "point": {"size": 14}}, **xy,
-                            order=_q("step"), color=_n("run", scale=_scale(RUN_COLORS), title="escape runs"),
+                            order=_q("step"), color=_n("run", scale=_scale(RUN_COLORS), legend=None),
                             detail=_n("run")))
     crit = s.critical
     if len(crit):
         layers.append(_mark(crit, {"type": "point", "size": 150, "filled": True, "stroke": "black", "strokeWidth": 1.5,
                                    "opacity": 1}, **xy,
-                            color=_n("kind", scale=_scale(KIND_COLORS), title="critical points"),
+                            color=_n("kind", scale=_scale(KIND_COLORS), title="critical points",
+                                     legend={"columns": 2}),
                             shape=_n("kind", scale={"domain": KIND_COLORS.domain,
-                                                    "range": ["circle", "triangle-down", "diamond", "square"]}, legend=None),
+                                                    "range": ["circle", "triangle-down", "diamond", "square"]},
+                                     title="critical points", legend={"columns": 2}),
                             tooltip=[_n("kind"), _n("higher_order", title="true loss nearby says"),
                                      _q("x", format=".3f"), _q("y", format=".3f"), _q("loss", format=".4g"),
                                      _q("lambda1", "λ1", format=".3g"), _q("lambda2", "λ2", format=".3g")]))
@@ -121,9 +124,9 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None) -> a
         tr = pd.DataFrame({"x": [s.trained[0]], "y": [s.trained[1]], "text": ["trained weights"]})
         layers.append(_mark(tr, {"type": "text", "dy": -16, "fontSize": 14, "fontWeight": "bold", "color": "white"},
                             **xy, text=_n("text")))
-    layers += _point_layers(p, xy, 0.35, legend=True)
-    title = f"{name}: the loss in view, every critical point, and θ' = ({p.config.x:.2f}, {p.config.y:.2f})"
-    return _styled(layers, title, 520, {"color": "independent", "shape": "independent"})
+    layers += _point_layers(p, xy, 0.35, show_lambda=True)
+    title = f"{name}, θ' = ({p.config.x:.2f}, {p.config.y:.2f})"
+    return _styled(layers, title, 620, {"color": "independent", "shape": "independent"})
 
 
 def local_chart(p: PointResult, which: str) -> alt.LayerChart:
@@ -136,10 +139,10 @@ def local_chart(p: PointResult, which: str) -> alt.LayerChart:
         lo, hi = lo - 1.0, hi + 1.0
     d = p.local[p.local.surface == which]
     heat = _mark(d, {"type": "rect"}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
-                 color=_q("loss", "loss", scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True}),
+                 color=_q("loss", "loss", scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True}, legend=None),
                  tooltip=[_q("loss", format=".4g")])
     title = "true loss near θ'" if which == "true loss" else "L(θ') + (θ−θ')ᵀg + ½(θ−θ')ᵀH(θ−θ')"
-    return _styled([heat] + _point_layers(p, xy, 0.6 * w, legend=False), title, 300, {"color": "independent"})
+    return _styled([heat] + _point_layers(p, xy, 0.6 * w, show_lambda=False), title, 340, {"color": "independent"})
 
 
 def slices_chart(p: PointResult) -> alt.LayerChart:
@@ -147,57 +150,58 @@ def slices_chart(p: PointResult) -> alt.LayerChart:
     line = _mark(p.slices, {"type": "line", "strokeWidth": 3},
                  x=_q("t", "step t along the eigenvector (θ = θ' + t·u)", scale={"nice": False}),
                  y=_q("loss", "loss", scale={"zero": False}),
-                 color=_n("direction", title="direction", scale={"range": [PALETTE[5], PALETTE[0]]}),
-                 strokeDash=_n("curve", title="curve", scale={"domain": ["true loss", "quadratic"],
-                                                              "range": [[1, 0], [7, 5]]}),
+                 color=_n("direction", title=None, scale={"range": [PALETTE[5], PALETTE[0]]}),
+                 strokeDash=_n("curve", legend=None, scale={"domain": ["true loss", "quadratic"],
+                                                               "range": [[1, 0], [7, 5]]}),
                  tooltip=[_n("direction"), _n("curve"), _q("t", format=".3f"), _q("loss", format=".4g")])
-    return _styled([line], "along each eigenvector: true loss and its quadratic approximation", 300)
+    return _styled([line], "along u1 and u2: true (solid) vs quadratic", 340)
 
 
 def escape_chart(e: EscapeResult) -> alt.LayerChart:
     """Loss against step of both runs, with the saddle's loss as a dotted line."""
-    h = e.history
-    line = alt.Chart(h).mark_line(strokeWidth=3).encode(
-        x=alt.X("step:Q", title="gradient-descent step"),
-        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
-        color=alt.Color("run:N", scale=RUN_COLORS, title=None),
-        tooltip=["run", "step", alt.Tooltip("loss:Q", format=".5g")])
-    rule = alt.Chart(pd.DataFrame({"loss": [e.saddle_loss], "label": ["loss at the saddle"]})).mark_rule(
-        strokeDash=[3, 3], color="#444", strokeWidth=2).encode(y="loss:Q", tooltip=["label"])
-    return style(alt.layer(line, rule).properties(title="escaping the saddle: loss per step"), height=320)
+    line = _mark(e.history, {"type": "line", "strokeWidth": 3},
+                 x=_q("step", "gradient-descent step", scale={"nice": False}),
+                 y=_q("loss", "loss", scale={"zero": False}),
+                 color=_n("run", scale=_scale(RUN_COLORS), title=None),
+                 tooltip=[_n("run"), _q("step"), _q("loss", format=".5g")])
+    rule = _mark(pd.DataFrame({"loss": [e.saddle_loss], "label": ["loss at the saddle"]}),
+                 {"type": "rule", "strokeDash": [3, 3], "color": "#444", "strokeWidth": 2},
+                 y=_q("loss"), tooltip=[_n("label")])
+    return _styled([line, rule], "escaping the saddle: loss per step (dotted: the saddle's loss)", 340)
+
+
+RATIO_VERDICTS = ["has a λ < 0: not a minimum", "all λ > 0: a minimum"]
 
 
 def ratio_chart(r: RatioResult) -> alt.LayerChart:
     """Minimum ratio against training loss, one dot per trained network (the lecture's scatter)."""
-    t = r.table[np.isfinite(r.table.loss) & np.isfinite(r.table.min_ratio)]
-    dom = ["a negative eigenvalue: not a minimum", "all eigenvalues positive"]
-    dots = alt.Chart(t).mark_point(size=140, filled=True, opacity=0.85, stroke="black", strokeWidth=0.8).encode(
-        x=alt.X("min_ratio:Q", title="minimum ratio = positive eigenvalues / all eigenvalues",
-                scale=alt.Scale(zero=False, padding=12)),
-        y=alt.Y("loss:Q", title="training loss (MSE) where training stopped", scale=alt.Scale(zero=False, padding=12)),
-        color=alt.Color("verdict:N", scale=alt.Scale(domain=dom, range=[PALETTE[5], PALETTE[2]]), title=None),
-        tooltip=["run", alt.Tooltip("loss:Q", format=".4f"), alt.Tooltip("min_ratio:Q", format=".3f"), "positive",
-                 "negative", "near_zero", alt.Tooltip("lambda_min:Q", format=".3g"), alt.Tooltip("grad_norm:Q", format=".2g")])
-    one = alt.Chart(pd.DataFrame({"min_ratio": [1.0]})).mark_rule(strokeDash=[5, 4], color="#444", strokeWidth=2).encode(
-        x="min_ratio:Q")
-    txt = alt.Chart(pd.DataFrame({"min_ratio": [1.0], "label": ["true minimum"]})).mark_text(
-        angle=270, dx=-10, dy=-8, fontSize=13, align="right", baseline="bottom").encode(x="min_ratio:Q", y=alt.value(0), text="label:N")
-    n = len(t)
-    title = f"{n} networks, {r.n_params} parameters each: where training stopped"
-    return style(alt.layer(dots, one, txt).properties(title=title), height=360)
+    t = r.table[np.isfinite(r.table.loss) & np.isfinite(r.table.min_ratio)].copy()
+    t["verdict"] = np.where(t.negative > 0, RATIO_VERDICTS[0], RATIO_VERDICTS[1])
+    x = _q("min_ratio", "minimum ratio = positive eigenvalues / all", scale={"zero": False, "padding": 14})
+    dots = _mark(t, {"type": "point", "size": 140, "filled": True, "opacity": 0.85, "stroke": "black", "strokeWidth": 0.8},
+                 x=x, y=_q("loss", "training loss (MSE) at the end", scale={"zero": False, "padding": 14}),
+                 color=_n("verdict", scale={"domain": RATIO_VERDICTS, "range": [PALETTE[5], PALETTE[2]]}, title=None),
+                 tooltip=[_q("run"), _q("loss", format=".4f"), _q("min_ratio", format=".3f"), _q("positive"),
+                          _q("negative"), _q("near_zero"), _q("lambda_min", "most negative λ", format=".3g"),
+                          _q("grad_norm", "‖g‖", format=".2g")])
+    one = _mark(pd.DataFrame({"min_ratio": [1.0], "label": ["ratio 1: a true minimum"]}),
+                {"type": "rule", "strokeDash": [5, 4], "color": "#444", "strokeWidth": 2}, x=x, tooltip=[_n("label")])
+    title = f"{len(t)} networks, {r.n_params} weights each"
+    return _styled([dots, one], title, 400)
 
 
-def spectrum_chart(r: RatioResult) -> alt.Chart:
-    """Every network's Hessian eigenvalues, sorted, on a symmetric-log axis: the few negative ones show."""
+def spectrum_chart(r: RatioResult) -> alt.LayerChart:
+    """Every network's Hessian eigenvalues on a symmetric-log axis: the few negative ones show in red."""
     lam = r.eigvals  # (runs, P)
     runs = r.table.run.to_numpy()
-    df = pd.DataFrame({"run": np.repeat(runs, lam.shape[1]), "index": np.tile(np.arange(lam.shape[1]), len(runs)),
-                       "lambda": lam.ravel()})
+    df = pd.DataFrame({"run": np.repeat(runs, lam.shape[1]), "lambda": lam.ravel()})
     df = df[np.isfinite(df["lambda"])]
     df["sign"] = np.where(df["lambda"] < 0, "negative", "positive")
-    ch = alt.Chart(df).mark_tick(thickness=2, size=18).encode(
-        x=alt.X("lambda:Q", title="Hessian eigenvalue λ (symmetric log scale)", scale=alt.Scale(type="symlog", constant=1e-3)),
-        y=alt.Y("run:O", title="run"),
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["negative", "positive"], range=[PALETTE[5], PALETTE[0]]), title=None),
-        tooltip=["run", alt.Tooltip("lambda:Q", format=".3g")])
-    return style(ch.properties(title="each run's eigenvalues"), height=360)
+    ticks = [-1, -0.1, -0.01, 0, 0.01, 0.1, 1, 10, 100]
+    ch = _mark(df, {"type": "tick", "thickness": 2, "size": 14},
+               x=_q("lambda", "Hessian eigenvalue λ (symmetric log)",
+                    scale={"type": "symlog", "constant": 1e-3}, axis={"values": ticks, "labelAngle": 0, "format": "~g"}),
+               y={"field": "run", "type": "ordinal", "title": "run"},
+               color=_n("sign", scale={"domain": ["negative", "positive"], "range": [PALETTE[5], PALETTE[0]]}, title=None),
+               tooltip=[_q("run"), _q("lambda", "λ", format=".3g")])
+    return _styled([ch], "every run's eigenvalues", 400)
