@@ -249,3 +249,17 @@ def test_charts_are_valid_and_finite():
     for ch in built:
         spec = json.dumps(ch.to_dict())  # validates against the Vega-Lite schema
         assert "NaN" not in spec and "Infinity" not in spec
+
+
+# ---------------------------------------------------------------- the page
+
+def test_page_shows_equivariance_and_survives_a_wordless_sentence():
+    from conftest import open_page
+
+    at = open_page("pages/attention.py", query={"at_pe": "false"})
+    assert not at.exception, at.exception
+    assert any("only shuffles the output" in s.value for s in at.success)
+    at = open_page("pages/attention.py", query={"at_text": "!!! ???"})
+    assert not at.exception, at.exception
+    assert any("at least one word" in w.value for w in at.warning)
+    assert len(at.get("vega_lite_chart")) >= 3  # the training section still runs
