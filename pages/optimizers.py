@@ -89,8 +89,10 @@ cfg = opt.RaceConfig(surface=surface, lrs=tuple(float(v) for v in lrs), schedule
                      batch=int(batch), seed=kit.seed())
 r = kit.shared("optimizers-race", opt.race, cfg, keep=lambda res: res.log.stopped != "time")
 grid = opt.surface_grid(cfg.surface)
-hist = kit.shared("optimizers-hist", lambda _c, res: opt.history(res), cfg, r)
-board = kit.shared("optimizers-board", lambda key, res: opt.leaderboard(res, key[1]), (cfg, float(target)), r)
+done = r.log.stopped != "time"  # results derived from a time-capped race are not kept either
+hist = kit.shared("optimizers-hist", lambda _c, res: opt.history(res), cfg, r, keep=lambda _: done)
+board = kit.shared("optimizers-board", lambda key, res: opt.leaderboard(res, key[1]), (cfg, float(target)), r,
+                   keep=lambda _: done)
 
 with right:
     if not r.racers:
@@ -146,8 +148,8 @@ with a:
                      "Which update to inspect, as a share of the steps run.")
     k = r.racers.index(who) if who in r.racers else -1
     t = max(1, int(round(pct / 100 * max(1, r.steps_done))))
-    ins = kit.shared("optimizers-inside", lambda key, res: opt.inside(res, key[1], key[2]), (cfg, k, t), r) \
-        if k >= 0 else None
+    ins = kit.shared("optimizers-inside", lambda key, res: opt.inside(res, key[1], key[2]), (cfg, k, t), r,
+                     keep=lambda _: done) if k >= 0 else None
     if k < 0:
         kit.problem(f"{who} is not racing: give it a learning rate to look inside.")
     elif ins is None:
@@ -165,7 +167,8 @@ with b:
         with c1:
             kit.chart(charts.inside_chart, r, k, ins)
         with c2:
-            frame = kit.shared("optimizers-efflr", lambda key, res: opt.inside_frame(res, key[1]), (cfg, k), r)
+            frame = kit.shared("optimizers-efflr", lambda key, res: opt.inside_frame(res, key[1]), (cfg, k), r,
+                               keep=lambda _: done)
             kit.chart(charts.eff_lr_chart, frame, who, t)
         kit.notice("**What to notice:** the red arrow is where plain gradient descent would step (−η·g); the blue "
                    "one is where the optimizer actually went. With momentum the update is the last movement carried "
