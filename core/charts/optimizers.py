@@ -8,8 +8,9 @@ import pandas as pd
 from core.charts import PALETTE, style
 from core.optimizers import RACERS, SCHEDULES, Inside, LabResult, RaceResult, RealResult, SURFACES
 
-# eight racers, eight colours that stand out on the grey surface (PALETTE's yellow swapped for a purple)
-RACER_COLORS = alt.Scale(domain=list(RACERS), range=PALETTE[:6] + ["#000000", "#7B3294"])
+# eight racers, eight colours that stand out on the grey surface in light and dark themes (PALETTE's yellow
+# and black swapped for a brown and a purple; Adam, the most used, gets the vermillion)
+RACER_COLORS = alt.Scale(domain=list(RACERS), range=PALETTE[:5] + ["#8C564B", PALETTE[5], "#7B3294"])
 GAP_FLOOR = 1e-12  # loss gaps below this are drawn at this value (log scales need a floor)
 
 
@@ -84,7 +85,7 @@ def schedule_chart(frame: pd.DataFrame, chosen: str, eta_note: str = "") -> alt.
     ch = alt.Chart(df).mark_line().encode(
         x=alt.X("step:Q", title="update t"),
         y=alt.Y("factor:Q", title="η_t / η"),
-        color=alt.Color("schedule:N", scale=alt.Scale(domain=list(SCHEDULES), range=[PALETTE[7], PALETTE[0], PALETTE[2],
+        color=alt.Color("schedule:N", scale=alt.Scale(domain=list(SCHEDULES), range=["#888888", PALETTE[0], PALETTE[2],
                                                                                        PALETTE[3], PALETTE[5]]),
                         title=None, legend=alt.Legend(columns=5)),
         size=alt.Size("applied:N", scale=alt.Scale(domain=["applied", "other"], range=[5, 1.5]), legend=None),
