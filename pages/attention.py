@@ -195,10 +195,13 @@ with right:
     st.markdown(f"Sequences of **{T.length} symbols** from 0–{T.vocab - 1}; two models with the same initial weights "
                 f"train as one batched computation, one with {pek} positional encoding and one without.")
     bar = st.empty()
-    top = st.columns(min(4, theads))
-    map_ph = [c.empty() for c in top]
-    c1, c2 = st.columns([3, 2])
-    acc_ph, nopos_ph = c1.empty(), c2.empty()
+    acc_ph = st.empty()
+    st.caption("Attention maps on one held-out sequence (darker: more weight, 0 to 1), in the last layer: each row "
+               "is an output position, each column the input position it looks at.")
+    n_maps = min(4, theads) + 1  # every head of the model with PE, then head 1 of the model without
+    per_row = 2 if n_maps == 2 else 3
+    slots = [c.empty() for _ in range(-(-n_maps // per_row)) for c in st.columns(per_row)]
+    map_ph, nopos_ph = slots[: n_maps - 1], slots[n_maps - 1]
 
     def draw(res: att.TrainResult, live: bool) -> None:
         if live:
@@ -226,10 +229,15 @@ with right:
     m[3].metric("sequences all right, no PE", f"{res.exact[1]:.1%}")
     st.markdown(f"Example: input `{' '.join(map(str, x))}` → target `{' '.join(map(str, y))}`; with PE "
                 f"`{' '.join(map(str, res.predicted[0]))}`, without `{' '.join(map(str, res.predicted[1]))}`.")
-    kit.notice("**What to notice:** to reverse, output i must fetch input T−1−i: with positional encoding the maps "
-               "turn into the anti-diagonal and accuracy reaches 100%. Without it the model sees only a bag of "
-               "symbols, every position gets the same kind of answer, and accuracy stalls far below: reversing "
-               "cannot be learned without positions.")
+    pattern = {"reverse": "output i must fetch input T−1−i: with positional encoding the maps turn into the "
+                          "anti-diagonal and accuracy reaches 100%",
+               "sort": "output i must find the i-th smallest symbol: the maps look at content (where the small or "
+                       "large symbols are) as well as at the rank of the output, which only positions can tell",
+               "shift by 1": "output i must fetch input i−1: with positional encoding the maps turn into the "
+                             "diagonal just below the main one (wrapping round), and accuracy reaches 100%"}[res.config.task]
+    kit.notice(f"**What to notice:** {pattern}. Without positional encoding the model sees only a bag of symbols: every "
+               "position is treated alike, so the outputs can only depend on the symbol in place and on the bag, and "
+               "accuracy stalls far below: the order cannot be learned without positions.")
     if not res.log.diverged:
         d1, d2 = st.columns(2)
         d1.download_button("Training history (CSV)", att.history_csv(res), "attention_history.csv", "text/csv",

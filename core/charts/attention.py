@@ -47,14 +47,17 @@ _CONFIG = style(alt.Chart()).config
 
 
 def _heat(df: pd.DataFrame, rows: list[str], cols: list[str], title: str, x_title: str, y_title: str | None,
-          scheme: str = "blueorange", domain=None, height: int = 300) -> alt.Chart:
-    """A heatmap, one chart: a cell per (row, col), masked cells grey."""
+          scheme: str = "blueorange", domain=None, height: int = 300, upright_from: int = 9,
+          legend: bool = True) -> alt.Chart:
+    """A heatmap, one chart: a cell per (row, col), masked cells grey. From ``upright_from`` columns on, the
+    column labels stand upright so that each still fits its narrow column."""
     scale = {"scheme": scheme, **({"domain": list(domain)} if domain is not None else {"domainMid": 0})}
     fill = {"field": "value", "type": "quantitative", "title": None, "scale": scale,
-            "legend": {"orient": "right", "gradientLength": 120}}
+            "legend": {"orient": "right", "gradientLength": 120} if legend else None}
+    angle = -40 if len(cols) < upright_from else -90
     enc = dict(
         x={"field": "col", "type": "nominal", "sort": list(cols), "title": x_title,
-           "axis": {"labelAngle": -40, "labelLimit": 90}},
+           "axis": {"labelAngle": angle, "labelLimit": 90}},
         y={"field": "row", "type": "nominal", "sort": list(rows), "title": y_title, "axis": {"labelLimit": 120}},
         tooltip=[{"field": "row", "type": "nominal"}, {"field": "col", "type": "nominal"},
                  {"field": "label", "type": "nominal", "title": "value"}],
@@ -83,7 +86,8 @@ def matrices(r: CalcResult, names: tuple[str, ...]):
         cols += cs
     title = " | ".join(MATRICES[w][0] if (w != "a" or r.config.positional) else "input a^i = x^i (no encoding)"
                        for w in names)
-    return _heat(pd.concat(frames, ignore_index=True), r.labels, cols, title, "dimension", None, height=_height(r.n))
+    return _heat(pd.concat(frames, ignore_index=True), r.labels, cols, title, "dimension", None, height=_height(r.n),
+                 upright_from=33)
 
 
 def scores(r: CalcResult, head: int = 0, kind: str = "weights"):
@@ -146,7 +150,7 @@ def shuffled(r: CalcResult):
     ca, cb = [f"f(Pa) b{j + 1}" for j in range(d)], [f"P f(a) b{j + 1}" for j in range(d)]
     df = pd.concat([_long(a, lab, ca), _long(b, lab, cb)], ignore_index=True)
     return _heat(df, lab, ca + cb, "outputs on the shuffled words | original outputs, rows shuffled", "dimension",
-                 "shuffled position", height=_height(r.n))
+                 "shuffled position", height=_height(r.n), upright_from=17)
 
 
 def cost_chart(df: pd.DataFrame) -> alt.Chart:
@@ -182,8 +186,8 @@ def train_map(t: TrainResult, m: int, layer: int, head: int):
     mat = t.maps[m, layer, head]  # (T, T)
     name = "with PE" if m == 0 else "without PE"
     title = f"{name} · layer {layer + 1} head {head + 1}"
-    return _heat(_long(mat, lab, lab), lab, lab, title, "attends to (position: token)", "position: token", "blues",
-                 (0.0, 1.0), height=_height(len(lab)))
+    return _heat(_long(mat, lab, lab), lab, lab, title, "attends to", "position: token", "blues",
+                 (0.0, 1.0), height=_height(len(lab)), legend=False, upright_from=7)
 
 
 def accuracy_chart(t: TrainResult) -> alt.Chart:
