@@ -165,7 +165,7 @@ def escape_chart(e: EscapeResult) -> alt.LayerChart:
                  color=_n("run", scale=_scale(RUN_COLORS), title=None),
                  tooltip=[_n("run"), _q("step"), _q("loss", format=".5g")])
     rule = _mark(pd.DataFrame({"loss": [e.saddle_loss], "label": ["loss at the saddle"]}),
-                 {"type": "rule", "strokeDash": [3, 3], "color": "#444", "strokeWidth": 2},
+                 {"type": "rule", "strokeDash": [3, 3], "color": "#888", "strokeWidth": 2},
                  y=_q("loss"), tooltip=[_n("label")])
     return _styled([line, rule], "escaping the saddle: loss per step (dotted: the saddle's loss)", 340)
 
@@ -185,7 +185,7 @@ def ratio_chart(r: RatioResult) -> alt.LayerChart:
                           _q("negative"), _q("near_zero"), _q("lambda_min", "most negative λ", format=".3g"),
                           _q("grad_norm", "‖g‖", format=".2g")])
     one = _mark(pd.DataFrame({"min_ratio": [1.0], "label": ["ratio 1: a true minimum"]}),
-                {"type": "rule", "strokeDash": [5, 4], "color": "#444", "strokeWidth": 2}, x=x, tooltip=[_n("label")])
+                {"type": "rule", "strokeDash": [5, 4], "color": "#888", "strokeWidth": 2}, x=x, tooltip=[_n("label")])
     title = f"{len(t)} networks, {r.n_params} weights each"
     return _styled([dots, one], title, 400)
 
