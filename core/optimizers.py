@@ -275,20 +275,23 @@ def step_racer(opt: torch.optim.Optimizer, racer: str, t: int) -> None:
         g["lr"] = lr
 
 
-def effective_lr(opt: torch.optim.Optimizer, racer: str, p: torch.Tensor, t: int) -> torch.Tensor:
-    """eta_t / sigma per parameter, read from the optimizer's state after update t: (..., 2)."""
+def effective_lr(opt: torch.optim.Optimizer, racer: str, p: torch.Tensor, t: int, row: int | None = None
+                 ) -> torch.Tensor:
+    """eta_t / sigma per parameter, read from the optimizer's state after update t: (..., 2), or only
+    row ``row`` of a batched parameter: (2,)."""
     lr = opt.param_groups[0]["lr"] * lecture_factor(racer, t)
     st = opt.state.get(p, {})
     eps = opt.param_groups[0].get("eps", 0.0)
+    pick = (lambda x: x) if row is None else (lambda x: x[row])  # noqa: E731
     if racer.startswith("Adagrad"):
-        return lr / (st["sum"].sqrt() + eps)
+        return lr / (pick(st["sum"]).sqrt() + eps)
     if racer == "RMSProp":
-        return lr / (st["square_avg"].sqrt() + eps)
+        return lr / (pick(st["square_avg"]).sqrt() + eps)
     if racer in ("Adam", "AdamW"):
         n = float(st["step"])
         b2 = opt.param_groups[0]["betas"][1]
-        return lr / ((st["exp_avg_sq"] / (1 - b2 ** n)).sqrt() + eps)
-    return torch.full_like(p, lr)
+        return lr / ((pick(st["exp_avg_sq"]) / (1 - b2 ** n)).sqrt() + eps)
+    return torch.full_like(pick(p), lr)
 
 
 def momentum_of(opt: torch.optim.Optimizer, racer: str, p: torch.Tensor) -> torch.Tensor:
@@ -424,7 +427,7 @@ def race(cfg: RaceConfig = RaceConfig(), progress: Callable[[train.TrainLog], No
                 step_racer(o, r, t)
             moms.append(torch.stack([momentum_of(o, r, p)[0] for o, r, p in zip(opts, racers, params)]).clone()
                         if K else torch.zeros(0, 2))  # (K, 2)
-            effs.append(torch.stack([effective_lr(o, r, p, t)[0] for o, r, p in zip(opts, racers, params)])
+            effs.append(torch.stack([effective_lr(o, r, p, t, row=0) for o, r, p in zip(opts, racers, params)])
                         if K else torch.zeros(0, 2))  # (K, 2)
             for s in scheds:
                 s.step()
