@@ -448,7 +448,7 @@ def train_tiny(cfg: TrainConfig = TrainConfig(), progress: Callable[[TrainResult
     model = BatchedTransformer(cfg, [True, False], rng.generator(cfg.seed, salt=21)).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     gen = rng.generator(cfg.seed, salt=22)
-    xe, ye = task_batch(cfg.task, 256, cfg.length, cfg.vocab, rng.generator(cfg.seed, salt=23))  # (512, T)
+    xe, ye = task_batch(cfg.task, 256, cfg.length, cfg.vocab, rng.generator(cfg.seed, salt=23))  # (256, T)
     xe, ye = xe.to(dev), ye.to(dev)
     rows: list[tuple[int, int, float, float]] = []  # (step, model, loss, accuracy)
     M, V = model.M, cfg.vocab
