@@ -319,7 +319,7 @@ class RaceConfig:
     batch: int = N_EXAMPLES  # minibatch size B; N_EXAMPLES = full batch (exact gradient, no noise)
     starts: int = 100  # extra random starting points, run as one batched computation with the race
     seed: int = 0  # examples behind the noise, minibatch draws and the random starts
-    max_seconds: float = 10.0  # wall-time cap
+    max_seconds: float = 8.0  # wall-time cap
 
 
 @dataclass
@@ -388,7 +388,8 @@ def race(cfg: RaceConfig = RaceConfig(), progress: Callable[[train.TrainLog], No
 
     Racer k's parameter is a (S, 2) tensor, row 0 the race's start; the loss is the sum over racers and
     rows, so one backward pass gives every row its own gradient. With B < N each row's gradient is
-    that of a minibatch of B of the N examples (the same minibatch for every racer).
+    that of a minibatch of B of the N examples (the same minibatches for every racer): each epoch
+    shuffles the examples and cuts them into ceil(N/B) minibatches, as a DataLoader with shuffle=True.
     """
     cfg = clamp(cfg)
     t0 = time.perf_counter()
@@ -409,10 +410,17 @@ def race(cfg: RaceConfig = RaceConfig(), progress: Callable[[train.TrainLog], No
     losses = [f(x0[0]).expand(K).clone()]  # list of (K,)
     grads, moms, effs, lr_used = [], [], [], []
 
+    per_epoch = -(-N_EXAMPLES // cfg.batch)  # ceil(N / B) minibatches per epoch
+    order = torch.empty(0, dtype=torch.long)
+
     def step(t: int) -> torch.Tensor:
+        nonlocal order
         P = torch.stack(params)  # (K, S, 2)
         if cfg.batch < N_EXAMPLES:
-            pick = torch.rand(S, N_EXAMPLES, generator=g_batch).argsort(1)[:, : cfg.batch]  # (S, B)
+            j = t % per_epoch
+            if j == 0:  # a new epoch: every start shuffles the N examples
+                order = torch.rand(S, N_EXAMPLES, generator=g_batch).argsort(1)  # (S, N)
+            pick = order[:, j * cfg.batch:(j + 1) * cfg.batch]  # (S, B) this minibatch, without replacement
             xi = a[pick].mean(1)  # (S, 2) minibatch mean of the offsets
             total = f(P).sum() + (P * xi).sum()
         else:

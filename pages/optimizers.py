@@ -25,7 +25,7 @@ R = opt.RaceConfig()
 LR_KEYS = ("or_lr_sgd", "or_lr_mom", "or_lr_nag", "or_lr_adagl", "or_lr_adagp", "or_lr_rms", "or_lr_adam",
            "or_lr_adamw")
 LR_OPTS = [0.0, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.15, 0.3, 0.5, 1.0, 3.0, 10.0]
-STEPS = [25, 50, 100, 200, 300, 500, 1000, 2000]
+STEPS = [25, 50, 100, 200, 300, 500, 1000]
 BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, opt.N_EXAMPLES]
 TARGETS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8]
 DEFAULTS = dict(or_surface=R.surface, or_batch=R.batch, or_steps=R.steps, or_sched=R.schedule, or_beta=R.beta,

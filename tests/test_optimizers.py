@@ -360,3 +360,14 @@ def test_momentum_is_the_last_movement_minus_the_gradient():
     ins = opt.inside(r, 0, 12)
     np.testing.assert_allclose(ins.momentum_step, 0.8 * moves[10], rtol=1e-9)
     np.testing.assert_allclose(ins.momentum_step + ins.grad_step, ins.update, rtol=1e-9, atol=1e-15)
+
+
+def test_minibatches_cover_each_epoch_once():
+    """B = N/2: each epoch's two minibatches partition the examples, so their noises cancel exactly."""
+    r = opt.race(opt.RaceConfig(lrs=only(sgd=0.01), batch=opt.N_EXAMPLES // 2, steps=20, starts=0, seed=2))
+    f = opt.loss_fn(r.config.surface)
+    p = torch.tensor(r.path[0, :-1], requires_grad=True)  # (T, 2)
+    (true,) = torch.autograd.grad(f(p).sum(), p)
+    noise = r.grad[0] - true.numpy()  # (T, 2)
+    assert np.abs(noise).max() > 1e-3
+    np.testing.assert_allclose(noise[0::2] + noise[1::2], 0.0, atol=1e-12)
