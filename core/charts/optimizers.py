@@ -31,7 +31,7 @@ def _heat(grid: pd.DataFrame, title: str = "loss − f* (log₁₀)") -> alt.Cha
 def _minima(r: RaceResult) -> alt.Chart:
     df = pd.DataFrame({"x": r.minima[:, 0], "y": r.minima[:, 1], "what": "global minimum"})
     return alt.Chart(df).mark_point(shape="cross", size=260, filled=True, color="#D55E00", stroke="white",
-                                    strokeWidth=1).encode(x="x:Q", y="y:Q", tooltip=["what"])
+                                    strokeWidth=1).encode(x="x:Q", y="y:Q", tooltip=["what:N"])
 
 
 def _in_box(df: pd.DataFrame, box: tuple[float, float, float, float]) -> pd.DataFrame:
@@ -53,12 +53,12 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame) -> alt.TopLe
     base = alt.Chart(paths).transform_filter(alt.datum.step <= step)
     lines = base.mark_line(strokeWidth=2.5, clip=True).encode(**enc, order="step:Q", detail="optimizer:N")
     dots = base.mark_circle(size=18, clip=True, opacity=0.8).encode(
-        **quiet, tooltip=["optimizer", "step", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
+        **quiet, tooltip=["optimizer:N", "step:Q", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     heads = base.transform_filter(alt.datum.step == step).mark_point(size=160, filled=True, stroke="white",
                                                                       clip=True).encode(**quiet)
     s = SURFACES[r.config.surface].start
     start = alt.Chart(pd.DataFrame({"x": [s[0]], "y": [s[1]], "what": ["start"]})).mark_point(
-        shape="square", size=150, color="#000", filled=True).encode(x="x:Q", y="y:Q", tooltip=["what"])
+        shape="square", size=150, color="#000", filled=True).encode(x="x:Q", y="y:Q", tooltip=["what:N"])
     title = f"{r.config.surface}: {r.steps_done} steps, {r.config.schedule} schedule" + (
         f", minibatch B = {r.config.batch}" if r.config.batch < 512 else ", full batch")
     return style(alt.layer(_heat(grid), lines, dots, heads, start, _minima(r)).add_params(step).properties(
@@ -73,7 +73,7 @@ def loss_chart(hist: pd.DataFrame) -> alt.TopLevelMixin:
         x=alt.X("step:Q", title="step"),
         y=alt.Y("gap:Q", title="loss − f* (log)", scale=alt.Scale(type="log")),
         color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)),
-        tooltip=["optimizer", "step", alt.Tooltip("loss:Q", format=".4g")],
+        tooltip=["optimizer:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
     )
     return style(ch, height=300)
 
@@ -90,7 +90,7 @@ def schedule_chart(frame: pd.DataFrame, chosen: str, eta_note: str = "") -> alt.
                         title=None, legend=alt.Legend(columns=5)),
         size=alt.Size("applied:N", scale=alt.Scale(domain=["applied", "other"], range=[5, 1.5]), legend=None),
         opacity=alt.Opacity("applied:N", scale=alt.Scale(domain=["applied", "other"], range=[1.0, 0.45]), legend=None),
-        tooltip=["schedule", "step", alt.Tooltip("factor:Q", format=".3f")],
+        tooltip=["schedule:N", "step:Q", alt.Tooltip("factor:Q", format=".3f")],
     )
     return style(ch.properties(title=f"applied: {chosen}{eta_note}"), height=300)
 
@@ -131,7 +131,7 @@ def inside_chart(r: RaceResult, k: int, ins: Inside) -> alt.TopLevelMixin:
                                                                                   domain=dom, range=[3, 3, 9]),
                                                                               legend=None))
     heads = alt.Chart(arrows).mark_point(shape="circle", size=140, filled=True, opacity=1, clip=True).encode(
-        x="x2:Q", y="y2:Q", color=col, tooltip=["arrow", alt.Tooltip("x2:Q", format=".4g"), alt.Tooltip("y2:Q", format=".4g")])
+        x="x2:Q", y="y2:Q", color=col, tooltip=["arrow:N", alt.Tooltip("x2:Q", format=".4g"), alt.Tooltip("y2:Q", format=".4g")])
     here = alt.Chart(pd.DataFrame({"x": [p[0]], "y": [p[1]]})).mark_point(size=90, color="#000", shape="square",
                                                                          filled=True).encode(xs, ys)
     return style(alt.layer(trail, here, shafts, heads).properties(
@@ -147,7 +147,7 @@ def eff_lr_chart(df: pd.DataFrame, racer: str, t: int) -> alt.TopLevelMixin:
         y=alt.Y("eff_lr:Q", title="η_t / σ (log)", scale=alt.Scale(type="log")),
         color=alt.Color("parameter:N", scale=alt.Scale(domain=["x", "y"], range=[PALETTE[0], PALETTE[5]]),
                         title="parameter"),
-        tooltip=["parameter", "step", alt.Tooltip("eff_lr:Q", format=".4g")],
+        tooltip=["parameter:N", "step:Q", alt.Tooltip("eff_lr:Q", format=".4g")],
     )
     rule = alt.Chart(pd.DataFrame({"step": [t]})).mark_rule(color="#444", strokeDash=[4, 3], strokeWidth=2).encode(x="step:Q")
     return style(alt.layer(lines, rule).properties(title=f"{racer}: η_t/σ per parameter"), height=360)
@@ -167,7 +167,7 @@ def ends_chart(r: RaceResult, grid: pd.DataFrame, k: int) -> alt.TopLevelMixin:
     e = alt.Chart(ends).mark_point(size=110, filled=True, opacity=0.9, clip=True, stroke="white", strokeWidth=0.8).encode(
         xs, ys, color=alt.Color("reached:N", title=None, scale=alt.Scale(domain=["global minimum", "elsewhere"],
                                                                        range=[PALETTE[2], PALETTE[3]])),
-        tooltip=["reached", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
+        tooltip=["reached:N", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     n = int(r.reached[k].sum())
     return style(alt.layer(_heat(grid), _minima(r), s, e).properties(
         title=f"{racer}: {n} of {len(r.starts)} end at the minimum"), height=380)
@@ -183,7 +183,7 @@ def share_chart(board: pd.DataFrame) -> alt.TopLevelMixin:
         x=alt.X("share:Q", title="share of starts reaching the global minimum", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         color=alt.Color("optimizer:N", scale=RACER_COLORS, legend=None),
-        tooltip=["optimizer", alt.Tooltip("share:Q", format=".0%")],
+        tooltip=["optimizer:N", alt.Tooltip("share:Q", format=".0%")],
     )
     return style(ch, height=380)
 
@@ -199,7 +199,7 @@ def real_chart(r: RealResult, x: str) -> alt.TopLevelMixin:
         x=alt.X(f"{x}:Q", title=title),
         y=alt.Y("smooth:Q", title="train loss (log)", scale=alt.Scale(type="log")),
         color=alt.Color("optimizer:N", scale=RACER_COLORS, title=None, legend=alt.Legend(columns=4)),
-        tooltip=["optimizer", "step", alt.Tooltip("seconds:Q", format=".3f"), alt.Tooltip("smooth:Q", format=".3f")],
+        tooltip=["optimizer:N", "step:Q", alt.Tooltip("seconds:Q", format=".3f"), alt.Tooltip("smooth:Q", format=".3f")],
     )
     return style(ch.properties(title=f"digits: cross-entropy against {title}"), height=340)
 
@@ -215,7 +215,7 @@ def lab_time_chart(r: LabResult) -> alt.TopLevelMixin:
         x=alt.X("batch:Q", title="batch size B (log)", scale=alt.Scale(type="log", base=2)),
         y=alt.Y("value:Q", title="ms (log)", scale=alt.Scale(type="log")),
         color=alt.Color("what:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]])),
-        tooltip=["batch", "what", alt.Tooltip("value:Q", format=".3f")],
+        tooltip=["batch:Q", "what:N", alt.Tooltip("value:Q", format=".3f")],
     )
     return style(ch.properties(title=f"measured time on {r.device}"), height=300)
 
@@ -232,6 +232,6 @@ def lab_acc_chart(r: LabResult) -> alt.TopLevelMixin:
         color=alt.Color("data:N", title=None, scale=alt.Scale(domain=["train", "validation"], range=[PALETTE[2], PALETTE[5]])),
         strokeDash=alt.StrokeDash("data:N", scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [6, 4]]),
                                   legend=None),
-        tooltip=["batch", "data", alt.Tooltip("accuracy:Q", format=".1%")],
+        tooltip=["batch:Q", "data:N", alt.Tooltip("accuracy:Q", format=".1%")],
     )
     return style(ch.properties(title=f"after {r.config.epochs} epochs of plain SGD, η = {r.config.lr}"), height=300)
