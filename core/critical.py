@@ -220,9 +220,12 @@ PARALLEL_GRAIN = 16384  # elements per op; torch splits bigger ops across thread
 
 
 def _rows(f: Surface) -> int:
-    """Points per chunk for ``f``. Ops over more than ~32k elements are split across threads, and on a
-    busy 2-core server each such op waits for a descheduled thread (measured: 17 ms instead of 0.7 ms
-    for a (16, 442, 8) tanh and its backward); chunks of fewer elements run on one thread, no waiting."""
+    """Points per chunk for ``f``. With several intra-op threads (a notebook; the app runs one, see
+    ``core.device.configure_threads``), ops over ~32k elements are split across threads, and on a busy
+    2-core machine each such op waits for a descheduled thread (measured: 17 ms instead of 0.7 ms for a
+    (16, 442, 8) tanh and its backward); chunks of fewer elements run on one thread, no waiting."""
+    if torch.get_num_threads() == 1:
+        return 1 << 62
     return max(1, PARALLEL_GRAIN // int(getattr(f, "cost", 1)))
 
 
