@@ -297,3 +297,22 @@ def test_page_minimum_ratio_controls():
         assert not at.exception, at.exception
         assert snapshot(at) != base, key
         base = snapshot(at)
+
+
+def test_page_odd_url_values_show_no_traceback():
+    for q in [{"cp_surface": "banana", "cp_x": "abc", "cp_win": "7"},
+              {"cp_x": "99", "cp_y": "-99", "cp_off": "nan", "cp_steps": "1e9"},
+              {"cp_ratio": "true", "cp_runs": "1000", "cp_hidden": "-1", "cp_rsteps": "x"}]:
+        at = open_page(PAGE, query=q)
+        assert not at.exception, (q, at.exception)
+        assert len(at.get("vega_lite_chart")) >= 5
+
+
+def test_page_same_link_same_numbers():
+    def metrics(at):
+        return [(m.label, m.value) for m in at.metric]
+
+    a = metrics(open_page(PAGE, query={"seed": "7", "cp_off": "0.1"}))
+    b = metrics(open_page(PAGE, query={"seed": "7", "cp_off": "0.1"}))
+    other = metrics(open_page(PAGE, query={"seed": "8", "cp_off": "0.1"}))
+    assert a == b and a != other  # the seed draws the direction of the offset start
