@@ -121,7 +121,7 @@ with right:
         kit.problem(msg)
     kit.chart(charts.race_map, r, grid, hist)
     st.caption("Drag the **replay** slider under the map to watch the race step by step. Black square: the start; "
-               "orange cross: the global minimum; shading: loss − f* (darker is higher).")
+               "yellow cross: the global minimum; shading: loss − f* (darker is higher).")
     if len(hist):
         kit.chart(charts.loss_chart, hist)
     if len(board):

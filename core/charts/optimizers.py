@@ -30,8 +30,8 @@ def _heat(grid: pd.DataFrame, title: str = "loss − f* (log₁₀)") -> alt.Cha
 
 def _minima(r: RaceResult) -> alt.Chart:
     df = pd.DataFrame({"x": r.minima[:, 0], "y": r.minima[:, 1], "what": "global minimum"})
-    return alt.Chart(df).mark_point(shape="cross", size=260, filled=True, color="#D55E00", stroke="white",
-                                    strokeWidth=1).encode(x="x:Q", y="y:Q", tooltip=["what:N"])
+    return alt.Chart(df).mark_point(shape="cross", size=300, filled=True, fill=PALETTE[6], stroke="#000",
+                                    strokeWidth=1.2, opacity=1).encode(x="x:Q", y="y:Q", tooltip=["what:N"])
 
 
 def _in_box(df: pd.DataFrame, box: tuple[float, float, float, float]) -> pd.DataFrame:
