@@ -38,9 +38,11 @@ _leave_pages_directory_mode()
 # ---------- controls, every one bound to the URL ----------
 
 def _init(key: str, name: str, value) -> dict:
-    """Pass the default only while the key has no state yet: a preset button (or a bound query
-    parameter) sets the state, and Streamlit warns when a default and a state both exist."""
-    return {} if key in st.session_state else {name: value}
+    """Always hand Streamlit the real default. Left out, Streamlit takes the first option (or the
+    minimum) as the default and drops a value equal to it from the URL, so a shared link would lose it
+    and reopen with the page's default instead. When a preset has set the state, the state wins; Streamlit
+    only logs a note on the server."""
+    return {name: value}
 
 
 def slider(label: str, lo, hi, default, key: str, help: str, step=None, fmt: str | None = None, where=st):

@@ -34,25 +34,6 @@ DEFAULTS = dict(or_surface=R.surface, or_batch=R.batch, or_steps=R.steps, or_sch
 ONLY = lambda **on: {k: on.get(k, 0.0) for k in LR_KEYS}  # noqa: E731 - every other racer off
 
 
-# URL-bound controls that always hand Streamlit their default. kit's wrappers leave the default out once the key
-# has state (after the first run, or after a preset): Streamlit then takes the first option (or the minimum) as
-# the default and drops a value equal to it from the URL, so a shared link loses, say, a preset's 'off' racers
-# (SGD came back at 0.15). Passing the default always is safe: Streamlit 1.67 only logs a note on the server when
-# a default meets a value set through session state. Same signatures as kit's; to move into pages/_kit.py.
-def _select_slider(label, options, default, key, help, fmt=str):
-    return st.select_slider(label, options=list(options), value=default, key=key, help=help, bind="query-params",
-                            format_func=fmt)
-
-
-def _slider(label, lo, hi, default, key, help, step=None):
-    return st.slider(label, lo, hi, value=default, step=step, key=key, help=help, bind="query-params")
-
-
-def _selectbox(label, options, default, key, help):
-    return st.selectbox(label, list(options), index=list(options).index(default), key=key, help=help,
-                        bind="query-params")
-
-
 def lr_fmt(v):
     if isinstance(v, str):
         return v
@@ -83,24 +64,24 @@ kit.try_this([
 left, right = st.columns([1, 3], gap="large")
 with left:
     st.subheader("The race")
-    surface = _selectbox("Surface", list(opt.SURFACES), R.surface, "or_surface",
+    surface = kit.selectbox("Surface", list(opt.SURFACES), R.surface, "or_surface",
                          "The loss surface every optimizer descends, from the same start (black square).")
     st.caption(opt.SURFACES[surface].what)
-    batch = _select_slider("Minibatch size B", BATCHES, R.batch, "or_batch",
+    batch = kit.select_slider("Minibatch size B", BATCHES, R.batch, "or_batch",
                            f"The surface is the mean loss of {opt.N_EXAMPLES} examples; each update sees B of them, "
                            f"so a smaller B gives a noisier gradient. B = {opt.N_EXAMPLES} is the full batch: the "
                            "exact gradient.")
-    steps = _select_slider("Steps", STEPS, R.steps, "or_steps", "Updates each optimizer makes.")
+    steps = kit.select_slider("Steps", STEPS, R.steps, "or_steps", "Updates each optimizer makes.")
     sched = kit.radio("Learning-rate schedule", opt.SCHEDULES, R.schedule, "or_sched",
                       "How η changes over the run (torch.optim.lr_scheduler), applied to every racer.", horizontal=False)
-    beta = _slider("Momentum β (λ)", 0.0, 0.99, R.beta, "or_beta",
+    beta = kit.slider("Momentum β (λ)", 0.0, 0.99, R.beta, "or_beta",
                    "Weight of the last movement in Momentum and Nesterov (0: plain gradient descent).", step=0.01)
     st.markdown("**Learning rate η of each racer** (off: leave it out)")
     lrs = []
     for racer, key, d in zip(opt.RACERS, LR_KEYS, R.lrs):
-        lrs.append(_select_slider(racer, LR_OPTS, d, key, f"η of {racer}; 'off' removes it from the race.",
+        lrs.append(kit.select_slider(racer, LR_OPTS, d, key, f"η of {racer}; 'off' removes it from the race.",
                                   fmt=lr_fmt))
-    target = _select_slider("Target: loss − f* below", TARGETS, 1e-3, "or_target",
+    target = kit.select_slider("Target: loss − f* below", TARGETS, 1e-3, "or_target",
                             "The leaderboard counts the steps each optimizer needs to get this close to the "
                             "lowest loss of the surface f*.", fmt=g_fmt)
 
@@ -162,8 +143,8 @@ st.divider()
 st.header("Inside one optimizer")
 a, b = st.columns([1, 3], gap="large")
 with a:
-    who = _selectbox("Optimizer", opt.RACERS, "Momentum", "or_inspect", "Which racer to look inside.")
-    pct = _slider("Moment in the run (% of the steps)", 1, 100, 10, "or_t",
+    who = kit.selectbox("Optimizer", opt.RACERS, "Momentum", "or_inspect", "Which racer to look inside.")
+    pct = kit.slider("Moment in the run (% of the steps)", 1, 100, 10, "or_t",
                   "Which update to inspect, as a share of the steps run.")
     k = r.racers.index(who) if who in r.racers else -1
     t = max(1, int(round(pct / 100 * max(1, r.steps_done))))
@@ -199,7 +180,7 @@ st.divider()
 st.header(f"Many starts: {len(r.starts)} starting points per optimizer, run at once")
 a, b = st.columns([1, 3], gap="large")
 with a:
-    ends_of = _selectbox("Show the ends of", opt.RACERS, "Adam", "or_ends",
+    ends_of = kit.selectbox("Show the ends of", opt.RACERS, "Adam", "or_ends",
                          "Whose end points to draw on the map.")
     st.caption("The random starts ran in the same batched computation as the race above: each optimizer's "
                "parameter is a (101, 2) tensor whose rows move independently (tested equal to separate runs).")
@@ -221,7 +202,7 @@ st.header("A real race: a small network on handwritten digits")
 st.markdown("Each racer that is on above trains its own copy of the same 64-32-10 network on scikit-learn's 8×8 "
             "digits (1,347 training images), on the same minibatches of 32, for 300 updates.")
 if kit.toggle("Run the real race", False, "or_real", "Trains one network per racer (about 1-2 s on a 2-core CPU)."):
-    scale = _select_slider("Learning rates ×", [0.1, 0.3, 1.0, 3.0, 10.0], 1.0, "or_real_lr",
+    scale = kit.select_slider("Learning rates ×", [0.1, 0.3, 1.0, 3.0, 10.0], 1.0, "or_real_lr",
                            "Every racer's network learning rate (SGD 0.1, Momentum 0.05, Adagrad 0.05, lecture "
                            "Adagrad 0.003, RMSProp 0.002, Adam 0.003) times this.", fmt=lambda v: f"×{v:g}"
                            if not isinstance(v, str) else v)
@@ -253,7 +234,7 @@ st.header("Batch-size lab")
 st.markdown("The same network trained with plain SGD (η = 0.05) for the same number of epochs at batch sizes from 4 "
             "to the whole training set: time per update, time per epoch, and accuracy.")
 if kit.toggle("Run the batch-size lab", False, "or_lab", "Trains five networks (about 1-2 s on a 2-core CPU)."):
-    epochs = _select_slider("Epochs", [1, 3, 10], 3, "or_lab_epochs", "Passes over the training set at every B.")
+    epochs = kit.select_slider("Epochs", [1, 3, 10], 3, "or_lab_epochs", "Passes over the training set at every B.")
     with st.spinner("training at five batch sizes…"):
         lab = kit.shared("optimizers-lab", opt.batch_lab, opt.LabConfig(epochs=int(epochs), seed=kit.seed()),
                          keep=lambda res: bool((res.table.epochs == res.config.epochs).all()))

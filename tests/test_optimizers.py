@@ -371,22 +371,3 @@ def test_minibatches_cover_each_epoch_once():
     noise = r.grad[0] - true.numpy()  # (T, 2)
     assert np.abs(noise).max() > 1e-3
     np.testing.assert_allclose(noise[0::2] + noise[1::2], 0.0, atol=1e-12)
-
-
-# ------------------------------------------------------------------ the page: shared links
-
-def test_each_preset_link_reproduces_the_demo():
-    """Click a preset, copy the URL's query parameters, open a fresh session with them: the same page."""
-    from conftest import open_page, snapshot
-
-    at = open_page("pages/optimizers.py")
-    keys = [b.key for b in at.button if b.key and b.key.startswith("preset:")]
-    assert len(keys) == 4
-    for key in keys:
-        at = open_page("pages/optimizers.py")
-        next(b for b in at.button if b.key == key).click().run()
-        assert not at.exception
-        link = dict(at.query_params)
-        fresh = open_page("pages/optimizers.py", query=link)
-        assert not fresh.exception
-        assert snapshot(fresh) == snapshot(at), f"{key}: the link {link} shows something else"

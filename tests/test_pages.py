@@ -105,7 +105,8 @@ def test_each_control_changes_what_is_shown(page):
     assert not unchanged, f"these controls change nothing on the page: {unchanged}"
 
 
-def test_each_preset(page):
+def test_each_preset_and_its_link(page):
+    """Each preset changes the page; its URL, opened in a fresh session, shows exactly the same page."""
     at = open_page(page)
     base = snapshot(at)
     buttons = [b.key for b in at.button if b.key and b.key.startswith("preset:")]
@@ -115,4 +116,9 @@ def test_each_preset(page):
         next(b for b in at.button if b.key == key).click().run()
         assert not at.exception, f"{key}: {at.exception}"
         assert len(at.get("vega_lite_chart")) >= 1
-        assert snapshot(at) != base, f"{key} shows the same thing as the defaults"
+        shown = snapshot(at)
+        assert shown != base, f"{key} shows the same thing as the defaults"
+        link = dict(at.query_params)
+        fresh = open_page(page, query=link)
+        assert not fresh.exception
+        assert snapshot(fresh) == shown, f"{key}: the link {link} shows something else"
