@@ -136,7 +136,7 @@ with b:
                  rf"\max(0,\;{w['b2']:.2f} + {w['w2']:.2f}\,x)")
         kit.chart(charts.relu_pair_chart, pair)
         st.caption("The first ReLU starts the ramp at x0; the second, with the opposite c, cancels it from x1 on: "
-                   "the sum (black) is flat, rises, then is flat again, exactly the hard sigmoid (dashed green).")
+                   "the sum (thick grey) is flat, rises, then is flat again, exactly the hard sigmoid (dashed green).")
 
 st.divider()
 st.header("Complexity sweep: where does overfitting start?")

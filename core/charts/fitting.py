@@ -52,7 +52,7 @@ def parts_chart(r: FitResult, model: int) -> alt.Chart:
     ys = alt.Y("y:Q", title="contribution")
     lines = alt.Chart(df).mark_line(strokeWidth=1.5, opacity=0.8).encode(
         xs, ys, color=alt.Color("unit:N", legend=None, scale=alt.Scale(scheme="tableau20")), detail="unit:N")
-    tot = alt.Chart(total).mark_line(strokeWidth=3, color="#222", strokeDash=[2, 2]).encode(xs, ys)
+    tot = alt.Chart(total).mark_line(strokeWidth=3.5, color="#8a8a8a", strokeDash=[2, 2]).encode(xs, ys)
     return alt.layer(lines, tot).properties(title=f"{NAMES[model]} units: c_i·a_i(x)")
 
 
@@ -90,7 +90,7 @@ def relu_pair_chart(p: ReluPair) -> alt.Chart:
     dom = ["c1·max(0, b1 + w1·x)", "c2·max(0, b2 + w2·x)", "sum of the two", "hard sigmoid"]
     ch = alt.Chart(df).mark_line().encode(
         x=alt.X("x:Q", scale=alt.Scale(nice=False)), y=alt.Y("y:Q", title="output"),
-        color=alt.Color("curve:N", scale=alt.Scale(domain=dom, range=[PALETTE[4], PALETTE[5], "#222", PALETTE[2]]), title=None),
+        color=alt.Color("curve:N", scale=alt.Scale(domain=dom, range=[PALETTE[4], PALETTE[5], "#8a8a8a", PALETTE[2]]), title=None),
         strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=dom, range=[[1, 0], [1, 0], [1, 0], [8, 6]]), legend=None),
         size=alt.Size("curve:N", scale=alt.Scale(domain=dom, range=[2, 2, 5, 3]), legend=None),
     )
