@@ -3,10 +3,10 @@ the tiny transformers trained as one batched computation against one model at a 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import torch
 
+from bench._apptest import default_run_seconds
 from core import attention as att
 from core.charts import attention as charts
 
@@ -25,21 +25,6 @@ def _calc_view(cfg: att.CalcConfig) -> None:
                charts.matrices(r, ("concat", "out")), charts.shuffled(r), charts.mixing(cc, "conv"),
                charts.mixing(cc, "attn")):
         _spec(ch)
-
-
-def _apptest_default(seed: int) -> float:
-    """Seconds of the page's run in AppTest (app.py, then switch_page), for a seed not seen before."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
-    at.query_params["seed"] = str(seed)
-    at.run()
-    t0 = time.perf_counter()
-    at.switch_page("pages/attention.py")
-    at.run()
-    dt = time.perf_counter() - t0
-    assert not at.exception, at.exception
-    return dt
 
 
 def _steps_per_s(cfg: att.TrainConfig, steps: int, M: int = 1) -> float:
@@ -82,8 +67,8 @@ def run() -> dict[str, float]:
     out["model-steps/s, 2 batched / 1 alone"] = 2 * pair / single
     out["model-steps/s, 8 batched / 1 alone"] = 8 * eight / single
     try:
-        _apptest_default(20_001)  # warm the process
-        out["page default run in AppTest, fresh seed (s)"] = _apptest_default(20_002)
+        default_run_seconds("pages/attention.py", 20_001)  # warm the process
+        out["page default run in AppTest, fresh seed (s)"] = default_run_seconds("pages/attention.py", 20_002)
     except Exception:  # noqa: BLE001 - the bench still reports the rest without a streamlit runtime
         pass
     return out

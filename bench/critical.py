@@ -4,10 +4,10 @@ doing them one at a time."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import torch
 
+from bench._apptest import default_run_seconds
 from core import critical as c
 from core.charts import critical as charts
 
@@ -27,25 +27,6 @@ def _page_compute(seed: int) -> None:
     for ch in (charts.contour_chart(s, p, e), charts.local_chart(p, "true loss"),
                charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p), charts.escape_chart(e)):
         _spec(ch)
-
-
-def _apptest_default(seed: int, cold: bool = False) -> float:
-    """Seconds of the page's run in AppTest (app.py, then switch_page), for a seed not seen before;
-    ``cold`` also empties the shared result stores first (nothing cached: surface, Newton, point, escape)."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    if cold:
-        st.cache_resource.clear()
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
-    at.query_params["seed"] = str(seed)
-    at.run()
-    t0 = time.perf_counter()
-    at.switch_page("pages/critical.py")
-    at.run()
-    dt = time.perf_counter() - t0
-    assert not at.exception, at.exception
-    return dt
 
 
 def run() -> dict[str, float]:
@@ -71,9 +52,9 @@ def run() -> dict[str, float]:
     out["move θ': point + 4 chart specs (s, median of 5)"] = sorted(times)[2]
 
     try:
-        _apptest_default(10_001)  # warm the process
-        out["page default run in AppTest, fresh seed (s)"] = _apptest_default(10_002)
-        out["page default run in AppTest, all shared caches emptied (s)"] = _apptest_default(10_003, cold=True)
+        default_run_seconds("pages/critical.py", 10_001)  # warm the process
+        out["page default run in AppTest, fresh seed (s)"] = default_run_seconds("pages/critical.py", 10_002)
+        out["page default run in AppTest, all shared caches emptied (s)"] = default_run_seconds("pages/critical.py", 10_003, cold=True)
     except Exception:  # noqa: BLE001 - the bench still reports the rest without a streamlit runtime
         pass
 

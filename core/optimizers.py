@@ -17,10 +17,9 @@ is multiplied by sqrt(t+1) at step t (the factor a ``LambdaLR`` would apply), on
 """
 from __future__ import annotations
 
-import io
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 

@@ -71,7 +71,6 @@ def run(
     """
     n_steps = max(0, int(n_steps))
     t0 = time.perf_counter()
-    chunks: list[torch.Tensor] = []
     host: list[np.ndarray] = []
     diverged: list[int | None] | None = None
     stopped = "done"

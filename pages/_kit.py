@@ -152,15 +152,28 @@ def _store(name: str) -> _Store:
     return _Store(24)
 
 
+def finished(result: Any) -> bool:
+    """False for a training result cut short by the time cap (it depends on the server's load)."""
+    return getattr(getattr(result, "log", None), "stopped", None) != "time"
+
+
+def report(log, names: Sequence[str] | None = None) -> None:
+    """The sentence for a run that diverged or hit the time cap, if any."""
+    msg = log.message(list(names) if names is not None else None)
+    if msg:
+        problem(msg)
+
+
 def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: int = 24,
-           keep: Callable[[Any], bool] | None = None, **kwargs) -> Any:
+           keep: Callable[[Any], bool] = finished, **kwargs) -> Any:
     """``fn(config, *args, **kwargs)`` computed once per config for the whole server.
 
     Like ``st.cache_data``, but ``fn`` may draw live progress into placeholders made outside it
     (which ``st.cache_data`` cannot replay), and thirty sessions asking for the same config at once
     wait for one computation instead of running thirty. Results are shared: treat them as read-only.
-    ``keep(result)`` False leaves a result out of the store (say, a run cut short by the time cap, which
-    depends on the server's load rather than on the config), so the next rerun computes it again.
+    ``keep(result)`` False leaves a result out of the store, so the next rerun computes it again; by
+    default a training run cut short by the time cap (which depends on the server's load, not on the
+    config) is not kept.
     """
     store = _store(name)
     store.maxsize = maxsize
@@ -175,7 +188,7 @@ def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: 
                 return store.data[config]
         result = fn(config, *args, **kwargs)
         with store.lock:
-            if keep is None or keep(result):
+            if keep(result):
                 store.data[config] = result
             store.key_locks.pop(config, None)
             while len(store.data) > store.maxsize:

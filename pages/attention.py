@@ -214,13 +214,10 @@ with right:
         if not live:  # live frames draw the accuracy and the maps that change most: cheaper
             kit.chart(charts.train_map, res, 1, L, 0, where=nopos_ph)
 
-    res = kit.shared("attention-train", att.train_tiny, tcfg, progress=lambda x: draw(x, True),
-                     keep=lambda x: x.log.stopped != "time")
+    res = kit.shared("attention-train", att.train_tiny, tcfg, progress=lambda x: draw(x, True))
     bar.empty()
     draw(res, False)
-    msg = res.log.message(list(att.MODEL_NAMES))
-    if msg:
-        kit.problem(msg)
+    kit.report(res.log, att.MODEL_NAMES)
     x, y = res.example
     m = st.columns(4)
     m[0].metric("accuracy with PE", f"{res.accuracy[0]:.1%}")

@@ -135,9 +135,7 @@ else:
                                 seed=seed)
     esc = kit.shared("critical-escape", critical.escape, cfg, maxsize=64)
     with b:
-        msg = esc.log.message(list(critical.RUNS))
-        if msg:
-            kit.problem(msg)
+        kit.report(esc.log, critical.RUNS)
         kit.chart(charts.escape_chart, esc)
         m = st.columns(4)
         m[0].metric("predicted drop ½λ‖u‖²", f"{esc.predicted_drop:.4g}")
@@ -176,9 +174,7 @@ if kit.toggle("Run the minimum-ratio experiment", False, "cp_ratio",
     with b:
         with st.spinner(f"training {runs} networks and computing their Hessians…"):
             rr = kit.shared("critical-ratio", critical.min_ratio, rcfg, maxsize=8)
-        msg = rr.log.message([f"run {i}" for i in range(runs)])
-        if msg:
-            kit.problem(msg)
+        kit.report(rr.log, [f"run {i}" for i in range(runs)])
         if rr.table.empty:
             kit.problem("Every run diverged: no Hessian to look at.")
         else:

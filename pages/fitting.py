@@ -90,13 +90,10 @@ with right:
         if not r.history.empty:
             kit.chart(charts.loss_chart, r.history, r.config.loss, where=loss_ph, live=live)
 
-    result = kit.shared("fitting", fitting.fit, cfg, progress=lambda r: draw(r, True),
-                        keep=lambda r: r.log.stopped != "time")
+    result = kit.shared("fitting", fitting.fit, cfg, progress=lambda r: draw(r, True))
     bar.empty()
     draw(result, False)
-    msg = result.log.message(list(fitting.NAMES))
-    if msg:
-        kit.problem(msg)
+    kit.report(result.log, fitting.NAMES)
     if result.log.diverged:
         for ph in fit_ph + parts_ph:
             ph.empty()

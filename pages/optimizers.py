@@ -87,7 +87,7 @@ with left:
 
 cfg = opt.RaceConfig(surface=surface, lrs=tuple(float(v) for v in lrs), schedule=sched, steps=int(steps), beta=float(beta),
                      batch=int(batch), seed=kit.seed())
-r = kit.shared("optimizers-race", opt.race, cfg, keep=lambda res: res.log.stopped != "time")
+r = kit.shared("optimizers-race", opt.race, cfg)
 grid = opt.surface_grid(cfg.surface)
 done = r.log.stopped != "time"  # results derived from a time-capped race are not kept either
 hist = kit.shared("optimizers-hist", lambda _c, res: opt.history(res), cfg, r, keep=lambda _: done)
@@ -97,9 +97,7 @@ board = kit.shared("optimizers-board", lambda key, res: opt.leaderboard(res, key
 with right:
     if not r.racers:
         kit.problem("No optimizer is racing: give at least one of them a learning rate.")
-    msg = r.log.message(r.racers)
-    if msg:
-        kit.problem(msg)
+    kit.report(r.log, r.racers)
     kit.chart(charts.race_map, r, grid, hist)
     st.caption("Drag the **replay** slider under the map to watch the race step by step. Black square: the start; "
                "yellow cross: the global minimum; shading: loss − f* (darker is higher).")
@@ -211,10 +209,8 @@ if kit.toggle("Run the real race", False, "or_real", "Trains one network per rac
         kit.problem("No optimizer is racing: give at least one of them a learning rate above.")
     else:
         with st.spinner("training one network per optimizer…"):
-            real = kit.shared("optimizers-real", opt.real_race, rc, keep=lambda res: res.log.stopped != "time")
-        m = real.log.message(real.racers)
-        if m:
-            kit.problem(m)
+            real = kit.shared("optimizers-real", opt.real_race, rc)
+        kit.report(real.log, real.racers)
         c1, c2 = st.columns(2)
         with c1:
             kit.chart(charts.real_chart, real, "step")
