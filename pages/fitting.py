@@ -97,6 +97,7 @@ with right:
     if result.log.diverged:
         for ph in fit_ph + parts_ph:
             ph.empty()
+        kit.chart(charts.divergence_chart, result.log.losses, tuple(result.log.diverged_at), where=loss_ph)
     else:
         f = result.final
         cols = st.columns(4)

@@ -152,5 +152,6 @@ def test_sweep_shows_overfitting():
 def test_chart_specs_are_valid_vega_lite(result):
     for ch in [charts.fit_panel(result, 0), charts.parts_panel(result, 1), charts.loss_chart(result.history),
                charts.relu_pair_chart(fitting.relu_pair()),
+               charts.divergence_chart(np.array([[0.3, 0.2], [5e6, 0.1]]), [3, 2]),
                charts.sweep_chart(fitting.sweep(CFG, ks=(1, 2), steps=20))]:
         ch.to_dict(validate=True)

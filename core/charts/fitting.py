@@ -109,3 +109,20 @@ def sweep_chart(df: pd.DataFrame, loss_name: str = "MSE") -> alt.TopLevelMixin:
     panels = [alt.layer(base.mark_line(strokeWidth=2.5), base.mark_point(size=60, filled=True)).transform_filter(
         alt.datum.model == m).properties(title=f"{m} model", height=260, width="container") for m in NAMES]
     return style(alt.hconcat(*panels))
+
+
+def divergence_chart(losses: np.ndarray, diverged_at: list[int | None]) -> alt.Chart:
+    """Minibatch loss of each update until the run diverged (log scale): the explosion, step by step."""
+    rows = [(i + 1, NAMES[m], float(losses[i, m])) for i in range(losses.shape[0]) for m in range(losses.shape[1])
+            if np.isfinite(losses[i, m]) and losses[i, m] > 0]
+    df = pd.DataFrame(rows, columns=["update", "model", "loss"])
+    first = min(d for d in diverged_at if d is not None)
+    ch = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=2.5).encode(
+        x=alt.X("update:Q", title="update", scale=alt.Scale(domain=[0, first]), axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("loss:Q", title="minibatch loss (log)", scale=alt.Scale(type="log")),
+        color=alt.Color("model:N", scale=MODEL_COLORS, title="model"),
+        tooltip=["update", "model", alt.Tooltip("loss:Q", format=".3g")],
+    )
+    rule = alt.Chart(pd.DataFrame({"update": [first]})).mark_rule(color=PALETTE[5], strokeDash=[6, 4], strokeWidth=2).encode(x="update:Q")
+    return style(alt.layer(ch, rule).properties(title=f"the loss explodes: not finite at update {first} (dashed)"),
+                 height=300).configure_legend(orient="right", labelFontSize=14, titleFontSize=14)
