@@ -28,6 +28,7 @@ import torch.nn.functional as F
 
 from core import rng, train
 from core.device import choose_device
+from core.export import safetensors_bytes
 
 MAX_TOKENS = 12  # the calculator shows at most this many words
 MAX_CHARS = 80  # the sentence box accepts at most this many characters
@@ -503,8 +504,4 @@ def history_csv(r: TrainResult) -> bytes:
 
 def weights_safetensors(r: TrainResult) -> bytes:
     """Both trained models (block weights in ``nn.TransformerEncoderLayer`` layout) as ``.safetensors``."""
-    from safetensors.torch import save
-
-    names = ("with_pe", "without_pe")
-    tensors = {f"{names[m]}.{k}": v.contiguous() for m, w in enumerate(r.weights) for k, v in w.items()}
-    return save(tensors, metadata={k: str(v) for k, v in r.config.__dict__.items()})
+    return safetensors_bytes(dict(zip(("with_pe", "without_pe"), r.weights)), r.config)

@@ -24,6 +24,7 @@ import pandas as pd
 import torch
 
 from core import rng, train
+from core.export import safetensors_bytes
 
 SURFACES = ("one-neuron network", "x² − y²", "monkey saddle", "Rosenbrock", "network slice")
 LO, HI = -2.0, 2.0  # the view: both coordinates in [LO, HI]
@@ -689,10 +690,6 @@ def ratio_csv(r: RatioResult) -> bytes:
 
 def ratio_safetensors(r: RatioResult) -> bytes:
     """Every network's trained weights (W1, b1, w2, b2 per run) as a ``.safetensors`` file."""
-    from safetensors.torch import save
-
     X, _, names = diabetes()
     W1, b1, w2, b2 = unpack(r.weights, X.shape[1], r.config.hidden)
-    tensors = {"W1": W1.contiguous(), "b1": b1.contiguous(), "w2": w2.contiguous(), "b2": b2.contiguous()}
-    meta = {k: str(v) for k, v in r.config.__dict__.items()} | {"features": ",".join(names)}
-    return save(tensors, metadata=meta)
+    return safetensors_bytes({"": {"W1": W1, "b1": b1, "w2": w2, "b2": b2}}, r.config, {"features": ",".join(names)})

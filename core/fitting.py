@@ -17,6 +17,7 @@ import torch
 
 from core import data, rng, train
 from core.device import choose_device
+from core.export import safetensors_bytes
 from core.models import BatchedMLP, n_params
 
 LOSSES = ("MSE", "MAE")
@@ -245,8 +246,4 @@ def history_csv(result: FitResult) -> bytes:
 
 def weights_safetensors(result: FitResult) -> bytes:
     """Both trained models' weights (``nn.Sequential`` layout) as a ``.safetensors`` file."""
-    from safetensors.torch import save
-
-    tensors = {f"{name}.{k}": v.contiguous() for name, w in zip(NAMES, result.weights) for k, v in w.items()}
-    meta = {k: str(v) for k, v in result.config.__dict__.items()}
-    return save(tensors, metadata=meta)
+    return safetensors_bytes(dict(zip(NAMES, result.weights)), result.config)

@@ -31,6 +31,7 @@ from torch.optim import lr_scheduler
 
 from core import data, rng, train
 from core.device import choose_device
+from core.export import safetensors_bytes
 
 RACERS = ("SGD", "Momentum", "Nesterov", "Adagrad (lecture)", "Adagrad (PyTorch)", "RMSProp", "Adam", "AdamW")
 SCHEDULES = ("constant", "step", "exponential", "cosine", "warm-up then decay")
@@ -683,10 +684,7 @@ def _copy(net: nn.Sequential) -> nn.Sequential:
 
 def weights_safetensors(r: RealResult) -> bytes:
     """The trained networks (``nn.Sequential`` keys, prefixed by optimizer) as ``.safetensors``."""
-    from safetensors.torch import save
-
-    tensors = {f"{name}.{k}": v.contiguous() for name, sd in r.weights.items() for k, v in sd.items()}
-    return save(tensors, metadata={k: str(v) for k, v in r.config.__dict__.items()})
+    return safetensors_bytes(r.weights, r.config)
 
 
 # ---------------------------------------------------------------- batch-size lab

@@ -14,3 +14,8 @@ def style(chart: alt.TopLevelMixin, height: int = 300) -> alt.TopLevelMixin:
         labelFontSize=14, titleFontSize=15, gridOpacity=0.5).configure_legend(
         labelFontSize=14, titleFontSize=14, orient="bottom").configure_title(fontSize=17, anchor="start").configure_header(
         labelFontSize=15, titleFontSize=15)
+
+
+# style()'s look as one config dict, for builders that assemble charts directly (each configure_* call
+# deep-copies a chart; assigning this dict once is much cheaper).
+STYLE_CONFIG = style(alt.Chart()).to_dict(validate=False).get("config", {})

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from core.attention import MODEL_NAMES, CalcResult, ConvCompare, TrainResult
-from core.charts import PALETTE, style
+from core.charts import PALETTE, STYLE_CONFIG
 
 MATRICES = {
     "embed": ("word embeddings x^i", "x"),
@@ -43,7 +43,7 @@ def _long(mat: np.ndarray, rows: list[str], cols: list[str], allowed: np.ndarray
 # style()'s look as one config: applying style() per chart costs five deep copies of the chart. The heatmaps
 # are rebuilt on every control change, so their encodings are plain Vega-Lite dicts, which Altair wraps
 # without parsing them (several times faster; tests/test_attention.py validates every spec against the schema).
-_CONFIG = style(alt.Chart()).config
+_CONFIG = STYLE_CONFIG
 
 
 def _heat(df: pd.DataFrame, rows: list[str], cols: list[str], title: str, x_title: str, y_title: str | None,

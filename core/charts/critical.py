@@ -5,7 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts import PALETTE, style
+from core.charts import PALETTE, STYLE_CONFIG
 from core.critical import AXES, HI, LO, RUNS, EscapeResult, PointResult, RatioResult, SurfaceResult
 
 KIND_COLORS = alt.Scale(domain=["minimum", "maximum", "saddle", "degenerate"],
@@ -36,7 +36,7 @@ def _scale(sc: alt.Scale) -> dict:
 
 
 # style()'s look as one config dict: each configure_* call deep-copies the chart, this is one assignment
-_STYLE = style(alt.Chart(pd.DataFrame({"x": [0]})).mark_point()).to_dict(validate=False).get("config", {})
+_STYLE = STYLE_CONFIG
 
 
 def _styled(layers: list[alt.Chart], title: str, height: int, resolve: dict | None = None) -> alt.LayerChart:
