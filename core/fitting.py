@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from core import data, rng, train
+from core.params import choice, clamp, num
 from core.device import choose_device
 from core.export import safetensors_bytes
 from core.models import BatchedMLP, n_params
@@ -25,21 +26,25 @@ OPTIMIZERS = ("Adam", "SGD")
 NAMES = ("sigmoid", "ReLU")
 
 
+LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0, 1000.0)
+BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+EPOCHS = (10, 25, 50, 100, 150, 200, 300, 500, 1000)
+
+
 @dataclass(frozen=True)
 class FitConfig:
-    target: str = "smooth and wiggly"  # one of data.CURVES
-    n: int = 200  # samples drawn from the target
-    noise: float = 0.05  # std of the Gaussian noise added to y (model units)
-    val_fraction: float = 0.25  # share of the samples held out for validation
-    k: int = 5  # sigmoid units per layer; the ReLU model gets 2k
-    depth: int = 1  # hidden layers (1 to 3)
-    loss: str = "MSE"  # "MSE" or "MAE"
-    optimizer: str = "Adam"  # "Adam" or "SGD" (plain gradient descent on minibatches)
-    lr: float = 0.05  # learning rate eta
-    batch_size: int = 32  # B: one update per minibatch, N/B updates per epoch
-    epochs: int = 150  # passes over the training set
-    seed: int = 0  # data, split, initialisation and minibatch order
-    max_seconds: float = 15.0  # wall-time cap of one run
+    target: str = choice("smooth and wiggly", data.CURVES)  # the curve to learn (data.CURVES)
+    n: int = num(200, 20, 1000, step=10)  # samples drawn from the target
+    noise: float = num(0.05, 0.0, 1.0, step=0.05)  # std of the Gaussian noise added to y (model units)
+    val_fraction: float = num(0.25, 0.1, 0.8, step=0.05)  # share of the samples held out for validation
+    k: int = num(5, 1, 32)  # sigmoid units per layer; the ReLU model gets 2k
+    depth: int = choice(1, (1, 2, 3), widget="radio")  # hidden layers
+    loss: str = choice("MSE", LOSSES, widget="radio")  # the loss: mean squared or mean absolute error
+    optimizer: str = choice("Adam", OPTIMIZERS, widget="radio")  # Adam, or SGD: plain gradient descent on minibatches
+    lr: float = choice(0.05, LRS, widget="select_slider")  # learning rate eta
+    batch_size: int = choice(32, BATCHES, widget="select_slider")  # B: one update per minibatch, N/B per epoch
+    epochs: int = choice(150, EPOCHS, widget="select_slider")  # passes over the training set
+    seed: int = num(0, 0, 1_000_000, widget="number")  # data, split, initialisation and minibatch order
 
 
 @dataclass
@@ -70,25 +75,6 @@ class FitResult:
         f = self.final
         hit = f[(f.model == model) & (f.split == split)]
         return float(hit.loss.iloc[0]) if len(hit) else float("nan")
-
-
-def clamp(cfg: FitConfig) -> FitConfig:
-    """Bring every field into the range the page allows (extreme URL values included)."""
-    return replace(
-        cfg,
-        target=cfg.target if cfg.target in data.CURVES else FitConfig.target,
-        n=int(np.clip(cfg.n, 8, 2000)),
-        noise=float(np.clip(cfg.noise, 0.0, 2.0)),
-        val_fraction=float(np.clip(cfg.val_fraction, 0.05, 0.8)),
-        k=int(np.clip(cfg.k, 1, 64)),
-        depth=int(np.clip(cfg.depth, 1, 3)),
-        loss=cfg.loss if cfg.loss in LOSSES else "MSE",
-        optimizer=cfg.optimizer if cfg.optimizer in OPTIMIZERS else "Adam",
-        lr=float(np.clip(cfg.lr, 1e-6, 1e6)),
-        batch_size=int(np.clip(cfg.batch_size, 1, 4096)),
-        epochs=int(np.clip(cfg.epochs, 1, 5000)),
-        seed=int(cfg.seed) % (2**31),
-    )
 
 
 def per_model_loss(pred: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
@@ -137,8 +123,7 @@ class _BatchedFit:
         return losses.detach()
 
     def train(self, progress: Callable[[train.TrainLog], None] | None = None) -> train.TrainLog:
-        return train.run(self.step, self.cfg.epochs * self.per_epoch, progress=progress,
-                         max_seconds=self.cfg.max_seconds)
+        return train.run(self.step, self.cfg.epochs * self.per_epoch, progress=progress)
 
 
 def _history(rows, names, last_good_epoch: int | None) -> pd.DataFrame:
@@ -190,13 +175,14 @@ def sweep(cfg: FitConfig = FitConfig(), ks: tuple[int, ...] = SWEEP_KS, steps: i
     optimizer, learning rate and seed, full-batch for ``steps`` updates (long enough to overfit).
     Columns: k, model, units, params, split, loss, diverged.
     """
-    cfg = replace(clamp(cfg), batch_size=4096, epochs=int(np.clip(steps, 1, 20000)))
+    cfg = clamp(cfg)
     curve = data.curve(cfg.target, cfg.n, cfg.noise, cfg.seed)
     tr, va = data.split(len(curve.x), cfg.val_fraction, cfg.seed)
     widths = [k for k in ks] + [2 * k for k in ks]
     acts = ["sigmoid"] * len(ks) + ["relu"] * len(ks)
     run = _BatchedFit(cfg, curve, tr, va, widths, acts)
-    log = train.run(run.step, cfg.epochs * run.per_epoch, max_seconds=cfg.max_seconds, stop_on="all")
+    run.B, run.per_epoch = len(tr), 1  # full batch: one update per epoch
+    log = train.run(run.step, int(np.clip(steps, 1, 20000)), stop_on="all")
     last = {}
     for epoch, m, lt, lv in run.rows:  # last finite evaluation of each model
         if np.isfinite(lt) and (log.diverged_at[m] is None):
