@@ -98,3 +98,15 @@ def n_params(width: int, depth: int) -> int:
     return 2 * width + (depth - 1) * (width * width + width) + width + 1
 
 
+
+
+def mlp(n_in: int, hidden: int, n_out: int, gen: torch.Generator) -> nn.Sequential:
+    """An n_in-hidden-n_out ReLU network, initialised from ``gen`` in PyTorch's default ranges
+    (uniform in +-1/sqrt(fan-in)), so a seed gives the same weights on every machine."""
+    net = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
+    with torch.no_grad():
+        for layer in (net[0], net[2]):
+            bound = layer.in_features ** -0.5
+            layer.weight.uniform_(-bound, bound, generator=gen)  # (out, in)
+            layer.bias.uniform_(-bound, bound, generator=gen)  # (out,)
+    return net
