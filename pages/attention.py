@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import attention as att
 from core.charts import attention as charts
-from pages import _kit as kit
+from pages import _legacy as kit
 
 kit.header(
     "Self-attention",
@@ -25,9 +25,7 @@ C, T = att.CalcConfig(), att.TrainConfig()
 DEFAULTS = dict(at_text=C.sentence, at_d=C.d, at_heads=C.heads, at_scale=C.scale, at_pe=C.positional, at_mask=C.mask,
                 at_w=C.window, at_query=C.query, at_task=T.task, at_layers=T.layers, at_theads=T.heads, at_pek=T.pe,
                 at_steps=T.steps, at_lr=T.lr)
-WINDOWS = [1, 3, 5, 7, 9, 11]
-STEPS = [50, 100, 150, 300, 600, 1000]
-LRS = [1e-4, 3e-4, 1e-3, 3e-3, 0.005, 0.01, 0.03, 0.1, 1.0, 10.0]
+WINDOWS, STEPS, LRS = list(att.WINDOWS), list(att.STEPS), list(att.LRS)
 
 kit.try_this([
     kit.Preset("Forget the order", "No positional encoding: shuffle the words and the outputs merely shuffle too "
@@ -154,7 +152,7 @@ if r is not None:
             st.caption("The mask is drawn on the score heatmaps of section 1: grey cells are never computed. Pick "
                        "'window' to see truncated self-attention, 'graph' for attention on a graph.")
     with c2:
-        kit.chart(charts.cost_chart, kit.shared("attention-cost", att.cost_table, window))
+        kit.chart(charts.cost_chart, kit.shared("attention-cost", att.cost_table, window), window)
     kit.notice("**What to notice:** full attention computes n² scores, so doubling a long input (speech) quadruples "
                "the work; a window of width w computes about n·w, growing only linearly. A causal mask halves the "
                "work; a graph mask keeps only the edges, which is what a graph neural network does.")
@@ -186,11 +184,10 @@ with left:
     theads = kit.radio("Heads per layer", [1, 2, 4], T.heads, "at_theads", "Attention heads in every layer.")
     pek = kit.radio("Positional encoding of the first model", att.PE_KINDS, T.pe, "at_pek",
                     "Hand-crafted sinusoids or learned position vectors. The second model gets none.")
-    steps = kit.select_slider("Updates", STEPS, T.steps, "at_steps", "Adam updates, 64 fresh random sequences each.")
+    steps = kit.select_slider("Updates", STEPS, T.steps, "at_steps", f"Adam updates, {att.BATCH} fresh random sequences each.")
     lr = kit.select_slider("Learning rate", LRS, T.lr, "at_lr", "Adam step size. Too large and training goes astray.")
 
-tcfg = att.TrainConfig(task=task, layers=layers, heads=theads, pe=pek, steps=steps, lr=lr, seed=kit.seed(),
-                       max_seconds=10.0)
+tcfg = att.TrainConfig(task=task, layers=layers, heads=theads, pe=pek, steps=steps, lr=lr, seed=kit.seed())
 with right:
     st.markdown(f"Sequences of **{T.length} symbols** from 0–{T.vocab - 1}; two models with the same initial weights "
                 f"train as one batched computation, one with {pek} positional encoding and one without.")
