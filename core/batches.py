@@ -33,7 +33,7 @@ GRID = 60  # cells per side of the loss surface
 class PathConfig:
     n: int = num(40, 8, 200, step=4)  # days drawn from the Seattle series: the training set, N examples
     batch: int = choice(8, MINI_BATCHES, widget="select_slider")  # B of the mini-batch path (B >= N is full batch)
-    epochs: int = num(5, 1, 20)  # epochs of every path: full batch makes one update each, B = 1 makes N
+    epochs: int = num(5, 1, 10)  # epochs of every path: full batch makes one update each, B = 1 makes N
     lr: float = choice(0.1, LRS, widget="select_slider")  # learning rate eta, the same for the three paths
     start_w: float = num(-1.0, -3.0, 3.0, step=0.5)  # starting slope w (all three paths)
     start_b: float = num(1.5, -3.0, 3.0, step=0.5)  # starting bias b (all three paths)
@@ -126,12 +126,12 @@ def _one_path(method: str, B: int, cfg: PathConfig, xt: torch.Tensor, yt: torch.
     N = len(xt)
     theta = torch.tensor([cfg.start_w, cfg.start_b], dtype=torch.float64, requires_grad=True)  # (2,) = (w, b)
     opt = torch.optim.SGD([theta], lr=cfg.lr)
-    sampler = train.EpochSampler(N, B, rng.generator(cfg.seed, salt=61))  # the same order for every seed's run
+    sampler = train.EpochSampler(N, B, rng.generator(cfg.seed, salt=61))  # shuffles drawn from the seed
     U = sampler.per_epoch * cfg.epochs
     used = np.full((U, sampler.batch), -1, dtype=np.int64)  # (U, B)
-    with torch.no_grad():
-        start = float(mse(theta[0], theta[1], xt, yt))
-    rows = [(method, 0, 0, 0, 0.0, cfg.start_w, cfg.start_b, start, np.nan)]
+    where = torch.empty(U + 1, 2, dtype=torch.float64)  # (U+1, 2) (w, b) at the start and after each update
+    batch_loss = torch.full((U + 1,), float("nan"), dtype=torch.float64)  # (U+1,) loss of each update's batch
+    where[0] = theta.detach()
 
     def step(i: int) -> torch.Tensor:
         idx = sampler(i)  # (<= B,)
@@ -140,16 +140,22 @@ def _one_path(method: str, B: int, cfg: PathConfig, xt: torch.Tensor, yt: torch.
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        with torch.no_grad():
-            full = mse(theta[0], theta[1], xt, yt)
-        w, b = theta.detach().tolist()
-        rows.append((method, i + 1, sampler.epoch_of(i), i % sampler.per_epoch + 1, (i + 1) / sampler.per_epoch,
-                     w, b, float(full), float(loss.detach())))
-        return full.detach()
+        where[i + 1] = theta.detach()
+        batch_loss[i + 1] = loss.detach()
+        return loss.detach()
 
     log = train.run(step, U, blowup=1e6)
     keep = log.steps  # updates whose loss stayed finite
-    return rows[:keep + 1], used[:keep], log
+    where, batch_loss = where[:keep + 1], batch_loss[:keep + 1]
+    with torch.no_grad():
+        full = mse(where[:, 0], where[:, 1], xt, yt).numpy()  # (keep+1,) training loss on all N, one pass
+    u = np.arange(keep + 1)
+    epoch = np.where(u == 0, 0, (u - 1) // sampler.per_epoch + 1)
+    in_epoch = np.where(u == 0, 0, (u - 1) % sampler.per_epoch + 1)
+    rows = pd.DataFrame({"method": method, "update": u, "epoch": epoch, "in_epoch": in_epoch,
+                         "epochs_done": u / sampler.per_epoch, "w": where[:, 0].numpy(), "b": where[:, 1].numpy(),
+                         "loss": full, "batch_loss": batch_loss.numpy()})
+    return rows, used[:keep], log
 
 
 def paths(cfg: PathConfig = PathConfig()) -> PathResult:
@@ -159,13 +165,12 @@ def paths(cfg: PathConfig = PathConfig()) -> PathResult:
     N = len(x)
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)  # (N,), (N,) float64
     sizes = {"full batch": N, "mini-batch": min(cfg.batch, N), "single example": 1}
-    rows, used, logs = [], {}, {}
+    frames, used, logs = [], {}, {}
     for m in METHODS:
-        r, u, log = _one_path(m, sizes[m], cfg, xt, yt)
-        rows += r
-        used[m], logs[m] = u, log
-    df = pd.DataFrame(rows, columns=["method", "update", "epoch", "in_epoch", "epochs_done", "w", "b", "loss",
-                                     "batch_loss"])
+        f, used[m], logs[m] = _one_path(m, sizes[m], cfg, xt, yt)
+        frames.append(f)
+    df = pd.concat(frames, ignore_index=True)
+    df = df[np.isfinite(df[["w", "b", "loss"]].to_numpy()).all(1)].reset_index(drop=True)
     A = np.stack([x, np.ones_like(x)], 1)  # (N, 2)
     ws, bs = np.linalg.lstsq(A, y, rcond=None)[0]
     best = float(np.mean((bs + ws * x - y) ** 2))
