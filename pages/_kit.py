@@ -1,27 +1,32 @@
-"""Helpers shared by the pages: URL-bound controls, "Try this" presets, a shared result cache,
-live progress, messages and exports. Pages stay thin; the math lives in ``core``."""
+"""What every page uses: text in the session's language, controls declared once (pages/_controls.py),
+shared computations (pages/_compute.py), charts and downloads (pages/_draw.py), and the page's furniture
+laid out for a projector: the live chart on the first screen at 1280×720, the formula folded beside it.
+
+A page is a short script: ``kit.page(topic)``, its controls from ``kit.Form``, one ``kit.shared`` call
+into core, ``kit.chart`` for each chart, ``kit.notice`` for what to notice. Copy pages/fitting.py.
+"""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Sequence
+from typing import Sequence
 
 import streamlit as st
 
-from core import device
+from core import device, i18n, params
+from pages._compute import peek, shared, warm_up  # noqa: F401 - re-exported for the pages
+from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, lang, link_notes, presets,  # noqa: F401
+                             sync_url, t)
+from pages._draw import chart, download, spec_for  # noqa: F401
 
-SEED_KEY = "seed"
+SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
 
 
 def _leave_pages_directory_mode() -> None:
     """Make a deep link work on a fresh server.
 
-    Streamlit starts in its old "pages/ directory" mode whenever a ``pages/`` folder sits beside
-    the main script, and leaves it only once ``st.navigation`` has run. Until then a first visit to
-    ``/fitting`` runs ``pages/fitting.py`` alone, without app.py's layout, navigation and sidebar.
-    Every page imports this module, so the first such run switches the mode off and reruns, which
-    goes through app.py like every later run.
+    Streamlit starts in its old "pages/ directory" mode whenever a ``pages/`` folder sits beside the main
+    script, and leaves it only once ``st.navigation`` has run. Until then a first visit to ``/fitting`` runs
+    ``pages/fitting.py`` alone, without app.py's layout, navigation and sidebar. Every page imports this
+    module, so the first such run switches the mode off and reruns, which goes through app.py.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
@@ -34,241 +39,77 @@ def _leave_pages_directory_mode() -> None:
 
 _leave_pages_directory_mode()
 
-
-# ---------- controls, every one bound to the URL ----------
-
-def _init(key: str, name: str, value) -> dict:
-    """Always hand Streamlit the real default. Left out, Streamlit takes the first option (or the
-    minimum) as the default and drops a value equal to it from the URL, so a shared link would lose it
-    and reopen with the page's default instead. When a preset has set the state, the state wins; Streamlit
-    only logs a note on the server."""
-    return {name: value}
-
-
-def slider(label: str, lo, hi, default, key: str, help: str, step=None, fmt: str | None = None, where=st):
-    return where.slider(label, lo, hi, step=step, format=fmt, key=key, help=help, bind="query-params",
-                        **_init(key, "value", default))
-
-
-def select_slider(label: str, options: Sequence, default, key: str, help: str, where=st, fmt=str):
-    return where.select_slider(label, options=list(options), key=key, help=help, bind="query-params",
-                               format_func=fmt, **_init(key, "value", default))
-
-
-def selectbox(label: str, options: Sequence, default, key: str, help: str, where=st, fmt=str):
-    return where.selectbox(label, list(options), key=key, help=help, bind="query-params", format_func=fmt,
-                           **_init(key, "index", list(options).index(default)))
-
-
-def radio(label: str, options: Sequence, default, key: str, help: str, where=st, horizontal: bool = True):
-    return where.radio(label, list(options), key=key, help=help, bind="query-params", horizontal=horizontal,
-                       **_init(key, "index", list(options).index(default)))
-
-
-def toggle(label: str, default: bool, key: str, help: str, where=st):
-    return where.toggle(label, key=key, help=help, bind="query-params", **_init(key, "value", default))
-
-
-def number(label: str, lo, hi, default, key: str, help: str, step=None, fmt: str | None = None, where=st):
-    return where.number_input(label, min_value=lo, max_value=hi, step=step, format=fmt, key=key, help=help,
-                              bind="query-params", **_init(key, "value", default))
-
-
-def text(label: str, default: str, key: str, help: str, max_chars: int = 80, where=st):
-    return where.text_input(label, key=key, help=help, max_chars=max_chars, bind="query-params",
-                            **_init(key, "value", default))
+# A projector is 1280×720: the title sits close to the top, headings are smaller, and long formulas and
+# metric values wrap or scroll inside their box instead of being cut.
+_CSS = """<style>
+.stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 3rem; }
+.stMainBlockContainer h1 { font-size: 2.0rem; padding: 0 0 0.2rem 0; }
+.stMainBlockContainer h2 { font-size: 1.55rem; padding: 0.6rem 0 0.2rem 0; }
+.stMainBlockContainer h3 { font-size: 1.25rem; padding: 0.4rem 0 0.1rem 0; }
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.1rem 0; }
+[data-testid='stMetricValue'] > div { white-space: normal; overflow-wrap: anywhere; font-size: 1.55rem; }
+[data-testid='stMetricLabel'] p { white-space: normal; }
+[data-testid='stBaseButton-secondary'] p, [data-testid='stBaseButton-primary'] p { white-space: normal; }
+</style>"""
 
 
 def seed() -> int:
-    """The global seed (sidebar control in app.py); 0 when a page runs on its own."""
-    try:
-        return int(st.session_state.get(SEED_KEY, 0))
-    except (TypeError, ValueError):
-        return 0
+    """The global seed (sidebar)."""
+    return int(bind(SEED_KEY, SEED, 0))
 
 
 def sidebar() -> None:
-    """The global sidebar: the seed and the device in use."""
+    """The global sidebar: language, seed, and the device in use."""
     with st.sidebar:
-        st.number_input("Seed", 0, 1_000_000, 0, key=SEED_KEY, bind="query-params",
-                        help="Every random draw (data, initial weights, minibatch order) comes from this seed. "
-                             "Same seed and settings, same numbers; it is part of the page's link.")
-        st.caption(f"Device: {device.describe()}")
+        browser = i18n.normalise(getattr(st.context, "locale", None))
+        lang()  # first visit: from the link, else the browser
+        v = st.segmented_control(t("common.language"), list(i18n.LANGS), key=LANG_KEY,
+                                 format_func=lambda c: i18n.NAMES[c], help=t("common.language_help"))
+        if v is None:  # a click on the selected option deselects it: keep the language
+            v = browser
+        sync_url(LANG_KEY, v, browser)
+        bind(SEED_KEY, SEED, 0)
+        v = st.number_input(t("common.seed"), 0, 1_000_000, step=1, key=SEED_KEY, help=t("common.seed_help"))
+        sync_url(SEED_KEY, v, 0)
+        st.caption(t("common.device", device=device.describe()))
 
 
-# ---------- page furniture ----------
-
-def header(title: str, idea: str, formula: str, symbols: str) -> None:
-    st.title(title)
-    st.markdown(idea)
-    st.latex(formula)
-    st.caption(symbols)
-
-
-@dataclass(frozen=True)
-class Preset:
-    label: str  # button text
-    what: str  # one sentence: what to look at
-    values: dict[str, Any] = field(default_factory=dict)  # widget key -> value
-
-
-def try_this(presets: Sequence[Preset], defaults: dict[str, Any]) -> None:
-    """A row of buttons; each resets the page's controls to defaults, then applies its values."""
-    st.subheader("Try this")
-    cols = st.columns(len(presets))
-    for col, p in zip(cols, presets):
-        with col:
-            st.button(p.label, key=f"preset:{p.label}", help=p.what, on_click=_apply, args=({**defaults, **p.values},),
-                      width="stretch")
-            st.caption(p.what)
+def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: str) -> None:
+    """The top of every page, kept short so the live chart is on the first screen at 1280×720: the title,
+    the idea in a line or two, any link value that had to be fixed, the "Try this" row, and the lecture's
+    formula with its symbols folded (it must never push the chart off the screen)."""
+    st.html(_CSS)
+    st.title(t(f"{topic}.title"))
+    st.markdown(t(f"{topic}.idea"))
+    for f in forms:
+        f.values()  # read every control from the link now, so odd values are reported here
+    for key, raw, value in link_notes():
+        st.caption(t("common.link_fixed", name=key, raw=raw, value=value))
+    presets(topic, items, forms)
+    with st.expander(t("common.formula"), icon=":material/functions:"):
+        st.latex(formula)
+        st.caption(t(f"{topic}.symbols"))
 
 
-def _apply(values: dict[str, Any]) -> None:
-    for k, v in values.items():
-        st.session_state[k] = v
+def notice(text: str, where=None) -> None:
+    (where or st).info(text, icon=":material/visibility:")
 
 
-def notice(text: str) -> None:
-    st.info(text, icon=":material/visibility:")
-
-
-def problem(text: str) -> None:
+def problem(text: str, where=None) -> None:
     """A clear message in place of a traceback."""
-    st.warning(text, icon=":material/warning:")
-
-
-# ---------- one computation per config, shared by every session ----------
-
-class _Store:
-    def __init__(self, maxsize: int):
-        self.maxsize = maxsize
-        self.lock = threading.Lock()
-        self.data: OrderedDict[Hashable, Any] = OrderedDict()
-        self.key_locks: dict[Hashable, threading.Lock] = {}
-
-
-@st.cache_resource(show_spinner=False)
-def _store(name: str) -> _Store:
-    return _Store(24)
-
-
-def finished(result: Any) -> bool:
-    """False for a training result cut short by the time cap (it depends on the server's load)."""
-    return getattr(getattr(result, "log", None), "stopped", None) != "time"
+    (where or st).warning(text, icon=":material/warning:")
 
 
 def report(log, names: Sequence[str] | None = None) -> None:
-    """The sentence for a run that diverged or hit the time cap, if any."""
-    msg = log.message(list(names) if names is not None else None)
-    if msg:
-        problem(msg)
+    """The sentence for a run that diverged (or was cut by the guard), if any, in the session's language."""
+    if log.diverged:
+        names = list(names) if names is not None else [f"{m}" for m in range(len(log.diverged_at))]
+        parts = [t("common.diverged_at", name=n, step=d) for n, d in zip(names, log.diverged_at) if d is not None]
+        problem(t("common.diverged", parts="; ".join(parts)))
+    elif log.stopped == "time":
+        problem(t("common.guard", steps=log.steps, planned=log.planned))
 
 
-def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, maxsize: int = 24,
-           keep: Callable[[Any], bool] = finished, **kwargs) -> Any:
-    """``fn(config, *args, **kwargs)`` computed once per config for the whole server.
-
-    Like ``st.cache_data``, but ``fn`` may draw live progress into placeholders made outside it
-    (which ``st.cache_data`` cannot replay), and thirty sessions asking for the same config at once
-    wait for one computation instead of running thirty. Results are shared: treat them as read-only.
-    ``keep(result)`` False leaves a result out of the store, so the next rerun computes it again; by
-    default a training run cut short by the time cap (which depends on the server's load, not on the
-    config) is not kept.
-    """
-    store = _store(name)
-    store.maxsize = maxsize
-    with store.lock:
-        if config in store.data:
-            store.data.move_to_end(config)
-            return store.data[config]
-        key_lock = store.key_locks.setdefault(config, threading.Lock())
-    with key_lock:
-        with store.lock:
-            if config in store.data:
-                return store.data[config]
-        result = fn(config, *args, **kwargs)
-        with store.lock:
-            if keep(result):
-                store.data[config] = result
-            store.key_locks.pop(config, None)
-            while len(store.data) > store.maxsize:
-                store.data.popitem(last=False)
-    return result
-
-
-def cached(name: str, config: Hashable) -> Any | None:
-    """The shared result for ``config`` if one is stored, else None."""
-    store = _store(name)
-    with store.lock:
-        return store.data.get(config)
-
-
-_alt_lock = threading.Lock()
-
-
-def vega_spec(ch) -> dict:
-    """Altair chart -> Vega-Lite dict with its DataFrames as named datasets, unvalidated.
-
-    ``st.altair_chart`` validates the spec against the Vega-Lite JSON schema on every draw (about
-    half of its ~80 ms per layered chart, under a process-wide lock). The builders' specs are
-    validated once in the tests instead, so the page skips it here.
-    """
-    import altair as alt
-
-    frames: dict[str, Any] = {}
-
-    def to_named(df):
-        name = f"d{len(frames)}"
-        frames[name] = df
-        return {"name": name}
-
-    alt.data_transformers.register("dlc_named", to_named)
-    with _alt_lock, alt.theme.enable("none"), alt.data_transformers.enable("dlc_named"):
-        spec = ch.to_dict(validate=False)
-    spec["datasets"] = {**spec.get("datasets", {}), **frames}
-    return spec
-
-
-class _SpecCache:
-    def __init__(self, maxsize: int = 256):
-        self.lock, self.maxsize = threading.Lock(), maxsize
-        self.data: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
-
-
-@st.cache_resource(show_spinner=False)
-def _specs() -> _SpecCache:
-    return _SpecCache()
-
-
-def _ident(a: Any) -> Any:
-    try:
-        hash(a)
-        return ("v", a)
-    except TypeError:
-        return ("id", id(a))
-
-
-def chart(builder: Callable[..., Any], *args, where=st, key: str | None = None, live: bool = False) -> None:
-    """Draw ``builder(*args)`` (an Altair chart from ``core.charts``) full width.
-
-    Specs are memoised per builder and arguments (results by identity: shared results are
-    read-only), so a rerun that needs no training, or a class opening the same page, rebuilds no
-    chart. ``live=True`` (partial results during training) skips the memo.
-    """
-    if live:
-        spec = vega_spec(builder(*args))
-    else:
-        k = (builder.__module__, builder.__qualname__, tuple(_ident(a) for a in args))
-        cache = _specs()
-        with cache.lock:
-            hit = cache.data.get(k)
-            if hit is not None:
-                cache.data.move_to_end(k)
-        if hit is None:
-            hit = (args, vega_spec(builder(*args)))  # args kept alive so their ids stay valid
-            with cache.lock:
-                cache.data[k] = hit
-                while len(cache.data) > cache.maxsize:
-                    cache.data.popitem(last=False)
-        spec = hit[1]
-    where.vega_lite_chart(spec, width="stretch", key=key)
+def queued(where):
+    """A callback for ``shared(..., queued=...)``: a visible queue message in ``where``."""
+    return lambda n: where.info(t("common.queued", n=n), icon=":material/hourglass_top:")

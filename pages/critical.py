@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import critical
 from core.charts import critical as charts
-from pages import _kit as kit
+from pages import _legacy as kit
 
 kit.header(
     "Critical points: local minimum or saddle?",

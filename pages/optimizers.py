@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import optimizers as opt
 from core.charts import optimizers as charts
-from pages import _kit as kit
+from pages import _legacy as kit
 
 kit.header(
     "Optimizer race",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -17,16 +16,9 @@ configure_threads()  # as the app does: one intra-op thread per process
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
-def load_app_module():
-    spec = importlib.util.spec_from_file_location("app_registry", APP)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["app_registry"] = mod
-    spec.loader.exec_module(mod)  # main() is guarded by __name__ == "__main__"
-    return mod
+import course  # noqa: E402 - the course registry: every registered page is tested
 
-
-REGISTRY = load_app_module()
-PAGES = [c.page for c in REGISTRY.registered()]
+PAGES = course.PAGES
 
 
 def open_page(page: str | None, timeout: float = 120, query: dict | None = None):

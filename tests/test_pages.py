@@ -1,14 +1,22 @@
-"""Every page registered in app.py, run in AppTest: defaults, each control changed, each preset.
+"""Every page registered in course.py, run in AppTest: defaults, each control changed, each preset and its
+link, odd links, and both languages.
 
-A new page is covered the moment it is registered in ``app.CONCEPTS``.
+A new page is covered the moment its concept is marked built in ``course.SECTIONS``.
 """
 from __future__ import annotations
+
+import json
+import re
+import threading
 
 import pytest
 
 from conftest import PAGES, open_page, snapshot
+from core import i18n
+from pages._controls import DECLARED
 
 ODD_TEXT = "  ☃ <script>alert(1)</script> __import__('os') " + "x" * 300
+ODD_LINK_VALUES = ["inf", "-inf", "1e309", "nan", "9" * 5000, "-5", "abc", "", "0x10", "1" * 30 + ".5"]
 
 
 def _controls(at):
@@ -20,13 +28,17 @@ def _controls(at):
             widgets = at.get(kind)
         except Exception:  # noqa: BLE001
             continue
-        out += [(kind, w) for w in widgets if w.key and not w.disabled]
+        out += [(kind, w) for w in widgets if w.key and not w.disabled and w.key != "lang"]
     return out
 
 
 def _new_value(kind, w):
     """A value different from the current one: the far end of a range, the next option, a flip."""
     v = w.value
+    spec = DECLARED.get(w.key)
+    if spec is not None and spec.kind == "choice":  # the next declared option (labels are translated)
+        opts = list(spec.options)
+        return opts[-1] if v != opts[-1] else opts[0] if kind == "select_slider" else opts[(opts.index(v) + 1) % len(opts)]
     if kind == "slider":
         return w.max if v != w.max else w.min
     if kind == "select_slider":
@@ -34,8 +46,8 @@ def _new_value(kind, w):
         return opts[-1] if str(v) != str(opts[-1]) else opts[0]
     if kind in ("selectbox", "radio", "segmented_control", "pills"):
         opts = list(w.options)
-        i = opts.index(str(v)) if str(v) in opts else 0
-        return w.options[(i + 1) % len(opts)] if kind != "radio" else w.options[(i + 1) % len(opts)]
+        i = opts.index(w.format_func(v)) if w.format_func(v) in opts else 0
+        return opts[(i + 1) % len(opts)]
     if kind in ("toggle", "checkbox"):
         return not v
     if kind == "number_input":
@@ -49,18 +61,7 @@ def _new_value(kind, w):
 
 
 def _set(at, kind, key, value):
-    w = at.get(kind)
-    w = next(x for x in w if x.key == key)
-    if kind in ("selectbox", "radio", "select_slider", "segmented_control", "pills") and isinstance(value, str):
-        opts = [str(o) for o in w.options]
-        if value in opts and hasattr(w, "set_value"):
-            try:
-                return w.set_value(value).run()
-            except Exception:  # noqa: BLE001 - typed options: fall back to the index
-                pass
-    return w.set_value(value).run()
-
-
+    return next(x for x in at.get(kind) if x.key == key).set_value(value).run()
 
 
 @pytest.fixture(scope="module", params=PAGES)
@@ -76,8 +77,8 @@ def test_home_lists_every_concept():
     at = open_page(None)
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert "Fitting curves with sigmoids and ReLUs" in text
-    assert "coming soon" in " ".join(c.value for c in at.caption)
+    assert i18n.text("en", "course.fitting.title") in text
+    assert i18n.text("en", "course.soon") in " ".join(c.value for c in at.caption)
 
 
 def test_default_run(page):
@@ -106,19 +107,129 @@ def test_each_control_changes_what_is_shown(page):
 
 
 def test_each_preset_and_its_link(page):
-    """Each preset changes the page; its URL, opened in a fresh session, shows exactly the same page."""
+    """Each preset changes the page and lights up; its URL, opened in a fresh session, shows the same page."""
     at = open_page(page)
     base = snapshot(at)
-    buttons = [b.key for b in at.button if b.key and b.key.startswith("preset:")]
+    buttons = [b.key for b in at.button if b.key and b.key.startswith("preset:") and b.key != "preset:reset"]
     assert buttons, "every page offers 'Try this' presets"
     for key in buttons:
         at = open_page(page)
         next(b for b in at.button if b.key == key).click().run()
         assert not at.exception, f"{key}: {at.exception}"
         assert len(at.get("vega_lite_chart")) >= 1
+        assert next(b for b in at.button if b.key == key).proto.type == "primary", f"{key} is not shown as active"
         shown = snapshot(at)
         assert shown != base, f"{key} shows the same thing as the defaults"
         link = dict(at.query_params)
         fresh = open_page(page, query=link)
         assert not fresh.exception
         assert snapshot(fresh) == shown, f"{key}: the link {link} shows something else"
+        next(b for b in fresh.button if b.key == "preset:reset").click().run()
+        assert snapshot(fresh) == base, f"{key}: reset does not bring the defaults back"
+
+
+def test_odd_links_open_cleanly(page):
+    """seed=inf, 1e309, thousands of digits, words...: for every control of the page, never an exception."""
+    keys = [w.key for _, w in _controls(open_page(page))] + ["seed", "lang"]
+    for odd in ODD_LINK_VALUES:
+        at = open_page(page, query={k: odd for k in keys})
+        assert not at.exception, f"{odd[:20]!r}: {at.exception}"
+        assert len(at.get("vega_lite_chart")) >= 1
+
+
+# ---------------------------------------------------------------- English and 中文
+
+_ALLOWED = re.compile(r"\b(ReLU|ReLUs|Sigmoid|sigmoid|Adam|AdamW|SGD|MSE|MAE|CSV|PyTorch|torch|nn\.\w+|safetensors|"
+                      r"Nesterov|Adagrad|RMSProp|Rosenbrock|Beale|Seattle|GPU|CPU|cuda|cpu|softmax|Softmax|"
+                      r"Transformer|Hessian|Newton|L-BFGS|epoch|epochs|K|N|B|x|y|b|w|c|η)\b")
+_ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")  # three or more English words in a row
+
+
+def _visible_strings(at) -> list[str]:
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error"):
+        out += [e.value for e in at.get(kind)]
+    for m in at.get("metric"):
+        out.append(m.label)
+    for b in at.button:
+        out += [b.label, b.help or ""]
+    for _, w in _controls(at):
+        out += [w.label, w.help or ""] + [str(o) for o in getattr(w, "options", [])]
+    for ch in at.get("vega_lite_chart"):
+        spec = json.loads(ch.proto.spec)
+        out += _chart_words(spec)
+    return [s for s in out if s]
+
+
+def _chart_words(node) -> list[str]:
+    out = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("title",) and isinstance(v, str):
+                out.append(v)
+            elif k == "title" and isinstance(v, dict) and isinstance(v.get("text"), str):
+                out.append(v["text"])
+            elif k not in ("datasets", "data", "field", "test", "expr", "scheme"):
+                out += _chart_words(v)
+    elif isinstance(node, list):
+        for v in node:
+            out += _chart_words(v)
+    return out
+
+
+def _english_left(strings: list[str]) -> list[str]:
+    bad = []
+    for s in strings:
+        plain = re.sub(r"`[^`]*`|\$[^$]*\$|\\\(.*?\\\)|https?://\S+|\*\*|__", " ", s)
+        plain = _ALLOWED.sub(" ", plain)
+        if _ENGLISH.search(plain):
+            bad.append(s[:120])
+    return bad
+
+
+def test_every_key_in_both_languages():
+    en, zh = set(i18n.catalogue("en")), set(i18n.catalogue("zh"))
+    assert not en - zh, f"missing in 中文: {sorted(en - zh)[:20]}"
+    assert not zh - en, f"missing in English: {sorted(zh - en)[:20]}"
+
+
+def test_no_english_left_in_chinese(page):
+    at = open_page(page, query={"lang": "zh"})
+    assert not at.exception
+    left = _english_left(_visible_strings(at))
+    assert not left, f"English text on the 中文 page: {left[:8]}"
+
+
+def test_home_in_chinese():
+    at = open_page(None, query={"lang": "zh"})
+    assert not _english_left(_visible_strings(at))
+    assert i18n.text("zh", "course.fitting.title") in " ".join(m.value for m in at.markdown)
+
+
+def test_links_are_the_same_in_both_languages(page):
+    """A preset's link holds the same option values in English and in 中文 (only lang differs)."""
+    links = {}
+    for lang in ("en", "zh"):
+        at = open_page(page, query={"lang": lang})
+        key = next(b.key for b in at.button if b.key and b.key.startswith("preset:") and b.key != "preset:reset")
+        next(b for b in at.button if b.key == key).click().run()
+        links[lang] = {k: v for k, v in dict(at.query_params).items() if k != "lang"}
+    assert links["en"] == links["zh"]
+
+
+def test_two_sessions_two_languages_at_once(page):
+    """Sessions are threads of one process: a language is per session, never process-wide."""
+    seen: dict[str, str] = {}
+
+    def visit(lang):
+        at = open_page(page, query={"lang": lang})
+        seen[lang] = at.title[0].value if at.title else ""
+
+    threads = [threading.Thread(target=visit, args=(lang,)) for lang in ("en", "zh")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    topic = page.split("/")[-1][:-3]
+    assert seen["en"] == i18n.text("en", f"{topic}.title")
+    assert seen["zh"] == i18n.text("zh", f"{topic}.title")

@@ -1,128 +1,178 @@
-"""Charts of the sigmoid/ReLU fitting page."""
+"""Charts of the sigmoid/ReLU fitting page. Every word from core/locales/<lang>/fitting.charts.toml."""
 from __future__ import annotations
 
-import altair as alt
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from core.charts import PALETTE, style
+from core import i18n
+from core.charts import COLOURS, GREY, mark, n, q, scale, styled
 from core.fitting import NAMES, FitResult, ReluPair
+from core.params import flag, num
 
-MODEL_COLORS = alt.Scale(domain=list(NAMES), range=[PALETTE[0], PALETTE[1]])
+MODEL_COLOURS = {"sigmoid": "blue", "ReLU": "orange"}  # names of core.charts.COLOURS, read by page text
+PAIR_COLOURS = {"relu1": "sky blue", "relu2": "vermillion", "sum": "grey", "hard": "green"}
+SPLIT_COLOURS = {"train": "green", "validation": "vermillion"}  # the complexity sweep
+
+
+@dataclass(frozen=True)
+class FitView:
+    """What the page draws (no training depends on it)."""
+    parts: bool = flag(True)  # draw each unit's c_i·a_i(x) under the fits
+    sweep: bool = flag(False)  # run the complexity sweep (18 models)
+
+
+@dataclass(frozen=True)
+class PairView:
+    """The two-ReLU hard sigmoid."""
+    x0: float = num(-0.3, -1.0, 0.9, step=0.05)  # where the ramp starts
+    x1: float = num(0.4, -0.9, 1.0, step=0.05)  # where it reaches its full height
+    height: float = num(1.0, -2.0, 2.0, step=0.1)  # the value it rises to
+
+
+def _hex(name: str) -> str:
+    return GREY if name == "grey" else COLOURS[name]
 
 
 def _disp(a_b: tuple[float, float], v: np.ndarray) -> np.ndarray:
     return a_b[0] + a_b[1] * np.asarray(v)
 
 
-def fit_chart(r: FitResult, model: int) -> alt.Chart:
-    """Data (train filled, validation hollow), the true curve, and model ``model``'s fit."""
+def _models(lang: str) -> tuple[list[str], dict]:
+    tr = i18n.translator(lang)
+    names = [tr(f"fitting.charts.model.{m}") for m in NAMES]
+    return names, scale(names, [_hex(MODEL_COLOURS[m]) for m in NAMES])
+
+
+def _axes(r: FitResult, lang: str) -> tuple[dict, dict]:
+    tr = i18n.translator(lang)
+    c = r.curve
+    real = c.y_true is None
+    xt = tr("fitting.charts.day") if real else "x"
+    yt = tr("fitting.charts.temperature") if real else "y"
+    return q("x", xt, scale={"nice": False}), q("y", yt)
+
+
+def fit_panel(r: FitResult, model: int, lang: str = "en"):
+    """Data (train filled, validation hollow), the true curve (dashed grey), and model ``model``'s fit."""
+    tr = i18n.translator(lang)
     c = r.curve
     x, y = c.x[:, 0].numpy(), c.y[:, 0].numpy()
-    split = np.array(["train"] * len(x), dtype=object)
-    split[r.val_idx.numpy()] = "validation"
+    is_val = np.zeros(len(x), dtype=bool)
+    is_val[r.val_idx.numpy()] = True
+    split = np.where(is_val, tr("fitting.charts.validation"), tr("fitting.charts.train"))
     pts = pd.DataFrame({"x": _disp(c.to_x, x), "y": _disp(c.to_y, y), "split": split})
-    xs = alt.X("x:Q", title=c.x_label, scale=alt.Scale(nice=False))
-    ys = alt.Y("y:Q", title=c.y_label)
-    layers = [alt.Chart(pts).mark_point(size=30, opacity=0.6).encode(
-        xs, ys, shape=alt.Shape("split:N", legend=None, scale=alt.Scale(domain=["train", "validation"],
-                                                                      range=["circle", "triangle"])),
-        fill=alt.condition("datum.split == 'train'", alt.value("#666"), alt.value("transparent")),
-        color=alt.value("#666"))]
+    xs, ys = _axes(r, lang)
+    dom = [tr("fitting.charts.train"), tr("fitting.charts.validation")]
+    layers = [mark(pts, {"type": "point", "size": 30, "opacity": 0.6, "color": GREY}, x=xs, y=ys,
+                   shape=n("split", scale=scale(dom, ["circle", "triangle"]), legend=None),
+                   fill={"condition": {"test": f"datum.split == '{dom[0]}'", "value": GREY}, "value": "transparent"})]
     if c.y_true is not None:
         true = pd.DataFrame({"x": _disp(c.to_x, c.x_true), "y": _disp(c.to_y, c.y_true)})
-        layers.append(alt.Chart(true).mark_line(strokeDash=[6, 4], color="#888", strokeWidth=2).encode(xs, ys))
-    name = NAMES[model]
-    fit = pd.DataFrame({"x": _disp(r.curve.to_x, r.grid), "y": _disp(c.to_y, r.pred[model]), "model": name})
-    layers.append(alt.Chart(fit).mark_line(strokeWidth=4).encode(xs, ys, color=alt.Color("model:N", scale=MODEL_COLORS, legend=None)))
+        layers.append(mark(true, {"type": "line", "strokeDash": [6, 4], "color": GREY, "strokeWidth": 2}, x=xs, y=ys))
+    names, sc = _models(lang)
+    fit = pd.DataFrame({"x": _disp(c.to_x, r.grid), "y": _disp(c.to_y, r.pred[model]), "model": names[model]})
+    layers.append(mark(fit, {"type": "line", "strokeWidth": 4}, x=xs, y=ys, color=n("model", scale=sc, legend=None)))
     units = r.parts[model].shape[1]
-    title = f"{units} {name} unit{'s' if units > 1 else ''} x {r.config.depth} layer{'s' if r.config.depth > 1 else ''}"
-    return alt.layer(*layers).properties(title=title)
+    title = tr("fitting.charts.fit_title", units=units, model=names[model], depth=r.config.depth)
+    return styled(layers, title, height=330)
 
 
-def parts_chart(r: FitResult, model: int) -> alt.Chart:
-    """Each last-layer unit's contribution c_i a_i(x), one thin line each; b + their sum is the fit."""
+def parts_panel(r: FitResult, model: int, lang: str = "en"):
+    """Each last-layer unit's contribution c_i a_i(x), one thin line each; b + their sum dashed grey."""
+    tr = i18n.translator(lang)
     c = r.curve
     parts = r.parts[model]  # (G, units)
     gx = _disp(c.to_x, r.grid)
-    frames = [pd.DataFrame({"x": gx, "y": parts[:, i] * c.to_y[1], "unit": f"unit {i + 1}"}) for i in range(parts.shape[1])]
-    df = pd.concat(frames, ignore_index=True)
-    total = pd.DataFrame({"x": gx, "y": (parts.sum(1) + r.bias[model]) * c.to_y[1], "unit": "b + sum"})
-    xs = alt.X("x:Q", title=c.x_label, scale=alt.Scale(nice=False))
-    ys = alt.Y("y:Q", title="contribution")
-    lines = alt.Chart(df).mark_line(strokeWidth=1.5, opacity=0.8).encode(
-        xs, ys, color=alt.Color("unit:N", legend=None, scale=alt.Scale(scheme="tableau20")), detail="unit:N")
-    tot = alt.Chart(total).mark_line(strokeWidth=3.5, color="#8a8a8a", strokeDash=[2, 2]).encode(xs, ys)
-    return alt.layer(lines, tot).properties(title=f"{NAMES[model]} units: c_i·a_i(x)")
+    df = pd.DataFrame({"x": np.tile(gx, parts.shape[1]), "y": parts.T.ravel() * c.to_y[1],
+                       "unit": np.repeat(np.arange(1, parts.shape[1] + 1), len(gx))})
+    total = pd.DataFrame({"x": gx, "y": (parts.sum(1) + r.bias[model]) * c.to_y[1]})
+    xs, _ = _axes(r, lang)
+    ys = q("y", tr("fitting.charts.contribution"))
+    lines = mark(df, {"type": "line", "strokeWidth": 1.5, "opacity": 0.8}, x=xs, y=ys,
+                 color=n("unit", tr("fitting.charts.unit"), legend=None, scale={"scheme": "tableau20"}),
+                 detail=n("unit"))
+    tot = mark(total, {"type": "line", "strokeWidth": 3.5, "color": GREY, "strokeDash": [2, 2]}, x=xs, y=ys)
+    names, _ = _models(lang)
+    return styled([lines, tot], tr("fitting.charts.parts_title", model=names[model]), height=230)
 
 
-def fit_panel(r: FitResult, model: int) -> alt.Chart:
-    """Model ``model``'s fit on the data, styled for the page."""
-    return style(fit_chart(r, model), height=340)
+def _split_dash(lang: str) -> tuple[list[str], dict]:
+    tr = i18n.translator(lang)
+    dom = [tr("fitting.charts.train"), tr("fitting.charts.validation")]
+    return dom, scale(dom, [[1, 0], [6, 4]])
 
 
-def parts_panel(r: FitResult, model: int) -> alt.Chart:
-    """Model ``model``'s unit contributions, styled for the page."""
-    return style(parts_chart(r, model), height=240)
+def _localised(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    tr = i18n.translator(lang)
+    df = history[history.loss > 0].copy()
+    df["model"] = df.model.map({m: tr(f"fitting.charts.model.{m}") for m in NAMES})
+    df["split"] = df.split.map({s: tr(f"fitting.charts.{s}") for s in ("train", "validation")})
+    return df
 
 
-def loss_chart(history: pd.DataFrame, loss_name: str = "MSE") -> alt.Chart:
+def loss_chart(history: pd.DataFrame, loss_name: str = "MSE", lang: str = "en"):
     """Train (solid) and validation (dashed) loss of both models against epoch, log scale."""
-    df = history[history.loss > 0]
-    ch = alt.Chart(df).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("epoch:Q", title="epoch"),
-        y=alt.Y("loss:Q", title=f"{loss_name} (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("model:N", scale=MODEL_COLORS, title="model"),
-        strokeDash=alt.StrokeDash("split:N", title="data", scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [6, 4]])),
-        tooltip=["epoch", "model", "split", alt.Tooltip("loss:Q", format=".4f")],
-    )
-    return style(ch, height=300).configure_legend(orient="right", labelFontSize=14, titleFontSize=14)
+    tr = i18n.translator(lang)
+    df = _localised(history, lang)
+    names, sc = _models(lang)
+    _, dash = _split_dash(lang)
+    line = mark(df, {"type": "line", "strokeWidth": 2.5},
+                x=q("epoch", tr("fitting.charts.epoch")),
+                y=q("loss", tr("fitting.charts.loss_log", loss=loss_name), scale={"type": "log"}),
+                color=n("model", tr("fitting.charts.model_title"), scale=sc),
+                strokeDash=n("split", tr("fitting.charts.data"), scale=dash),
+                tooltip=[q("epoch", tr("fitting.charts.epoch")), n("model", tr("fitting.charts.model_title")),
+                         n("split", tr("fitting.charts.data")), q("loss", loss_name, format=".4f")])
+    return styled(line, height=280, legend={"orient": "right"})
 
 
-def relu_pair_chart(p: ReluPair) -> alt.Chart:
-    """Two ReLUs (thin), their sum (thick) and the hard sigmoid it equals (dashed)."""
-    df = pd.concat([
-        pd.DataFrame({"x": p.x, "y": p.relu1, "curve": "c1·max(0, b1 + w1·x)"}),
-        pd.DataFrame({"x": p.x, "y": p.relu2, "curve": "c2·max(0, b2 + w2·x)"}),
-        pd.DataFrame({"x": p.x, "y": p.total, "curve": "sum of the two"}),
-        pd.DataFrame({"x": p.x, "y": p.hard_sigmoid, "curve": "hard sigmoid"}),
-    ], ignore_index=True)
-    dom = ["c1·max(0, b1 + w1·x)", "c2·max(0, b2 + w2·x)", "sum of the two", "hard sigmoid"]
-    ch = alt.Chart(df).mark_line().encode(
-        x=alt.X("x:Q", scale=alt.Scale(nice=False)), y=alt.Y("y:Q", title="output"),
-        color=alt.Color("curve:N", scale=alt.Scale(domain=dom, range=[PALETTE[4], PALETTE[5], "#8a8a8a", PALETTE[2]]), title=None),
-        strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=dom, range=[[1, 0], [1, 0], [1, 0], [8, 6]]), legend=None),
-        size=alt.Size("curve:N", scale=alt.Scale(domain=dom, range=[2, 2, 5, 3]), legend=None),
-    )
-    return style(ch, height=320).configure_legend(orient="right", labelFontSize=14, titleFontSize=14, labelLimit=260)
+def relu_pair_chart(p: ReluPair, lang: str = "en"):
+    """Two ReLUs (thin), their sum (thick grey) and the hard sigmoid it equals (dashed green)."""
+    tr = i18n.translator(lang)
+    dom = [tr("fitting.charts.relu1"), tr("fitting.charts.relu2"), tr("fitting.charts.sum"), tr("fitting.charts.hard")]
+    df = pd.concat([pd.DataFrame({"x": p.x, "y": v, "curve": d})
+                    for v, d in zip((p.relu1, p.relu2, p.total, p.hard_sigmoid), dom)], ignore_index=True)
+    cols = [_hex(PAIR_COLOURS[k]) for k in ("relu1", "relu2", "sum", "hard")]
+    line = mark(df, "line", x=q("x", "x", scale={"nice": False}), y=q("y", tr("fitting.charts.output")),
+                color=n("curve", None, scale=scale(dom, cols)),
+                strokeDash=n("curve", scale=scale(dom, [[1, 0], [1, 0], [1, 0], [8, 6]]), legend=None),
+                size=n("curve", scale=scale(dom, [2, 2, 5, 3]), legend=None))
+    return styled(line, height=300, legend={"orient": "right"})
 
 
-def sweep_chart(df: pd.DataFrame, loss_name: str = "MSE") -> alt.TopLevelMixin:
-    """Final train and validation loss against K, one panel per model; the best K marked."""
-    d = df[np.isfinite(df.loss) & (df.loss > 0)]
-    base = alt.Chart(d).encode(
-        x=alt.X("k:Q", title="K (sigmoid units; the ReLU model has 2K)", scale=alt.Scale(type="log", base=2)),
-        y=alt.Y("loss:Q", title=f"final {loss_name} (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("split:N", title="data", scale=alt.Scale(domain=["train", "validation"], range=[PALETTE[2], PALETTE[5]])),
-        tooltip=["model", "k", "units", "params", "split", alt.Tooltip("loss:Q", format=".4f")],
-    )
-    panels = [alt.layer(base.mark_line(strokeWidth=2.5), base.mark_point(size=60, filled=True)).transform_filter(
-        alt.datum.model == m).properties(title=f"{m} model", height=260, width="container") for m in NAMES]
-    return style(alt.hconcat(*panels))
+def sweep_chart(df: pd.DataFrame, model: str, loss_name: str = "MSE", lang: str = "en"):
+    """One model's final train and validation loss against K (one chart per model: two slots)."""
+    tr = i18n.translator(lang)
+    d = df[np.isfinite(df.loss) & (df.loss > 0) & (df.model == model)].copy()
+    dom = [tr("fitting.charts.train"), tr("fitting.charts.validation")]
+    d["split"] = d.split.map({"train": dom[0], "validation": dom[1]})
+    sc = scale(dom, [_hex(SPLIT_COLOURS["train"]), _hex(SPLIT_COLOURS["validation"])])
+    enc = dict(x=q("k", tr("fitting.charts.k_axis"), scale={"type": "log", "base": 2}),
+               y=q("loss", tr("fitting.charts.final_log", loss=loss_name), scale={"type": "log"}),
+               color=n("split", tr("fitting.charts.data"), scale=sc),
+               tooltip=[q("k", "K"), q("units", tr("fitting.charts.units")), q("params", tr("fitting.charts.params")),
+                        n("split", tr("fitting.charts.data")), q("loss", loss_name, format=".4f")])
+    names = dict(zip(NAMES, _models(lang)[0]))
+    return styled([mark(d, {"type": "line", "strokeWidth": 2.5}, **enc),
+                   mark(d, {"type": "point", "size": 60, "filled": True}, **enc)],
+                  tr("fitting.charts.sweep_title", model=names.get(model, model)), height=260)
 
 
-def divergence_chart(losses: np.ndarray, diverged_at: list[int | None]) -> alt.Chart:
+def divergence_chart(losses: np.ndarray, diverged_at: tuple, lang: str = "en"):
     """Minibatch loss of each update until the run diverged (log scale): the explosion, step by step."""
-    rows = [(i + 1, NAMES[m], float(losses[i, m])) for i in range(losses.shape[0]) for m in range(losses.shape[1])
+    tr = i18n.translator(lang)
+    names, sc = _models(lang)
+    rows = [(i + 1, names[m], float(losses[i, m])) for i in range(losses.shape[0]) for m in range(losses.shape[1])
             if np.isfinite(losses[i, m]) and losses[i, m] > 0]
     df = pd.DataFrame(rows, columns=["update", "model", "loss"])
     first = min(d for d in diverged_at if d is not None)
-    ch = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=2.5).encode(
-        x=alt.X("update:Q", title="update", scale=alt.Scale(domain=[0, first]), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("loss:Q", title="minibatch loss (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("model:N", scale=MODEL_COLORS, title="model"),
-        tooltip=["update", "model", alt.Tooltip("loss:Q", format=".3g")],
-    )
-    rule = alt.Chart(pd.DataFrame({"update": [first]})).mark_rule(color=PALETTE[5], strokeDash=[6, 4], strokeWidth=2).encode(x="update:Q")
-    return style(alt.layer(ch, rule).properties(title=f"the loss explodes: not finite at update {first} (dashed)"),
-                 height=300).configure_legend(orient="right", labelFontSize=14, titleFontSize=14)
+    line = mark(df, {"type": "line", "strokeWidth": 2.5, "point": {"size": 70}},
+                x=q("update", tr("fitting.charts.update"), scale={"domain": [0, first]}, axis={"tickMinStep": 1}),
+                y=q("loss", tr("fitting.charts.minibatch_log"), scale={"type": "log"}),
+                color=n("model", tr("fitting.charts.model_title"), scale=sc),
+                tooltip=[q("update"), n("model"), q("loss", format=".3g")])
+    rule = mark(pd.DataFrame({"update": [first]}), {"type": "rule", "color": COLOURS["vermillion"],
+                                                    "strokeDash": [6, 4], "strokeWidth": 2}, x=q("update"))
+    return styled([line, rule], tr("fitting.charts.explodes", step=first), height=280, legend={"orient": "right"})

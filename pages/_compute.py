@@ -1,0 +1,182 @@
+"""Server-wide compute for the pages: one computation per config shared by every session, bounded
+caches, a queue that lets at most ``RUNNING`` trainings run at once, and the heap frozen after start-up.
+
+Every browser session is a thread of one process, so everything here is guarded by locks, and nothing
+here changes a process-wide switch while a session might be using it.
+"""
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+from collections import OrderedDict
+from dataclasses import fields, is_dataclass
+from typing import Any, Callable, Hashable
+
+import numpy as np
+import streamlit as st
+
+RUNNING = 2  # trainings computing at once; the rest wait their turn (2 cores: more only slows all of them)
+STORE_BYTES = 48 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
+MAX_ENTRIES = 32
+
+
+# ---------------------------------------------------------------- start-up: import once, freeze the heap
+
+_warm_lock = threading.Lock()
+_warm = False
+
+
+def warm_up() -> None:
+    """Import everything heavy once, then ``gc.freeze()`` the heap.
+
+    Streamlit runs ``gc.collect(2)`` after every script run. With torch (and the ``torch._dynamo`` +
+    sympy that the first optimizer step imports lazily), altair, pandas and scikit-learn loaded, the heap
+    holds about 400k objects and each full collection held the GIL for 0.15-0.2 s, so 30 sessions queued
+    behind it. Frozen objects are skipped by the collector: after the freeze a collection only walks
+    what the runs themselves allocate. Measured with scripts/bench.py --load (see the README): freezing
+    after the warm-up cut the server's CPU per page view several times, about as much as turning the
+    per-run collection off (runner.postScriptGC = false), while keeping the collection that frees the
+    runs' own reference cycles; so the app freezes and keeps the collection on.
+    """
+    global _warm
+    if _warm:
+        return
+    with _warm_lock:
+        if _warm:
+            return
+        import altair  # noqa: F401
+        import pandas  # noqa: F401
+        import sklearn.datasets  # noqa: F401
+        import torch
+
+        p = torch.zeros(2, requires_grad=True)
+        opt = torch.optim.Adam([p], lr=0.1)  # the first step imports torch._dynamo and sympy
+        p.sum().backward()
+        opt.step()
+        gc.collect()
+        gc.freeze()
+        _warm = True
+
+
+# ---------------------------------------------------------------- bounded stores of shared results
+
+def nbytes(obj: Any, _depth: int = 0) -> int:
+    """A result's approximate size: arrays, tensors and frames counted by their buffers."""
+    if _depth > 6 or obj is None:
+        return 0
+    if isinstance(obj, np.ndarray):
+        return int(obj.nbytes)
+    mod = type(obj).__module__
+    if mod.startswith("torch"):
+        try:
+            return int(obj.element_size() * obj.nelement())
+        except AttributeError:
+            pass
+    if mod.startswith("pandas"):
+        try:
+            return int(obj.memory_usage(index=True, deep=False).sum())
+        except (AttributeError, TypeError):
+            try:
+                return int(obj.memory_usage(index=True, deep=False))
+            except (AttributeError, TypeError):
+                return 0
+    if isinstance(obj, (bytes, str)):
+        return len(obj)
+    if isinstance(obj, dict):
+        return sum(nbytes(v, _depth + 1) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return sum(nbytes(v, _depth + 1) for v in obj[:10_000])
+    if is_dataclass(obj):
+        return sum(nbytes(getattr(obj, f.name, None), _depth + 1) for f in fields(obj))
+    return sys.getsizeof(obj)
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.data: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self.bytes = 0
+        self.key_locks: dict[Hashable, threading.Lock] = {}
+        self.running: dict[Hashable, Any] = {}  # results being computed (shared with sessions that wait)
+
+    def get(self, key: Hashable) -> tuple[bool, Any]:
+        with self.lock:
+            hit = self.data.get(key)
+            if hit is None:
+                return False, None
+            self.data.move_to_end(key)
+            return True, hit[0]
+
+    def put(self, key: Hashable, value: Any, max_entries: int, max_bytes: int) -> None:
+        size = nbytes(value)
+        with self.lock:
+            if key in self.data:
+                self.bytes -= self.data.pop(key)[1]
+            self.data[key] = (value, size)
+            self.bytes += size
+            while len(self.data) > 1 and (len(self.data) > max_entries or self.bytes > max_bytes):
+                self.bytes -= self.data.popitem(last=False)[1][1]
+
+
+@st.cache_resource(show_spinner=False)
+def _store(name: str) -> _Store:
+    return _Store()
+
+
+_gate = threading.BoundedSemaphore(RUNNING)
+_queue_lock = threading.Lock()
+_waiting = 0
+
+
+def _gated(fn: Callable[[], Any], queued: Callable[[int], None] | None) -> Any:
+    """Run ``fn`` when one of the ``RUNNING`` slots is free; ``queued(n)`` is told the queue length first."""
+    global _waiting
+    if not _gate.acquire(blocking=False):
+        with _queue_lock:
+            _waiting += 1
+            ahead = _waiting
+        try:
+            if queued is not None:
+                queued(ahead)
+            _gate.acquire()
+        finally:
+            with _queue_lock:
+                _waiting -= 1
+    try:
+        return fn()
+    finally:
+        _gate.release()
+
+
+def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, max_entries: int = MAX_ENTRIES,
+           max_bytes: int = STORE_BYTES, queued: Callable[[int], None] | None = None, gate: bool = True,
+           **kwargs) -> Any:
+    """``fn(config, *args, **kwargs)`` computed once per config for the whole server, and kept.
+
+    Like ``st.cache_data`` but sessions asking for the same config while it runs wait for that one
+    computation (thirty students opening one link cost one run), ``fn`` may draw live progress through
+    callbacks in ``kwargs``, and the store is bounded by entries and bytes. Results are shared: read-only.
+    Training runs take one of ``RUNNING`` slots; ``queued(n)`` is called when the run has to wait.
+    ``gate=False`` for computations of a few milliseconds, which need no slot.
+    """
+    store = _store(name)
+    ok, value = store.get(config)
+    if ok:
+        return value
+    with store.lock:
+        key_lock = store.key_locks.setdefault(config, threading.Lock())
+    with key_lock:
+        ok, value = store.get(config)
+        if ok:
+            return value
+        value = _gated(lambda: fn(config, *args, **kwargs), queued) if gate else fn(config, *args, **kwargs)
+        store.put(config, value, max_entries, max_bytes)
+        with store.lock:
+            store.key_locks.pop(config, None)
+    return value
+
+
+def peek(name: str, config: Hashable) -> tuple[bool, Any]:
+    """(True, result) when ``config``'s result is stored, else (False, None)."""
+    return _store(name).get(config)
