@@ -1,11 +1,19 @@
-"""Benchmark: prints figures, asserts nothing.  python scripts/bench.py [--pages-only|--core-only]
+"""Benchmark: prints figures, asserts nothing.
+python scripts/bench.py [--pages-only|--core-only|--load] [--no-crowd] [--browser-crowd]
 
 For every page registered in app.py (AppTest of the whole app, caches cleared first):
   default run   seconds of the page's first run with its defaults (training included, torch imported)
   rerun         seconds of a rerun with nothing changed (shared result cache hit)
   control       seconds of the rerun after one control changes (the first slider of the page)
-Then each bench/<stem>.py's run() figures, and a crowd check on a real server: 30 headless-Chromium
-sessions opening each page at once, against a bare one-line page, and the server's memory afterwards.
+Then each bench/<stem>.py's run() figures, and the load benchmark on a real server (bench/_load.py):
+N websocket sessions (Streamlit's own protocol, no browsers) opening each page at once, warm and on a
+seed never seen, against a bare one-line page: p50/p95 waits, the ratio of each page's p95 to the bare
+page's, server CPU seconds and bytes per view, exceptions, whether every session got the same charts,
+then the server's memory after 400 distinct settings.
+
+  --load                 only the load benchmark (--sessions N, --pages a,b, --settings 400, --app PATH)
+  --no-crowd             skip the load benchmark
+  --browser-crowd        also the old check with 30 headless-Chromium tabs (measures the browsers as much)
 """
 from __future__ import annotations
 
@@ -173,18 +181,40 @@ def crowd(n: int = 30) -> None:
     asyncio.run(go())
 
 
+def load(a) -> None:
+    """The websocket load benchmark (bench/_load.py) with the command line's options."""
+    from bench import _load
+
+    pages = [p.strip() for p in a.pages.split(",") if p.strip()] if a.pages else None
+    _load.load_benchmark(sessions=a.sessions, pages=pages, settings=a.settings, timeout=a.timeout,
+                         at_once=a.at_once, script=Path(a.app).resolve() if a.app else _load.APP)
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages-only", action="store_true")
     ap.add_argument("--core-only", action="store_true")
-    ap.add_argument("--no-crowd", action="store_true")
+    ap.add_argument("--no-crowd", action="store_true", help="skip the load benchmark")
+    ap.add_argument("--load", action="store_true", help="run only the websocket load benchmark")
+    ap.add_argument("--browser-crowd", action="store_true", help="also the headless-Chromium crowd check")
+    ap.add_argument("--sessions", type=int, default=30, help="sessions opening one link at once (30)")
+    ap.add_argument("--pages", default="", help="comma-separated URL names (default: every registered page)")
+    ap.add_argument("--settings", type=int, default=400, help="distinct settings visited before reading memory")
+    ap.add_argument("--at-once", type=int, default=4, help="sessions at a time while visiting the settings")
+    ap.add_argument("--timeout", type=float, default=180, help="seconds one session may wait for its page")
+    ap.add_argument("--app", default="", help="main script to serve (default: this checkout's app.py)")
     a = ap.parse_args()
+    if a.load:
+        load(a)
+        return
     if not a.core_only:
         page_timings()
     if not a.pages_only:
         core_figures()
     if not a.core_only and not a.no_crowd:
-        crowd()
+        load(a)
+    if a.browser_crowd:
+        crowd(a.sessions)
 
 
 if __name__ == "__main__":
