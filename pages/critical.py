@@ -168,9 +168,9 @@ if kit.toggle("Run the minimum-ratio experiment", False, "cp_ratio",
         hidden = kit.select_slider("Hidden units H", [1, 2, 4, 8, 12], R.hidden, "cp_hidden",
                                    "Width of each network; it has 12·H + 1 weights, so its Hessian is (12H+1)². "
                                    "Try H = 1: a network that small does end in true minima.")
-        rsteps = kit.select_slider("Training steps", [25, 100, 300, 1000, 2000], R.steps, "cp_rsteps",
+        rsteps = kit.select_slider("Training steps", list(critical.STEP_CHOICES), R.steps, "cp_rsteps",
                                    "Full-batch Adam steps before the Hessian is computed.")
-    rcfg = critical.RatioConfig(runs=runs, hidden=hidden, steps=rsteps, seed=seed, max_seconds=5.0)
+    rcfg = critical.RatioConfig(runs=runs, hidden=hidden, steps=rsteps, seed=seed)
     with b:
         with st.spinner(f"training {runs} networks and computing their Hessians…"):
             rr = kit.shared("critical-ratio", critical.min_ratio, rcfg, maxsize=8)

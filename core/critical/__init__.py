@@ -1,0 +1,32 @@
+"""Critical points: local minimum, local maximum or saddle point? (the Hessian explorer)
+
+The lecture: where the gradient g is zero, training stalls. Near such a point θ' the loss is
+``L(θ) ≈ L(θ') + (θ−θ')ᵀg + ½(θ−θ')ᵀH(θ−θ')``; with g = 0 the Hessian H decides: all eigenvalues
+positive, a local minimum; all negative, a local maximum; mixed signs, a saddle point; an eigenvalue
+near zero, the Hessian cannot decide (degenerate). At a saddle, an eigenvector u with eigenvalue
+λ < 0 points downhill: ``L(θ' + u) ≈ L(θ') + ½λ‖u‖²``.
+
+One idea per module:
+
+- ``network``: the small real network (diabetes data, 10 -> H tanh -> 1), batched training, Hessians;
+- ``surfaces``: the five 2-D losses and their gradients/Hessians;
+- ``verdicts``: the one near-zero rule, classify, the higher-order probe;
+- ``contours``: the surface in view, contour lines, every critical point (batched Newton);
+- ``point``: everything at one point θ';
+- ``escape``: escaping a saddle along the negative eigenvector;
+- ``ratio``: the minimum-ratio experiment (train, drive ‖g‖ to zero, then the Hessian).
+
+``from core import critical; critical.point(...)`` keeps working: the public API is re-exported here.
+"""
+from core.critical.contours import SurfaceConfig, SurfaceResult, find_critical, isolines, surface
+from core.critical.escape import (JUMPS, LRS, OFFSETS, PAD, RUNS, STEPS, EscapeConfig, EscapeResult, escape,
+                                  escape_csv, nearest_saddle)
+from core.critical.network import (DT, SLICE_HIDDEN, SLICE_STEPS, SliceNet, diabetes, init_params, n_params, net_grads,
+                                   net_hessians, net_hessians_fast, net_loss, slice_net, train_nets, unpack)
+from core.critical.point import WINDOWS, PointConfig, PointResult, point, quadratic
+from core.critical.ratio import (HIDDEN_CHOICES, NEWTON_STEPS, REFINE_STEPS, RUNS_CHOICES, STEP_CHOICES, VERDICTS,
+                                 RatioConfig, RatioResult, min_ratio, ratio_csv, ratio_safetensors)
+from core.critical.surfaces import (AXES, FORMULAS, HI, LO, SURFACES, Surface, analytic_grad_hess, evaluate, grad_hess,
+                                    hessian_at, surface_fn)
+from core.critical.verdicts import (EIG_TOL, GRAD_TOL, HIGHER_ORDER, SIGNS, classify, is_critical, near_zero_tol, probe,
+                                    sign_counts, sign_of)
