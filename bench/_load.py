@@ -416,16 +416,20 @@ def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings:
 
 
 def load_smoke(n: int = 3, pages: list[str] | None = None, port: int | None = None,
-               timeout: float = 120, script: Path = APP) -> dict[str, dict]:
-    """Every page opened by ``n`` sessions at once on a real server (started here unless ``port`` is
-    given). Returns ``{page: {"exceptions": [...], "chart_sets": k, "errors": [...], "charts": c}}``;
-    a test asserts no exception, no error and ``chart_sets == 1``. Not timed."""
+               timeout: float = 120, script: Path = APP, warm: bool = True) -> dict[str, dict]:
+    """Every page opened by ``n`` sessions at once, on a seed of its own, on a real server (started here
+    unless ``port`` is given). Returns ``{page: {"exceptions": [...], "errors": [...], "chart_sets": k,
+    "charts": c}}``: a test asserts no exception, no error and ``chart_sets == 1`` (every session got the
+    same charts). Not timed. ``warm``: one visit to the main page first, as a server gets once; False also
+    checks n sessions arriving at once on a server that never ran the app."""
     pages = pages or registered_pages()
 
     async def go(p: int) -> dict[str, dict]:
         res = {}
-        for page in pages:
-            views = await crowd(p, page, "", n, timeout)
+        if warm:
+            await view(p, "", "", timeout)
+        for i, page in enumerate(pages):
+            views = await crowd(p, page, f"seed={700_001 + i}", n, timeout)
             res[page] = {
                 "exceptions": sorted({e for v in views for e in v.exceptions}),
                 "errors": sorted({v.error or "run did not finish" for v in views if not v.ok}
