@@ -1,0 +1,68 @@
+"""Colours, dashes and translated names shared by the optimizer race charts.
+
+Racers get their (colour, dash) per chart from the racers drawn, in RACERS order: the i-th drawn racer gets
+the i-th colour of ``COLOURS`` (yellow last) and, past seven racers, a dashed or dotted stroke, so no two
+racers of one chart share a colour as long as there are at most seven, and no two share (colour, dash) ever.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core import i18n
+from core.charts import COLOURS, GREY
+from core.optimizers import BY_NAME, NAMES, SURFACES
+
+DASHES: dict[str, list[int]] = {"solid": [1, 0], "dashed": [8, 4], "dotted": [2, 3]}  # stroke dash of a racer
+ARROW_COLOURS = {"gradient": "vermillion", "carried": "green", "adam": "green", "update": "sky blue"}  # inside
+PARAM_COLOURS = {"x": "blue", "y": "vermillion"}  # η_t/σ per parameter
+ENDS_COLOURS = {"reached": "green", "elsewhere": "pink"}  # end points: at the global minimum or elsewhere
+MINIMUM_COLOUR = "yellow"  # the global minimum's cross (outlined in grey)
+START_COLOUR = "grey"  # the start's square (GREY, outlined in white): visible on both themes
+SCHEDULE_COLOURS = {"constant": "grey", "step": "blue", "exponential": "green", "cosine": "pink",
+                    "warm-up then decay": "vermillion"}
+SCHED_KEYS = {"constant": "constant", "step": "step", "exponential": "exponential", "cosine": "cosine",
+              "warm-up then decay": "warmup"}
+GAP_FLOOR = 1e-12  # loss gaps below this are drawn at this value (log scales need a floor)
+
+
+def hex_of(name: str) -> str:
+    return GREY if name == "grey" else COLOURS[name]
+
+
+def racer_styles(names: list[str]) -> dict[str, tuple[str, str]]:
+    """{racer: (colour name, dash name)} for the racers drawn in one chart (keys of COLOURS and DASHES)."""
+    drawn = [n for n in NAMES if n in set(names)]
+    cols, dashes = list(COLOURS), list(DASHES)
+    return {n: (cols[i % len(cols)], dashes[(i // len(cols)) % len(dashes)]) for i, n in enumerate(drawn)}
+
+
+def racer_label(name: str, lang: str = "en") -> str:
+    return i18n.text(lang, f"optimizers.charts.racer.{BY_NAME[name].key}")
+
+
+def surface_label(name: str, lang: str = "en") -> str:
+    return i18n.text(lang, f"optimizers.charts.surface.{SURFACES[name].key}")
+
+
+def schedule_label(name: str, lang: str = "en") -> str:
+    return i18n.text(lang, f"optimizers.charts.sched.{SCHED_KEYS[name]}")
+
+
+def racer_scales(names: list[str], lang: str = "en") -> tuple[dict, dict]:
+    """(colour scale, strokeDash scale) over the translated names of the racers drawn, in RACERS order."""
+    st = racer_styles(names)
+    dom = [racer_label(n, lang) for n in st]
+    return ({"domain": dom, "range": [COLOURS[c] for c, _ in st.values()]},
+            {"domain": dom, "range": [DASHES[d] for _, d in st.values()]})
+
+
+def with_labels(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``df`` with a ``who`` column: the translated name of each row's ``optimizer``."""
+    out = df.copy()
+    out["who"] = out.optimizer.map({n: racer_label(n, lang) for n in set(out.optimizer)})
+    return out
+
+
+def finite(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    return df[np.isfinite(df[cols].to_numpy(dtype=float)).all(1)]
