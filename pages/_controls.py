@@ -127,7 +127,9 @@ class Form:
         common = dict(key=key, help=help, **kw)
         if spec.kind == "choice":
             opts = list(spec.options)
-            fmt = fmt or (lambda v: self.option_label(name, v))
+            if fmt is None:  # labels made now, in this session's language (AppTest calls it outside the run)
+                labels = {o: self.option_label(name, o) for o in opts}
+                fmt = labels.get
             if w == "radio":
                 v = where.radio(label, opts, format_func=fmt, horizontal=horizontal, **common)
             elif w == "select_slider":
