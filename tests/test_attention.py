@@ -1,7 +1,9 @@
-"""Self-attention: the hand-written core against PyTorch's own modules, the lecture's claims on a fixed
-seed, and bad input."""
+"""Self-attention: the hand-written core against PyTorch's own modules, every sentence the page states as
+fact checked on 10 seeds (the tiny transformers of all seeds trained as ONE batched computation, shared by
+module-scoped fixtures), the RNN comparison, Chinese and odd text, and the charts in both languages."""
 from __future__ import annotations
 
+import builtins
 import json
 import math
 
@@ -12,7 +14,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from core import attention as att
-from core import rng
+from core import i18n, rng
+from core.params import specs
+
+SEEDS = tuple(range(10))
+SENTENCES = ("the cat sat on the mat", "我爱你我", "one two three four five six seven eight", "猫 sat on 猫")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -24,9 +30,32 @@ def one_thread():
     torch.set_num_threads(old)
 
 
+@pytest.fixture(scope="module")
+def reverse10():
+    """The page's default run (reverse, learned positions, 150 updates) on 10 seeds: 20 models, one computation."""
+    return att.train_seeds(att.TrainConfig(), SEEDS)
+
+
+@pytest.fixture(scope="module")
+def shift10():
+    return att.train_seeds(att.TrainConfig(task="shift by 1"), SEEDS)
+
+
+@pytest.fixture(scope="module")
+def sort10():
+    """The preset "Learn to sort": 300 updates."""
+    return att.train_seeds(att.TrainConfig(task="sort", steps=300), SEEDS)
+
+
+@pytest.fixture(scope="module")
+def rnn10():
+    """The RNN beside the tiny transformer, default settings, 10 seeds (nn.RNN: one model at a time)."""
+    return [att.train_rnn(att.rnn_config_for(att.TrainConfig(seed=s))) for s in SEEDS]
+
+
 def _qkv(n=7, d=8, lead=(3,), seed=0):
     g = rng.generator(seed, 1)
-    return [torch.randn(*lead, n, d, generator=g) for _ in range(3)]
+    return [torch.randn(*lead, n, d, generator=g) for _ in range(3)]  # (3, n, d) each
 
 
 MASKS = {"none": None, "causal": att.causal_mask(7), "window": att.window_mask(7, 3), "graph": att.graph_adjacency(7, 4)}
@@ -45,10 +74,8 @@ def test_attention_equals_scaled_dot_product_attention(mask, scale):
     torch.testing.assert_close(w.sum(-1), torch.ones(3, 7))  # each row of alpha' sums to 1
     if allowed is not None:
         assert (w[:, ~allowed] == 0).all() and torch.isinf(alpha[:, ~allowed]).all()
-    # alpha_ij really is the dot product q^i . k^j (over sqrt(d_k) when scaled)
-    i, j = 2, 2
-    expect = float(q[0, i] @ k[0, j]) / (math.sqrt(8) if scale else 1.0)
-    assert abs(float(alpha[0, i, j]) - expect) < 1e-5
+    expect = float(q[0, 2] @ k[0, 2]) / (math.sqrt(8) if scale else 1.0)  # alpha_ij is q^i . k^j
+    assert abs(float(alpha[0, 2, 2]) - expect) < 1e-5
 
 
 @pytest.mark.parametrize("mask", list(MASKS))
@@ -57,7 +84,7 @@ def test_multi_head_equals_nn_multihead_attention(mask, heads):
     n, d = 7, 8
     g = rng.generator(3, 2)
     a = torch.randn(n, d, generator=g)  # (n, d)
-    wq, wk, wv, wo = (torch.randn(d, d, generator=g) / math.sqrt(d) for _ in range(4))
+    wq, wk, wv, wo = (torch.randn(d, d, generator=g) / math.sqrt(d) for _ in range(4))  # (d, d) each
     allowed = MASKS[mask]
     mine = att.multi_head(a, wq, wk, wv, wo, heads, allowed)
     mha = nn.MultiheadAttention(d, heads, bias=False, batch_first=True)
@@ -73,41 +100,43 @@ def test_multi_head_equals_nn_multihead_attention(mask, heads):
 
 @pytest.mark.parametrize("pe", att.PE_KINDS)
 def test_transformer_block_equals_nn_transformer_encoder_layer(pe):
-    cfg = att.clamp_train(att.TrainConfig(layers=1, heads=2, pe=pe))
-    model = att.BatchedTransformer(cfg, [True, False], rng.generator(0, 21))
-    with torch.no_grad():  # make the two models different, as after training
+    cfg = att.TrainConfig(layers=1, heads=2, pe=pe)
+    model = att.BatchedTransformer(cfg, [True, False, True], [0, 0, 1])
+    torch.testing.assert_close(model.wqkv[0], model.wqkv[1])  # one seed, one start
+    assert not torch.allclose(model.wqkv[0], model.wqkv[2])
+    with torch.no_grad():  # make the models different, as after training
         for p in model.parameters():
             p.add_(0.1 * torch.randn(p.shape, generator=rng.generator(1, 5)))
     x, _ = att.task_batch("reverse", 5, cfg.length, cfg.vocab, rng.generator(0, 9))  # (5, T)
     logits = model(x)  # (M, 5, T, V)
-    for m in range(2):
+    for m in range(3):
         layer = nn.TransformerEncoderLayer(cfg.d, cfg.heads, dim_feedforward=cfg.d, dropout=0.0, batch_first=True,
                                            norm_first=True, bias=False)
         layer.load_state_dict(model.block_state(m, 0))
         layer.eval()
-        h0 = model.emb[m][x] + (model.positions()[m] if m == 0 else 0.0)  # (5, T, d)
+        h0 = model.emb[m][x] + (model.positions()[m] if m != 1 else 0.0)  # (5, T, d)
         ref = F.layer_norm(layer(h0), (cfg.d,)) @ model.out[m].T  # (5, T, V)
         torch.testing.assert_close(logits[m], ref, atol=1e-4, rtol=1e-4)
 
 
-def test_conv_is_window_attention_with_offset_scores():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_conv_is_window_attention_with_offset_scores(seed):
+    """Page: "Window attention whose scores depend only on the offset j − i is exactly this convolution";
+    "every row of the left map is the same band"; window attention "chooses its weights from the content"."""
     for w in (1, 3, 5):
-        r = att.calculate(att.CalcConfig(window=w, sentence="one two three four five six seven eight"))
+        r = att.calculate(att.CalcConfig(window=w, sentence=SENTENCES[2], seed=seed))
         cc = att.conv_compare(r)
         assert cc.interior_gap < 1e-5
-        # the convolution's mixing matrix reproduces F.conv1d everywhere (zero padding = missing neighbours)
-        torch.testing.assert_close(cc.conv_mix @ r.parts["V"], cc.conv_out, atol=1e-5, rtol=1e-5)
-        # and the same band on every row: a convolution shares its weights across positions
+        torch.testing.assert_close(cc.conv_mix @ r.parts["V"], cc.conv_out, atol=1e-5, rtol=1e-5)  # = F.conv1d
         rad = (w - 1) // 2
         rows = cc.conv_mix[rad:r.n - rad]
         for i in range(1, len(rows)):
             torch.testing.assert_close(rows[i].roll(-i), rows[0])
-        # window attention is banded too, but its weights differ row by row (chosen by the content)
         assert (cc.attn_mix[~att.window_mask(r.n, w)] == 0).all()
-    r = att.calculate(att.CalcConfig(window=3, sentence="one two three four five six seven eight"))
+    r = att.calculate(att.CalcConfig(window=3, sentence=SENTENCES[2], seed=seed))
     cc = att.conv_compare(r)
     inner = torch.stack([cc.attn_mix[i, i - 1:i + 2] for i in range(1, r.n - 1)])  # (n-2, 3)
-    assert float((inner - inner[0]).abs().max()) > 0.05
+    assert float((inner - inner[0]).abs().max()) > 0.2  # rows differ: weights chosen by the content
 
 
 def test_sinusoidal_encoding():
@@ -117,138 +146,332 @@ def test_sinusoidal_encoding():
     torch.testing.assert_close(pe[:, 1], torch.cos(pos))
     torch.testing.assert_close(pe[:, 2], torch.sin(pos / 10000 ** (2 / 8)))
     assert len({tuple(r.tolist()) for r in pe}) == 10  # every position gets its own code
-    assert att.sinusoidal(5, 7).shape == (5, 7)  # odd sizes work
+    assert att.sinusoidal(5, 7).shape == (5, 7)
 
 
-# ---------------------------------------------------------------- the lecture's claims
+# ---------------------------------------------------------------- softmax or ReLU
 
-def test_without_positional_encoding_outputs_permute_with_inputs():
-    plain = att.calculate(att.CalcConfig(positional=False))
-    assert plain.equivariance_error < 1e-5
-    # check the claim directly too: shuffle the rows of a, the output rows shuffle the same way
-    wts = plain.weights
-    perm = torch.tensor(plain.perm)
-    shuffled = att.multi_head(plain.a[perm], wts["Wq"], wts["Wk"], wts["Wv"], wts["Wo"], 2)["out"]
+def test_relu_attention_against_a_hand_computation():
+    """alpha'_ij = max(0, alpha_ij), not normalised: rows no longer sum to 1."""
+    q = torch.tensor([[1.0, 0.0], [0.0, 2.0]])  # (2, 2)
+    k = torch.tensor([[1.0, 1.0], [-1.0, 0.5], [2.0, -1.0]])  # (3, 2)
+    v = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # (3, 2)
+    out, w, alpha = att.attention(q, k, v, scale=False, activation="ReLU")
+    # scores by hand: row 0 = (1, -1, 2), row 1 = (2, 1, -2)
+    torch.testing.assert_close(alpha, torch.tensor([[1.0, -1.0, 2.0], [2.0, 1.0, -2.0]]))
+    torch.testing.assert_close(w, torch.tensor([[1.0, 0.0, 2.0], [2.0, 1.0, 0.0]]))
+    torch.testing.assert_close(out, torch.tensor([[3.0, 2.0], [2.0, 1.0]]))  # 1*v1 + 2*v3 ; 2*v1 + 1*v2
+    assert w.sum(-1).tolist() == [3.0, 3.0]
+    _, ws, _ = att.attention(q, k, v, scale=False)  # softmax on the same scores
+    torch.testing.assert_close(ws[0], torch.softmax(torch.tensor([1.0, -1.0, 2.0]), 0))
+    # scaled: scores over sqrt(d_k) = sqrt(2) before the ReLU; a mask gives exactly 0
+    _, w2, _ = att.attention(q, k, v, att.causal_mask(3)[:2], scale=True, activation="ReLU")
+    torch.testing.assert_close(w2, torch.tensor([[1.0, 0.0, 0.0], [2.0, 1.0, 0.0]]) / math.sqrt(2))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_row_sums_softmax_one_relu_not(seed):
+    """Page: "the softmax turns a row of scores into weights that sum to 1" (and with ReLU they do not)."""
+    soft = att.calculate(att.CalcConfig(seed=seed, mask="causal"))
+    torch.testing.assert_close(soft.parts["weights"].sum(-1), torch.ones(2, soft.n))
+    relu = att.calculate(att.CalcConfig(seed=seed, activation="ReLU"))
+    sums = relu.row_sums(0)
+    assert (relu.parts["weights"] >= 0).all() and float((sums - 1).abs().max()) > 0.1
+    torch.testing.assert_close(relu.parts["weights"], torch.relu(relu.parts["scores"]))
+
+
+# ---------------------------------------------------------------- the calculator's claims
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_score_is_a_dot_product_output_a_weighted_sum(seed):
+    """Page: "a score is just a dot product q^i·k^j ... the output b^i is the weighted sum of the values v^j.
+    Every row is computed at once: softmax(QKᵀ/√d_k)V"."""
+    r = att.calculate(att.CalcConfig(seed=seed))
+    q, k, v = r.parts["q"][0], r.parts["k"][0], r.parts["v"][0]  # (n, d_h)
+    i, j = 1, r.n - 1
+    assert abs(float(r.parts["scores"][0, i, j]) - float(q[i] @ k[j]) / math.sqrt(r.d_head)) < 1e-5
+    b_i = sum(r.parts["weights"][0, i, jj] * v[jj] for jj in range(r.n))
+    torch.testing.assert_close(r.parts["heads"][0, i], b_i, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(r.parts["heads"][0], torch.softmax(q @ k.T / math.sqrt(r.d_head), -1) @ v)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_same_token_same_embedding_until_positions(seed):
+    """Page caption: "the same word, the same vector: see '<repeated token>'. The sinusoidal encoding e^i is
+    added, so the same word at two positions becomes two different inputs"."""
+    for s in (SENTENCES[0], SENTENCES[1], SENTENCES[3]):
+        r = att.calculate(att.CalcConfig(sentence=s, seed=seed))
+        tok = att.repeated_token(r.tokens)
+        i, j = (p - 1 for p in att.positions_of(r.tokens, tok)[:2])
+        torch.testing.assert_close(r.embed[i], r.embed[j])
+        assert float((r.a[i] - r.a[j]).abs().max()) > 0.1
+    assert att.repeated_token(["a", "b"]) is None and att.repeated_token(att.tokenize("the cat the")) == "the"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_without_positions_outputs_merely_shuffle(seed):
+    """Preset "Forget the order": without positional encoding "shuffle the words and the outputs merely
+    shuffle too (the difference drops to 0)"; with it (or a causal/window mask) the difference is not 0;
+    a graph's adjacency moves with its nodes, so attention on a graph stays equivariant."""
+    for s in SENTENCES:
+        assert att.calculate(att.CalcConfig(sentence=s, positional=False, seed=seed)).equivariance_error < 1e-5
+        assert att.calculate(att.CalcConfig(sentence=s, positional=False, mask="graph", seed=seed)).equivariance_error < 1e-5
+        assert att.calculate(att.CalcConfig(sentence=s, positional=True, seed=seed)).equivariance_error > 0.1
+        assert att.calculate(att.CalcConfig(sentence=s, positional=False, mask="causal",
+                                            seed=seed)).equivariance_error > 0.1
+    plain = att.calculate(att.CalcConfig(positional=False, seed=seed))
+    perm, w = torch.tensor(plain.perm), plain.weights
+    shuffled = att.multi_head(plain.a[perm], w["Wq"], w["Wk"], w["Wv"], w["Wo"], 2)["out"]
     torch.testing.assert_close(shuffled, plain.parts["out"][perm], atol=1e-5, rtol=1e-5)
-    # with the encoding, or with a mask tied to positions, the layer knows the order
-    assert att.calculate(att.CalcConfig(positional=True)).equivariance_error > 0.05
-    assert att.calculate(att.CalcConfig(positional=False, mask="causal")).equivariance_error > 1e-3
-    # a graph's adjacency moves with its nodes: attention on a graph stays equivariant
-    assert att.calculate(att.CalcConfig(positional=False, mask="graph")).equivariance_error < 1e-5
 
 
-def test_same_word_same_embedding_and_seeded():
-    r = att.calculate()
-    assert r.tokens[0] == r.tokens[4] == "the"
-    torch.testing.assert_close(r.embed[0], r.embed[4])
-    assert not torch.equal(r.a[0], r.a[4])  # ... until the positional encoding tells them apart
-    again = att.calculate()
-    torch.testing.assert_close(again.parts["out"], r.parts["out"])
-    other = att.calculate(att.CalcConfig(seed=1))
-    assert not torch.allclose(other.parts["out"], r.parts["out"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_causal_mask_looks_only_back(seed):
+    """Preset "Only look back": each word sees itself and the words before it; grey cells never computed."""
+    r = att.calculate(att.CalcConfig(mask="causal", query=6, seed=seed))
+    upper = ~att.causal_mask(r.n)
+    assert (r.parts["weights"][:, upper] == 0).all() and torch.isinf(r.parts["scores"][:, upper]).all()
+    assert (r.parts["weights"][:, ~upper] > 0).all()
 
 
-def test_scaling_keeps_the_softmax_soft():
-    big = att.CalcConfig(d=16, heads=1)
-    scaled = att.calculate(big).parts["weights"].max(-1).values.mean()
-    raw = att.calculate(att.CalcConfig(d=16, heads=1, scale=False)).parts["weights"].max(-1).values.mean()
-    assert raw > scaled + 0.05  # without sqrt(d_k) the weights are much peakier
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scaling_keeps_the_softmax_soft(seed):
+    """Help text: "Without it large vectors give large scores and a softmax that picks a single key"
+    (weakened, true on every seed: without √d_k the largest weight of a row is on average at least 0.2 larger)."""
+    scaled = att.calculate(att.CalcConfig(d=16, heads=1, seed=seed)).parts["weights"].max(-1).values.mean()
+    raw = att.calculate(att.CalcConfig(d=16, heads=1, scale=False, seed=seed)).parts["weights"].max(-1).values.mean()
+    assert raw > scaled + 0.2
 
 
 def test_masks_and_cost():
+    """Page: "full attention computes n² scores, so doubling a long input quadruples the work; a window of width
+    w computes about n·w (at most n·w), growing only linearly. A causal mask halves the work" (n(n+1)/2: about half)."""
     n = 10
-    assert torch.equal(att.causal_mask(n), torch.ones(n, n, dtype=torch.bool).tril())
     wm = att.window_mask(n, 3)
     assert int(wm.sum()) == n * 3 - 2 and bool(wm.diagonal().all())
     adj = att.graph_adjacency(n, 0)
     assert torch.equal(adj, adj.T) and bool(adj.diagonal().all())
     assert att.cost(n, "none", 3) == {"full": 100, "computed": 100}
     assert att.cost(n, "window", 3)["computed"] == 28 and att.cost(n, "causal", 3)["computed"] == 55
-    table = att.cost_table(5, ns=(8, 64, 1024))
-    for nn_ in (8, 64, 1024):
-        win = table[(table.n == nn_) & table.attention.str.startswith("window")].scores.item()
-        assert win == int(att.window_mask(nn_, 5).sum()) if nn_ <= 64 else win == nn_ * 5 - 6
-    full = table[table.attention.str.startswith("full")].scores.to_numpy()
-    assert full[-1] / full[0] == 128 ** 2  # n^2: 128 times longer, 16384 times the work
+    for w in att.WINDOWS:
+        table = att.cost_table(w)
+        full = table[table.attention == "full"].set_index("n").scores
+        win = table[table.attention == "window"].set_index("n").scores
+        for nn_ in att.COST_NS:
+            assert win[nn_] <= nn_ * w
+            if nn_ <= 128:
+                assert win[nn_] == int(att.window_mask(nn_, w).sum())
+            if 2 * nn_ in full.index:
+                assert full[2 * nn_] == 4 * full[nn_] and win[2 * nn_] <= 2 * win[nn_] + w * w
+    assert set(att.cost_table(3).attention) == set(att.COST_KINDS)
 
 
-def test_tiny_transformer_learns_to_reverse_only_with_positions():
-    r = att.train_tiny(att.TrainConfig(task="reverse", seed=0, max_seconds=600.0))  # no time cap: any machine
-    with_pe, without = r.accuracy
-    assert with_pe > 0.98, r.accuracy
-    assert without < 0.5, r.accuracy
-    assert r.exact[0] > 0.9 and r.exact[1] < 0.05
-    # the solution is visible: with PE, output position i attends mostly to input position T-1-i
-    maps = r.maps[0, 0].sum(0)  # (T, T) summed over heads
-    T = r.config.length
-    assert (maps.argmax(-1) == np.arange(T)[::-1]).mean() >= 0.75
-    assert not r.log.diverged and r.log.steps == r.config.steps
-    assert np.isfinite(r.history[["loss", "accuracy"]].to_numpy()).all()
+# ---------------------------------------------------------------- the tiny transformer's claims
+
+def test_reverse_reaches_100_percent_only_with_positions(reverse10):
+    """Page, reverse: "with positional encoding the maps turn into the anti-diagonal and accuracy reaches 100%";
+    "without positional encoding ... accuracy stalls far below" (true on every seed: below 40% per token, no
+    sequence entirely right). Seeds 0-9, the page's default settings."""
+    acc, exact = reverse10.by_seed("accuracy"), reverse10.by_seed("exact")
+    assert (acc[:, 0] >= 0.995).all() and (exact[:, 0] >= 0.97).all(), acc
+    assert (acc[:, 1] < 0.4).all() and (exact[:, 1] < 0.01).all(), acc
+    T = reverse10.config.length
+    maps = reverse10.by_seed("maps")[:, 0, -1].sum(1)  # (S, T, T): last layer, heads summed
+    hits = (maps.argmax(-1) == np.arange(T)[::-1]).mean(-1)  # (S,)
+    assert (hits >= 0.75).all(), hits  # anti-diagonal: at least 6 of 8 rows peak there on every seed
+    assert not reverse10.log.diverged and reverse10.log.steps == reverse10.config.steps
+    assert np.isfinite(reverse10.history[["loss", "accuracy"]].to_numpy()).all()
 
 
-def test_sinusoidal_positions_also_learn_to_reverse():
-    r = att.train_tiny(att.TrainConfig(task="reverse", pe="sinusoidal", steps=150, seed=1, max_seconds=600.0))
-    assert r.accuracy[0] > 0.95 and r.accuracy[1] < 0.5, r.accuracy
+def test_train_tiny_is_the_first_seed_of_the_batched_run(reverse10):
+    """The page's run (one seed) gives the same numbers as that seed inside the 10-seed batched run."""
+    one = att.train_tiny(att.TrainConfig(steps=50, seed=3))
+    many = att.train_seeds(att.TrainConfig(steps=50), (1, 3))
+    np.testing.assert_allclose(one.accuracy, many.by_seed("accuracy")[1], atol=2e-3)
 
 
-# ---------------------------------------------------------------- bad input and extremes
+def test_shift_by_1_reaches_100_percent_on_the_sub_diagonal(shift10):
+    """Page, shift by 1: "with positional encoding the maps turn into the diagonal just below the main one
+    (wrapping round), and accuracy reaches 100%"; without, it stalls far below (under 40%)."""
+    acc = shift10.by_seed("accuracy")
+    assert (acc[:, 0] >= 0.995).all() and (acc[:, 1] < 0.4).all(), acc
+    T = shift10.config.length
+    maps = shift10.by_seed("maps")[:, 0, -1].sum(1)  # (S, T, T)
+    hits = (maps.argmax(-1) == (np.arange(T) - 1) % T).mean(-1)  # (S,)
+    assert (hits >= 0.75).all(), hits
 
-@pytest.mark.parametrize("text", ["", "   ", "!!! ??? ...", "___", "☃☃"])
+
+def test_sort_learns_only_with_positions(sort10):
+    """Preset "Learn to sort" (300 updates), weakened to what holds on every seed: with positional encoding
+    at least 98% of tokens right (not 100%), without it under 40%."""
+    acc = sort10.by_seed("accuracy")
+    assert (acc[:, 0] >= 0.98).all() and (acc[:, 1] < 0.4).all(), acc
+
+
+# ---------------------------------------------------------------- self-attention against an RNN
+
+def test_rnn_needs_2t_sequential_steps_attention_one_pass(reverse10, rnn10):
+    T = reverse10.config.length
+    frame = att.steps_frame(reverse10, rnn10[0]).set_index("model").steps
+    assert frame["RNN"] == 2 * T and frame["self-attention"] == reverse10.config.layers == 1
+
+
+def test_rnn_accuracy_falls_with_distance_attention_does_not(reverse10, rnn10):
+    """On reverse: the RNN writes the symbol it read last (1 step back) right at least 95% of the time, the
+    one 3 steps back less often, every symbol 5 or more steps back at most 40% and the farthest (15 steps)
+    under 25% (chance 10%); the tiny transformer with positional encoding gets every distance right (99%+).
+    Seeds 0-9."""
+    pos = reverse10.by_seed("position_accuracy")[:, 0]  # (S, T) attention with positions
+    for s, r in enumerate(rnn10):
+        a = r.position_accuracy  # (T,)
+        assert a[0] >= 0.95 and a[0] > a[1] > a[2:].max() and a[2:].max() <= 0.4 and a[-1] < 0.25, a
+        assert pos[s].min() >= 0.99, pos[s]
+        df = att.distance_frame(reverse10, r, model=2 * s)
+        assert list(df.distance.unique()) == [1, 3, 5, 7, 9, 11, 13, 15]
+        assert set(df.model) == set(att.SERIES) and np.isfinite(df.accuracy).all()
+
+
+def test_rnn_uses_pytorch_rnn_and_is_seeded():
+    a, b = att.train_rnn(att.RnnConfig(steps=50, seed=4)), att.train_rnn(att.RnnConfig(steps=50, seed=4))
+    np.testing.assert_array_equal(a.position_accuracy, b.position_accuracy)
+    assert a.log.steps == 50 and len(a.history) == 50
+    g = att.train_rnn(att.RnnConfig(cell="GRU", steps=50, seed=4))
+    assert g.log.steps == 50 and np.isfinite(g.history.loss).all()
+    assert isinstance(att.rnn.Reader(att.RnnConfig(), rng.generator(0)).rnn, nn.RNN)
+
+
+# ---------------------------------------------------------------- text: Chinese, mixed, odd
+
+def test_chinese_is_one_token_per_character():
+    assert att.tokenize("我爱你我") == ["我", "爱", "你", "我"]
+    assert att.tokenize("自注意力机制很好用。") == list("自注意力机制很好用")
+    assert att.tokenize("我 love 猫, OK!") == ["我", "love", "猫", "ok"]
+    assert att.tokenize("transformer是好模型") == ["transformer", "是", "好", "模", "型"]
+    assert att.tokenize("日本語のテキスト")[:3] == ["日", "本", "語"]
+    assert att.tokenize("I ❤ 猫😀!") == ["i", "❤", "猫", "😀"]
+    assert att.tokenize("Éléphant, naïve café 42!") == ["éléphant", "naïve", "café", "42"]
+    r = att.calculate(att.CalcConfig(sentence="我爱你我"))
+    assert r.n == 4 and r.labels[0] == "1 我" and att.repeated_token(r.tokens) == "我"
+    assert len(att.tokenize("长" * 80)) == att.MAX_TOKENS
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!! ??? ...", "___", "，。！", "<>{}()[]"])
 def test_sentence_without_words_is_a_clear_error(text):
     with pytest.raises(ValueError, match="at least one word"):
         att.calculate(att.CalcConfig(sentence=text))
 
 
-def test_odd_and_long_text_is_capped_never_evaluated():
-    odd = "  ☃ <script>alert(1)</script> __import__('os') " + "x" * 300
-    r = att.calculate(att.CalcConfig(sentence=odd))
-    assert r.n <= att.MAX_TOKENS and all(len(t) <= 12 for t in r.tokens)
+def test_odd_and_long_text_is_capped_never_evaluated(monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("text was evaluated")
+
+    monkeypatch.setattr(builtins, "eval", boom)
+    monkeypatch.setattr(builtins, "exec", boom)
+    for odd in ["  ☃ <script>alert(1)</script> __import__('os') " + "x" * 300, "😀" * 300, "<b>粗体</b>" * 40,
+                "__import__('os').system('echo hi')", "a" * 300, "{sentence} %s \x00\x07 {0}"]:
+        r = att.calculate(att.CalcConfig(sentence=odd))
+        assert 1 <= r.n <= att.MAX_TOKENS and all(len(t) <= att.MAX_TOKEN_CHARS for t in r.tokens)
+        assert len(r.config.sentence) <= att.MAX_CHARS
     assert att.tokenize(" ".join(["w"] * 100)) == ["w"] * att.MAX_TOKENS
-    assert att.tokenize("Éléphant, naïve café 42!") == ["éléphant", "naïve", "café", "42"]
+    with pytest.raises(ValueError):
+        att.tokenize(None)
 
 
 def test_extreme_configs_never_raise():
-    for cfg in [att.CalcConfig(d=999, heads=3, window=100, query=99, mask="nope", seed=-5),
+    for cfg in [att.CalcConfig(d=999, heads=3, window=100, query=99, mask="nope", seed=-5, activation="tanh"),
                 att.CalcConfig(sentence="one", query=12, mask="window", window=1),
                 att.CalcConfig(d=4, heads=4, mask="graph"), att.CalcConfig(d=12, heads=4, mask="causal")]:
         r = att.calculate(cfg)
-        assert 0 <= r.query < r.n
-        assert torch.isfinite(r.parts["out"]).all()
+        assert 0 <= r.query < r.n and torch.isfinite(r.parts["out"]).all()
         att.conv_compare(r)
-    r = att.train_tiny(att.TrainConfig(lr=1e4, steps=30, seed=2))  # absurd learning rate: a message, no crash
-    assert r.log.message() is None or "diverged at step" in r.log.message() or "time cap" in r.log.message()
+    r = att.train_tiny(att.TrainConfig(lr=10.0, steps=50, seed=2))  # absurd learning rate: a message, no crash
+    assert r.log.message() is None or "diverged at step" in r.log.message()
     assert np.isfinite(r.history[["loss", "accuracy"]].to_numpy()).all()
-    r = att.train_tiny(att.TrainConfig(steps=1, layers=2, heads=4))
-    assert r.maps.shape == (2, 2, 4, 8, 8)
+    r = att.train_tiny(att.TrainConfig(steps=1, layers=2, heads=4, length=99, vocab=-3))
+    assert r.maps.shape == (2, 2, 4, 12, 12) and r.config.steps == 50 and r.log.steps == 50
+
+
+def test_configs_are_declared_and_batch_is_a_constant():
+    for cls in (att.CalcConfig, att.TrainConfig, att.RnnConfig):
+        declared = specs(cls)
+        assert "max_seconds" not in declared
+        assert set(declared) == {f for f in cls.__dataclass_fields__}, cls
+    assert att.BATCH == 48 and "batch" not in specs(att.TrainConfig)
+    assert specs(att.CalcConfig)["activation"][0].options == ("softmax", "ReLU")
 
 
 def test_exports_round_trip():
     from safetensors.torch import load
 
-    r = att.train_tiny(att.TrainConfig(steps=20))
+    r = att.train_tiny(att.TrainConfig(steps=50))
     tensors = load(att.weights_safetensors(r))
     layer = nn.TransformerEncoderLayer(32, 2, dim_feedforward=32, dropout=0.0, batch_first=True, norm_first=True,
                                        bias=False)
     layer.load_state_dict({k.split("block0.", 1)[1]: v for k, v in tensors.items() if k.startswith("with_pe.block0.")})
     assert "with_pe.positions" in tensors and "without_pe.positions" not in tensors
     csv = att.history_csv(r).decode().splitlines()
-    assert csv[0] == "step,loss,accuracy,model" and len(csv) == 1 + 2 * 3
+    assert csv[0] == "step,loss,accuracy,model" and len(csv) == 1 + 2 * 6
 
 
-def test_charts_are_valid_and_finite():
+# ---------------------------------------------------------------- charts
+
+@pytest.fixture(scope="module")
+def built(reverse10, rnn10):
     from core.charts import attention as charts
 
-    r = att.calculate(att.CalcConfig(mask="causal", heads=4))
-    cc = att.conv_compare(r)
-    t = att.train_tiny(att.TrainConfig(steps=10))
-    built = [charts.matrices(r, ("embed", "pe", "a")), charts.matrices(r, ("Q", "K", "V")),
-             charts.matrices(r, ("concat", "out")), charts.scores(r, 0, "scores"), charts.scores(r, 3, "weights"),
-             charts.query_steps(r, 5), charts.weighted_sum(r, 5), charts.shuffled(r), charts.cost_chart(att.cost_table(3)),
-             charts.mixing(cc, "conv"), charts.mixing(cc, "attn"), charts.train_map(t, 1, 0, 1),
-             charts.accuracy_chart(t)]
-    for ch in built:
-        spec = json.dumps(ch.to_dict())  # validates against the Vega-Lite schema
-        assert "NaN" not in spec and "Infinity" not in spec
+    out = {}
+    for lang in i18n.LANGS:
+        r = att.calculate(att.CalcConfig(mask="causal", heads=4, sentence="one two three four five six seven eight "
+                                                                            "nine ten eleven twelve"))
+        rr = att.calculate(att.CalcConfig(activation="ReLU", sentence="我爱你我"))
+        cc = att.conv_compare(r)
+        tiny = att.train_tiny(att.TrainConfig(steps=50))
+        out[lang] = [charts.matrices(r, ("embed", "pe", "a"), lang), charts.matrices(r, ("concat", "out"), lang),
+                     charts.scores(r, 0, "scores", lang), charts.scores(r, 3, "weights", lang),
+                     charts.scores(rr, 0, "weights", lang), charts.query_steps(r, 5, lang),
+                     charts.query_steps(rr, 1, lang), charts.weighted_sum(r, 5, lang), charts.shuffled(r, lang),
+                     charts.cost_chart(att.cost_table(3), 3, lang), charts.mixing(cc, "conv", lang),
+                     charts.mixing(cc, "attn", lang), charts.train_map(tiny, 1, 0, 1, lang),
+                     charts.accuracy_chart(tiny, lang),
+                     charts.distance_chart(att.distance_frame(tiny, att.train_rnn(att.RnnConfig(steps=50))), lang),
+                     charts.steps_chart(att.steps_frame(reverse10, rnn10[0]), lang)]
+    return out
+
+
+def test_charts_are_valid_finite_and_translated(built):
+    for lang, charts_ in built.items():
+        for ch in charts_:
+            spec = json.dumps(ch.to_dict(), ensure_ascii=False)  # validates against the Vega-Lite schema
+            assert "NaN" not in spec and "Infinity" not in spec
+            assert "attention.charts." not in spec  # every key found
+            assert ch.to_dict()["width"] == "container"
+    zh = json.dumps([c.to_dict() for c in built["zh"]], ensure_ascii=False)
+    for word in ("自注意力", "位置编码", "准确率", "卷积"):
+        assert word in zh
+    en = {k for k in i18n.catalogue("en") if k.startswith("attention.charts.")}
+    assert en and en == {k for k in i18n.catalogue("zh") if k.startswith("attention.charts.")}
+
+
+def test_heatmaps_show_every_token_label(built):
+    """Token axes never drop labels (no overlap culling); dimension axes may, their column is on hover."""
+    for ch in built["en"]:
+        d = ch.to_dict()
+        for layer in d.get("layer", [d]):
+            enc = layer.get("encoding", {})
+            if layer.get("mark", {}).get("type") == "rect":
+                assert enc["y"]["axis"]["labelOverlap"] is False
+                assert {t["field"] for t in enc["tooltip"]} >= {"row", "col", "label"}
+    scores = built["en"][2].to_dict()["layer"][0]["encoding"]
+    assert scores["x"]["axis"]["labelOverlap"] is False and len(scores["x"]["sort"]) == 12
+
+
+def test_colour_constants_name_palette_colours():
+    from core.charts import COLOURS
+    from core.charts import attention as charts
+
+    for table in (charts.QUERY_STEP_COLOURS, charts.COST_COLOURS, charts.MODEL_COLOURS, charts.SERIES_COLOURS):
+        assert set(table.values()) <= set(COLOURS) and len(set(table.values())) == len(table)
+    assert set(charts.MODEL_COLOURS) == set(att.MODEL_NAMES) and set(charts.SERIES_COLOURS) == set(att.SERIES)
 
 
 # ---------------------------------------------------------------- the page

@@ -61,18 +61,20 @@ class BatchedTransformer(torch.nn.Module):
             x = x.expand(self.M, -1, -1)  # (M, B, T)
         h = self.emb[torch.arange(self.M, device=x.device)[:, None, None], x]  # (M, B, T, d)
         h = h + self.use_pe * self.positions()[:, None]  # (M, B, T, d)
+        M, B, T = x.shape
+        h = h.reshape(M, B * T, d)  # (M, BT, d): every linear map is one (BT, d) matrix product per model
         maps = []
         for layer in range(self.cfg.layers):
-            a = F.layer_norm(h, (d,))  # (M, B, T, d)
-            qkv = a @ self.wqkv[:, layer, None].transpose(-1, -2)  # (M, B, T, 3d)
+            a = F.layer_norm(h, (d,))  # (M, BT, d)
+            qkv = torch.bmm(a, self.wqkv[:, layer].transpose(-1, -2)).reshape(M, B, T, 3 * d)  # (M, B, T, 3d)
             q, k, v = (split_heads(t, H) for t in qkv.split(d, dim=-1))  # (M, B, H, T, d_h)
             o, w, _ = attention(q, k, v)  # (M, B, H, T, d_h), (M, B, H, T, T)
-            h = h + merge_heads(o) @ self.wo[:, layer, None].transpose(-1, -2)  # (M, B, T, d)
-            f = torch.relu(F.layer_norm(h, (d,)) @ self.w1[:, layer, None].transpose(-1, -2))  # (M, B, T, ff)
-            h = h + f @ self.w2[:, layer, None].transpose(-1, -2)  # (M, B, T, d)
+            h = h + torch.bmm(merge_heads(o).reshape(M, B * T, d), self.wo[:, layer].transpose(-1, -2))  # (M, BT, d)
+            f = torch.relu(torch.bmm(F.layer_norm(h, (d,)), self.w1[:, layer].transpose(-1, -2)))  # (M, BT, ff)
+            h = h + torch.bmm(f, self.w2[:, layer].transpose(-1, -2))  # (M, BT, d)
             if keep:
                 maps.append(w.detach())
-        logits = F.layer_norm(h, (d,)) @ self.out[:, None].transpose(-1, -2)  # (M, B, T, V)
+        logits = torch.bmm(F.layer_norm(h, (d,)), self.out.transpose(-1, -2)).reshape(M, B, T, -1)  # (M, B, T, V)
         return (logits, maps) if keep else logits
 
     def block_state(self, m: int, layer: int) -> dict[str, torch.Tensor]:

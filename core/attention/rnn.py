@@ -98,13 +98,13 @@ def rnn_config_for(t: TrainConfig) -> RnnConfig:
     return clamp(RnnConfig(length=t.length, vocab=t.vocab, seed=t.seed))
 
 
-def distance_frame(tiny: TrainResult, rnn: RnnResult) -> pd.DataFrame:
+def distance_frame(tiny: TrainResult, rnn: RnnResult, model: int = 0) -> pd.DataFrame:
     """Accuracy of each output against the distance to the symbol it fetches, self-attention (the tiny
-    transformer with positional encoding, trained on reverse) beside the RNN. Columns: output (1-based),
+    transformer with positional encoding, model ``model`` of ``tiny``, trained on reverse) beside the RNN. Columns: output (1-based),
     distance (sequential steps the RNN carries the symbol), model (one of SERIES), accuracy, hops (sequential
     steps between reading and writing: 1 for attention per layer, the distance for the RNN)."""
     T = rnn.config.length
-    att = tiny.position_accuracy[0] if tiny.config.task == "reverse" else np.full(T, np.nan)  # (T,)
+    att = tiny.position_accuracy[model] if tiny.config.task == "reverse" else np.full(T, np.nan)  # (T,)
     rows = [(j + 1, int(rnn.distance[j]), SERIES[0], float(att[j]), tiny.config.layers) for j in range(T)]
     rows += [(j + 1, int(rnn.distance[j]), SERIES[1], float(rnn.position_accuracy[j]), int(rnn.distance[j]))
              for j in range(T)]

@@ -3,7 +3,8 @@
 Chinese is written without spaces, so a word-splitter that cuts at spaces would make a whole Chinese
 sentence one token. Here every CJK ideograph or kana is its own token, mixed text works
 ("我 love 猫" -> 我, love, 猫), every token is cut to MAX_TOKEN_CHARS characters and at most MAX_TOKENS are
-kept. Anything else (punctuation, emoji, markup) only separates tokens. Text is matched, never evaluated.
+kept. An emoji or pictographic symbol is one token too. Anything else (punctuation, markup) only separates
+tokens; a sentence with no token at all is a clear ValueError for the page. Text is matched, never evaluated.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ MAX_TOKEN_CHARS = 12  # a longer word is cut to this many characters
 
 # CJK unified ideographs (and extension A, compatibility ideographs), hiragana/katakana
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])[^\W_])+(?:'(?:(?![{_CJK}])[^\W_])+)?", re.UNICODE)
+_EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"  # symbols and emoji: one token each, like a character
+_TOKEN = re.compile(rf"[{_CJK}{_EMOJI}]|(?:(?![{_CJK}])[^\W_])+(?:'(?:(?![{_CJK}])[^\W_])+)?", re.UNICODE)
 
 
 class NoWordError(ValueError):
@@ -32,7 +34,7 @@ def tokenize(sentence: str, max_tokens: int = MAX_TOKENS) -> list[str]:
     words = _TOKEN.findall(sentence[: MAX_CHARS * 4].lower())
     words = [w[:MAX_TOKEN_CHARS] for w in words][: max(1, int(max_tokens))]
     if not words:
-        raise NoWordError("type a sentence with at least one word (letters, digits or Chinese characters)")
+        raise NoWordError("type a sentence with at least one word (letters, digits, Chinese characters or emoji)")
     return words
 
 
