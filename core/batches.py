@@ -40,6 +40,15 @@ class PathConfig:
     seed: int = num(0, 0, 1_000_000, widget="number")  # which days, and the order of the examples each epoch
 
 
+@dataclass(frozen=True)
+class PathView:
+    """Settings that only choose what to draw (no recomputation)."""
+    epochs_shown: float = num(10.0, 0.0, 10.0, step=0.25)  # replay: each path drawn up to this many epochs
+    method: str = choice("single example", METHODS, widget="radio")  # whose batch the data chart highlights
+    update: int = num(1, 0, 2000)  # which update of that path the data chart shows (clipped to its count)
+    loss_x: str = choice("epoch", ("epoch", "update"), widget="radio")  # loss chart against epochs or updates
+
+
 @dataclass
 class PathResult:
     config: PathConfig
@@ -194,4 +203,4 @@ def _box(df: pd.DataFrame, opt: tuple[float, float], start: tuple[float, float])
             min(bs.min(), pb.min()) - pad, max(bs.max(), pb.max()) + pad)
 
 
-from core.batches_lab import LabConfig, LabResult, batch_lab, lab_batches  # noqa: E402,F401  (the lab's home)
+from core.batches_lab import LabConfig, LabResult, LabView, batch_lab, lab_batches  # noqa: E402,F401

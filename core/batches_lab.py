@@ -39,10 +39,16 @@ VAL_FRACTION = 0.25  # share of digits held out for validation
 @dataclass(frozen=True)
 class LabConfig:
     smallest: int = choice(4, SMALLEST, widget="select_slider")  # smallest B; then x4 while B <= N/4, then B = N
-    epochs: int = num(3, 1, 10)  # passes over the training set, the same at every batch size
+    epochs: int = num(3, 1, 5)  # passes over the training set, the same at every batch size
     lr: float = choice(0.05, LRS, widget="select_slider")  # plain SGD's learning rate eta, the same for every B
     hidden: int = choice(32, HIDDEN, widget="select_slider")  # hidden units of the 64-hidden-10 network
     seed: int = num(0, 0, 1_000_000, widget="number")  # split, initial weights (shared by every B), batch order
+
+
+@dataclass(frozen=True)
+class LabView:
+    """Settings that only choose what to draw."""
+    loss_x: str = choice("epoch", ("epoch", "update"), widget="radio")  # lab loss chart against epochs or updates
 
 
 @dataclass

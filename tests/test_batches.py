@@ -145,7 +145,10 @@ def test_clamped_and_divergence():
     assert log.diverged and "diverged at step" in log.message(["single example"])
     assert np.isfinite(rows[["w", "b", "loss"]].to_numpy()).all() and len(used) == log.steps
     lc = params.clamp(lab.LabConfig(smallest=3, epochs=99, lr=7.0, hidden=1000))
-    assert (lc.smallest, lc.epochs, lc.lr, lc.hidden) == (4, 10, 0.5, 128)
+    assert (lc.smallest, lc.epochs, lc.lr, lc.hidden) == (4, 5, 0.5, 128)
+    v = params.clamp(bt.PathView(epochs_shown=99.0, method="nope", update=-5, loss_x="x"))
+    assert (v.epochs_shown, v.method, v.update, v.loss_x) == (10.0, "single example", 0, "epoch")
+    assert params.clamp(bt.LabView(loss_x="update")).loss_x == "update"
 
 
 # ------------------------------------------------------------------ claims the page may state

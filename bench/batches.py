@@ -1,0 +1,59 @@
+"""Benchmark of the batches-and-epochs core: ``run()`` returns named figures (seconds, ms per update).
+
+The page (pages/batches.py) is not benchmarked here; its figures join once it exists. The lab's times per
+update are what the lab itself measures (warm-up done, evaluation left out), on the device it chose.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _best(fn, repeat: int = 3) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def run() -> dict[str, float]:
+
+    from core import batches, device
+    from core.charts import batches as charts
+
+    device.configure_threads(1)
+    batches.paths(batches.PathConfig(seed=12345))  # warm the process (data, imports, the optimizer's first step)
+    out: dict[str, float] = {}
+    t = time.perf_counter()
+    r = batches.paths(batches.PathConfig(seed=4242))  # a seed nobody has computed
+    out["paths default run, first call (s)"] = time.perf_counter() - t
+    out["paths default run, best of 3 (s)"], r = _best(lambda: batches.paths(batches.PathConfig(seed=4243)))
+    out["paths default updates (3 paths)"] = float(sum(r.updates(m) for m in batches.METHODS))
+    big = batches.PathConfig(n=200, epochs=10, batch=2, seed=7)
+    out["paths largest setting (s)"], _ = _best(lambda: batches.paths(big), repeat=1)
+    out["paths charts, all four built (s)"], _ = _best(lambda: [c.to_dict() for c in (
+        charts.path_map(r), charts.data_chart(r, "mini-batch", 3), charts.loss_chart(r, "update"),
+        charts.loss_chart(r, "epoch"))])
+    t = time.perf_counter()
+    lab = batches.batch_lab(batches.LabConfig(seed=4242))
+    out["lab default run (s)"] = time.perf_counter() - t
+    out["lab device is cuda (1 = yes)"] = float(lab.device == "cuda")
+    for row in lab.table.itertuples():
+        out[f"lab ms per update, B = {row.batch}"] = float(row.ms_per_update)
+        out[f"lab ms per epoch, B = {row.batch}"] = 1e3 * float(row.s_per_epoch)
+    t = time.perf_counter()
+    batches.batch_lab(batches.LabConfig(smallest=1, epochs=5, hidden=128, seed=4242))
+    out["lab largest setting (s)"] = time.perf_counter() - t
+    return out
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k:45s} {v:10.4f}")
