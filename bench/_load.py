@@ -152,7 +152,7 @@ class View:
     query: str
     seconds: float = float("nan")  # connect -> script finished (the page's run)
     bytes: int = 0  # decoded ForwardMsg payloads received
-    ok: bool = False  # the page's run finished (successfully or with a compile error)
+    ok: bool = False  # the asked page's run finished (successfully or with a compile error)
     exceptions: list[str] = field(default_factory=list)  # "Type: message" of every exception element
     charts: str = ""  # digest of the final page's Vega-Lite charts, in page order
     n_charts: int = 0
@@ -240,7 +240,7 @@ async def view(port: int, page: str, query: str = "", timeout: float = 180) -> V
                     elif kind == "script_finished":
                         if fm.script_finished in (_SUCCESS, _COMPILE_ERROR):
                             v.seconds = time.perf_counter() - t0
-                            v.ok = True
+                            v.ok = not v.error  # page_not_found: the server ran the default page instead
                             break
     except TimeoutError:
         v.error = v.error or f"timeout after {timeout:.0f} s"
@@ -294,6 +294,7 @@ class Round:
     views: list[View]
     cpu_s: float  # server CPU seconds during the round
     wall_s: float
+    load: float = float("nan")  # the machine's 1-minute load average at the end (other work skews it all)
 
     @property
     def ok(self) -> list[View]:
@@ -343,19 +344,23 @@ class Round:
 async def timed(server: Server, label: str, kind: str, page: str, query: str, n: int, timeout: float) -> Round:
     c0, t0 = server.cpu_seconds(), time.perf_counter()
     views = await crowd(server.port, page, query, n, timeout)
-    return Round(label, kind, views, server.cpu_seconds() - c0, time.perf_counter() - t0)
+    return Round(label, kind, views, server.cpu_seconds() - c0, time.perf_counter() - t0, os.getloadavg()[0])
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else float("nan")
 
 
 def _row(r: Round, bare_p95: float) -> str:
-    ratio = r.p95 / bare_p95 if bare_p95 > 0 else float("nan")
+    ratio = _ratio(r.p95, bare_p95)
     charts = f"{r.chart_sets}" + ("" if r.chart_sets <= 1 else " DIFFER")
     return (f"  {r.label:<12}{r.kind:<6}{len(r.ok):>3}/{len(r.views):<3}{r.p50:>7.2f}{r.p95:>7.2f}{ratio:>8.1f}x"
             f"{r.cpu_per_view:>8.3f}{r.bytes_per_view / 1024:>9.0f}{r.with_exception:>5}{r.views[0].n_charts if r.views else 0:>7}"
-            f"{charts:>11}  {r.notes}")
+            f"{charts:>11}{r.load:>6.1f}  {r.notes}")
 
 
 HEADER = (f"  {'page':<12}{'round':<6}{'ok':>7}{'p50 s':>7}{'p95 s':>7}{'p95/bare':>9}{'CPU s/v':>8}{'KB/view':>9}"
-          f"{'exc':>5}{'charts':>7}{'chart sets':>11}  notes")
+          f"{'exc':>5}{'charts':>7}{'chart sets':>11}{'load':>6}  notes")
 
 
 def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings: int = 400, timeout: float = 180,
@@ -364,10 +369,13 @@ def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings:
     ``script``: the main script to serve (another checkout's app.py to compare; then name its ``pages``)."""
     pages = pages or registered_pages()
     figures: dict = {"rounds": []}
+    if not pages:
+        raise ValueError("no pages to benchmark")
     with Server(BARE) as bare, Server(script) as app:
         async def go() -> None:
             out(f"\nLoad benchmark: {sessions} websocket sessions per link at once, app server pid {app.pid} "
-                f"port {app.port}, bare page pid {bare.pid} port {bare.port}; pages: {', '.join(pages)}")
+                f"port {app.port}, bare page pid {bare.pid} port {bare.port}; pages: {', '.join(pages)}; "
+                f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before")
             # warm-up: one visit per page (the first also takes the server out of pages/ directory mode)
             await view(bare.port, "", "", timeout)
             await view(app.port, "", "", timeout)
@@ -377,26 +385,43 @@ def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings:
             for p, v in warm.items():
                 if not v.ok or v.exceptions:
                     out(f"  warm-up of {p}: {v.error or 'ok'}{'; ' + v.exceptions[0][:120] if v.exceptions else ''}")
-            rb = await timed(bare, "bare", "warm", "", "", sessions, timeout)
-            rounds = [rb]
             out("\nwarm: the same link as the warm-up visit (results cached); cold: a seed never seen, all "
-                "sessions at once\n" + HEADER)
-            out(_row(rb, rb.p95))
+                "sessions at once. Before each page, the bare page (its own server) is measured again, and the "
+                "page's p95 is divided by that bare p95, so that load from other processes skews both alike.\n"
+                + HEADER)
+            rounds, bares = [], []
             for i, p in enumerate(pages):
+                rb = await timed(bare, "bare", "warm", "", "", sessions, timeout)
+                out(_row(rb, rb.p95))
                 r = await timed(app, p, "warm", p, "", sessions, timeout)
                 out(_row(r, rb.p95))
                 rc = await timed(app, p, "cold", p, f"seed={900_001 + i}", sessions, timeout)
                 out(_row(rc, rb.p95))
                 rounds += [r, rc]
-            figures["rounds"] = rounds
-            figures["bare_p95"] = rb.p95
-            deflate = {v.deflate for r in rounds for v in r.views}
-            out(f"  (bytes are decoded payloads; permessage-deflate negotiated: {sorted(deflate)}; "
-                f"client CPU this process: {time.process_time():.1f} s)")
+                bares.append(rb)
+                figures.setdefault("ratio_p95", {})[p] = {"warm": _ratio(r.p95, rb.p95), "cold": _ratio(rc.p95, rb.p95)}
+            pooled = [v.seconds for b in bares for v in b.ok]
+            figures.update(rounds=rounds, bare_rounds=bares, bare_p50=quantile(pooled, 0.5),
+                           bare_p95=quantile(pooled, 0.95))
+            out(f"  bare page, all {len(pooled)} sessions pooled: p50 {figures['bare_p50']:.2f} s, "
+                f"p95 {figures['bare_p95']:.2f} s")
+            deflate = {v.deflate for r in rounds + bares for v in r.views}
+            out("  ok: sessions whose page run finished; p95/bare: the page's p95 over the bare page's p95 just before;\n"
+                "  CPU s/v: server CPU seconds per view; KB/view: decoded ForwardMsg payloads (permessage-deflate\n"
+                f"  negotiated: {sorted(deflate)}); exc: sessions that got an exception element; charts: Vega-Lite charts\n"
+                "  on the page; chart sets: distinct chart contents (spec + data) among the sessions without an exception\n"
+                f"  (1: all identical); load: 1-minute load average after the round (above {os.cpu_count()}, other processes\n"
+                f"  compete with the server). Client CPU (this process): {time.process_time():.1f} s.")
             if settings:
                 links = [(pages[i % len(pages)], f"seed={100_000 + i}") for i in range(settings)]
                 t0 = time.perf_counter()
-                views = await spread(app.port, links, at_once, timeout)
+                views, step = [], max(1, settings // 4)
+                out(f"\nvisiting {settings} distinct settings (seed varied across pages, one session each):")
+                for k in range(0, settings, step):
+                    views += await spread(app.port, links[k:k + step], at_once, timeout)
+                    rss, hwm = app.memory_mb()
+                    out(f"  after {len(views):>4}: RSS {rss:5.0f} MB, peak {hwm:5.0f} MB "
+                        f"({time.perf_counter() - t0:.0f} s, load {os.getloadavg()[0]:.1f})")
                 rss, hwm = app.memory_mb()
                 failed = sum(1 for v in views if not v.ok)
                 exc = sum(1 for v in views if v.exceptions)
