@@ -28,7 +28,7 @@ class RaceConfig:
     surface: str = choice("long narrow valley", tuple(SURFACES))  # the loss surface (SURFACES)
     lrs: RaceLRs = field(default_factory=RaceLRs)  # η of each racer (declared per racer); 0 leaves it out
     schedule: str = choice("constant", SCHEDULES, widget="radio")  # applied to every racer's η
-    steps: int = choice(200, STEPS, widget="select_slider")  # updates per run
+    steps: int = num(200, 1, 1000)  # updates per run (fixed: nothing depends on wall time); the page offers STEPS
     beta: float = num(0.9, 0.0, 0.99, step=0.01)  # λ: momentum of the momentum racers
     batch: int = choice(N_EXAMPLES, BATCHES, widget="select_slider")  # minibatch size B (N_EXAMPLES: exact)
     starts: int = num(100, 0, 200, step=10)  # extra random starting points, batched with the race
@@ -112,7 +112,8 @@ def race(cfg: RaceConfig = RaceConfig(), progress: Callable[[train.TrainLog], No
             o.zero_grad(set_to_none=True)
         total.backward()
         grads.append(torch.stack([p.grad[0] for p in ps]).clone())  # (K, 2)
-        lr_used.append(torch.tensor([o.param_groups[0]["lr"] * lr_factor(rc, t) for o, rc in zip(opts, rcs)]))
+        lr_used.append(torch.tensor([o.param_groups[0]["lr"] * lr_factor(rc, t) for o, rc in zip(opts, rcs)],
+                                    dtype=torch.float64))  # (K,)
         with torch.no_grad():
             for o, rc in zip(opts, rcs):
                 step_racer(o, rc, t)
