@@ -65,6 +65,17 @@ class LabResult:
     device: str  # where it ran and was timed, e.g. "cpu" or "cuda"
     logs: dict[int, train.TrainLog]
 
+    def timing(self) -> dict[str, float]:
+        """Measured ratios, full batch over the smallest batch, for sentences the page writes from the
+        numbers (never as fixed claims: they depend on the machine): examples per update, time per
+        update, time per epoch."""
+        t = self.table
+        small, full = t.iloc[0], t.iloc[-1]
+        return {"smallest": float(small.batch), "full": float(full.batch),
+                "examples": float(full.batch / small.batch),
+                "per_update": float(full.ms_per_update / small.ms_per_update),
+                "per_epoch": float(full.s_per_epoch / small.s_per_epoch)}
+
     def message(self) -> str | None:
         parts = [log.message([f"B = {b}"]) for b, log in self.logs.items() if log.diverged]
         return " ".join(parts) if parts else None

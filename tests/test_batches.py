@@ -201,15 +201,20 @@ def test_claim_lab_small_batch_learns_more_per_epoch(labs):
         assert small.train_acc > 0.85
 
 
-def test_claim_full_batch_epoch_is_faster_on_this_cpu(labs):
-    """"On this machine an epoch with the full batch took less time than an epoch with small batches,
-    although each full-batch update took longer." Measured times: the median over the seeds."""
-    full = np.median([r.table.s_per_epoch.iloc[-1] for r in labs])
-    small = np.median([r.table.s_per_epoch.iloc[0] for r in labs])
-    assert full < 0.5 * small
-    per_up_full = np.median([r.table.ms_per_update.iloc[-1] for r in labs])
-    per_up_small = np.median([r.table.ms_per_update.iloc[0] for r in labs])
-    assert per_up_full > per_up_small
+def test_claim_full_batch_epoch_is_faster_here(labs):
+    """Timing (measured, machine-dependent; the page writes these from the numbers, prefixed "here"):
+    "an epoch with the full batch took less time than an epoch with small batches" (any device) and, on
+    a CPU, "each full-batch update took longer than a small-batch update, but far less than N/B times
+    longer". Medians over the seeds; checked with both cores busy (load average 12)."""
+    ratios = [r.timing() for r in labs]
+    per_epoch = np.median([t["per_epoch"] for t in ratios])
+    per_update = np.median([t["per_update"] for t in ratios])
+    examples = ratios[0]["examples"]
+    assert per_epoch < 0.5
+    assert per_update < examples / 4  # per example, the full batch is cheaper
+    if labs[0].device == "cpu":
+        assert per_update > 1.0
+    assert all(np.isfinite(r.table[["ms_per_update", "s_per_epoch"]].to_numpy()).all() for r in labs)
 
 
 # ------------------------------------------------------------------ charts
