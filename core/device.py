@@ -38,6 +38,20 @@ def choose_device(work: Work = "tiny") -> torch.device:
     return torch.device("cpu")
 
 
+def kind() -> str:
+    """What runs where, as a word for the page: "forced", "cpu" or "accelerator"."""
+    if os.environ.get("DLC_DEVICE", "").strip():
+        return "forced"
+    return "cpu" if accelerator() is None else "accelerator"
+
+
+def name() -> str:
+    """The device the word is about: the forced device, or the accelerator's type, or "cpu"."""
+    forced = os.environ.get("DLC_DEVICE", "").strip()
+    acc = accelerator()
+    return forced or (acc.type if acc is not None else "cpu")
+
+
 def describe() -> str:
     """One line for the sidebar: what runs where."""
     acc = accelerator()

@@ -177,7 +177,7 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
         for name in f.specs:
             now[f.key(name)] = f.value(name)
     active = next((p for p in items if all(now.get(k) == v for k, v in {**defaults, **p.values}.items())), None)
-    cols = st.columns([3] * len(items) + [2], gap="small")
+    cols = st.columns([3] * len(items) + [3], gap="small")
     for col, p in zip(cols, items):
         col.button(t(f"{topic}.preset.{p.id}.label"), key=f"preset:{p.id}", help=t(f"{topic}.preset.{p.id}.what"),
                    on_click=_apply, args=({**defaults, **p.values},), width="stretch",

@@ -42,7 +42,10 @@ _leave_pages_directory_mode()
 # A projector is 1280×720: the title sits close to the top, headings are smaller, and long formulas and
 # metric values wrap or scroll inside their box instead of being cut.
 _CSS = """<style>
-.stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 3rem; }
+.stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 3rem; }
+[data-testid='stSidebarNav'] *, [data-testid='stSidebarNavLink'] * { white-space: normal !important; }
+[data-testid='stCheckbox'] [data-testid='stMarkdownContainer'] p, [data-testid='stWidgetLabel'] p {
+  white-space: normal !important; overflow-wrap: anywhere; }
 .stMainBlockContainer h1 { font-size: 2.0rem; padding: 0 0 0.2rem 0; }
 .stMainBlockContainer h2 { font-size: 1.55rem; padding: 0.6rem 0 0.2rem 0; }
 .stMainBlockContainer h3 { font-size: 1.25rem; padding: 0.4rem 0 0.1rem 0; }
@@ -50,6 +53,11 @@ _CSS = """<style>
 [data-testid='stMetricValue'] > div { white-space: normal; overflow-wrap: anywhere; font-size: 1.55rem; }
 [data-testid='stMetricLabel'] p { white-space: normal; }
 [data-testid='stBaseButton-secondary'] p, [data-testid='stBaseButton-primary'] p { white-space: normal; }
+/* a narrow main area (150% zoom, a small laptop): columns wrap instead of squeezing words and charts */
+@media (max-width: 1100px) {
+  [data-testid='stHorizontalBlock'] { flex-wrap: wrap; row-gap: 0.5rem; }
+  [data-testid='stColumn'] { min-width: min(100%, 15rem); flex: 1 1 15rem !important; }
+}
 </style>"""
 
 
@@ -71,7 +79,7 @@ def sidebar() -> None:
         bind(SEED_KEY, SEED, 0)
         v = st.number_input(t("common.seed"), 0, 1_000_000, step=1, key=SEED_KEY, help=t("common.seed_help"))
         sync_url(SEED_KEY, v, 0)
-        st.caption(t("common.device", device=device.describe()))
+        st.caption(t("common.device", device=t(f"common.devices.{device.kind()}", name=device.name())))
 
 
 def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: str) -> None:

@@ -16,8 +16,8 @@ kit.page(T, [F, V, P], [
     kit.Preset("blowup", {"opt": "SGD", "lr": 100.0}),
     kit.Preset("overfit", {"target": "smooth and wiggly", "n": 100, "noise": 0.25, "val": 0.75, "k": 24, "epochs": 1000,
                            "sweep": True}),
-], r"y = b + \sum_{i=1}^{K} c_i\,\mathrm{sigmoid}\Big(b_i + \sum_j w_{ij}x_j\Big)"
-              r"\quad\text{vs}\quad y = b + \sum_{i=1}^{2K} c_i\,\max\Big(0,\; b_i + \sum_j w_{ij}x_j\Big)")
+], r"\begin{gathered}y = b + \sum_{i=1}^{K} c_i\,\mathrm{sigmoid}\Big(b_i + \sum_j w_{ij}x_j\Big)\\"
+   r"y = b + \sum_{i=1}^{2K} c_i\,\max\Big(0,\; b_i + \sum_j w_{ij}x_j\Big)\end{gathered}")
 lang = kit.lang()
 colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour the chart draws
 
@@ -30,9 +30,10 @@ with left:
 
 cfg = F.config(seed=kit.seed())
 with right:
-    status, bar = st.empty(), st.empty()
+    bar = st.empty()
     cols = st.columns(2)
     fit_ph = [c.empty() for c in cols]
+    status = st.empty()
     parts_ph = [c.empty() for c in cols]
     loss_ph = st.empty()
 
@@ -51,7 +52,7 @@ with right:
     result = kit.shared(T, fitting.fit, cfg, progress=lambda r: draw(r, True), queued=kit.queued(bar))
     bar.empty()
     n_train = len(result.train_idx)
-    status.markdown(kit.t(f"{T}.status", n=n_train, b=min(cfg.batch_size, n_train), per=result.updates_per_epoch,
+    status.caption(kit.t(f"{T}.status", n=n_train, b=min(cfg.batch_size, n_train), per=result.updates_per_epoch,
                           total=result.updates_per_epoch * cfg.epochs, grey=colour("grey")))
     draw(result, False)
     kit.report(result.log, [kit.t(f"{T}.charts.model.{m}") for m in fitting.NAMES])
@@ -86,8 +87,8 @@ with a:
 with b:
     if pair is not None:
         w = pair.weights
-        st.latex(rf"{w['c1']:.2f}\,\max(0,\;{w['b1']:.2f} + {w['w1']:.2f}\,x)\;+\;({w['c2']:.2f})\,"
-                 rf"\max(0,\;{w['b2']:.2f} + {w['w2']:.2f}\,x)")
+        st.latex(rf"\begin{{aligned}}&{w['c1']:.2f}\,\max(0,\;{w['b1']:.2f} + {w['w1']:.2f}\,x)\\"
+                 rf"+\;&({w['c2']:.2f})\,\max(0,\;{w['b2']:.2f} + {w['w2']:.2f}\,x)\end{{aligned}}")
         kit.chart(charts.relu_pair_chart, pair, lang)
         st.caption(kit.t(f"{T}.pair.caption", sum=colour(charts.PAIR_COLOURS["sum"]),
                          hard=colour(charts.PAIR_COLOURS["hard"])))

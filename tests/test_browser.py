@@ -1,7 +1,7 @@
-"""Every registered page in headless Chromium (Playwright driving Debian's /usr/bin/chromium).
-
-Checks that each page finishes its script with no exception element and a visible chart, and saves a
-full-page screenshot to tests/artifacts/screenshots/<page>.png for a person to look at.
+"""Every registered page in headless Chromium (Playwright driving Debian's /usr/bin/chromium), as a teacher
+at a 1280×720 projector sees it: in both themes and both languages, the live chart on the first screen,
+nothing overflowing its box (at 100% and at 150% zoom). Screenshots land in tests/artifacts/screenshots/:
+<page>-<lang>-<theme>.png (the first screen) and <page>-full.png (the whole page) for a person to look at.
 """
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from conftest import ARTIFACTS, PAGES, ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = ARTIFACTS / "screenshots"
+W, H = 1280, 720  # a common projector
 
 _NO_BROWSER = not Path(CHROMIUM).exists() and shutil.which("chromium") is None
 if _NO_BROWSER and os.environ.get("CI"):
     raise RuntimeError("CI must run the browser tests, but there is no Chromium: apt-get install -y chromium")
 pytestmark = pytest.mark.skipif(
     _NO_BROWSER,
-    reason="no Chromium at /usr/bin/chromium: install Debian's package (apt-get install -y chromium); "
-           ".ci/run does, so these tests run in CI",
+    reason="no Chromium at /usr/bin/chromium: install Debian's package (apt-get install -y chromium "
+           "fonts-noto-cjk); .ci/run does, so these tests run in CI",
 )
 
 
@@ -78,19 +79,21 @@ def browser():
         b.close()
 
 
-def _url_path(page: str) -> str:
+def _stem(page: str) -> str:
     return Path(page).stem
 
 
-def _open(browser, url: str, dark: bool = False):
-    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, color_scheme="dark" if dark else "light")
+def _open(browser, url: str, dark: bool = False, zoom: float = 1.0, locale: str = "en-US"):
+    """A fresh context at 1280×720 (``zoom`` 1.5 is the browser at 150%: fewer CSS pixels, larger text)."""
+    ctx = browser.new_context(viewport={"width": int(W / zoom), "height": int(H / zoom)}, device_scale_factor=zoom,
+                              color_scheme="dark" if dark else "light", locale=locale)
     pg = ctx.new_page()
     pg.goto(url, wait_until="domcontentloaded")
     _settle(pg)
     return ctx, pg
 
 
-def _settle(pg, timeout: float = 90_000) -> None:
+def _settle(pg, timeout: float = 120_000) -> None:
     """Wait until the script has finished and the app is idle."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     idle = ("() => { const a = document.querySelector(\"[data-testid='stApp']\");"
@@ -101,47 +104,97 @@ def _settle(pg, timeout: float = 90_000) -> None:
         pg.wait_for_timeout(700)  # vega-embed draws after the script ends
 
 
-def _shot(pg, name: str) -> Path:
+def _no_exception(pg) -> None:
+    exc = pg.locator("[data-testid='stException']")
+    assert exc.count() == 0, exc.first.inner_text()
+
+
+def _full_shot(pg, name: str) -> Path:
     """Screenshot of the whole page: Streamlit scrolls an inner element, so grow the viewport to fit it."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     height = pg.evaluate("() => { const m = document.querySelector(\"[data-testid='stMain']\");"
                          " return m ? m.scrollHeight : document.body.scrollHeight; }")
-    width = pg.viewport_size["width"]
-    pg.set_viewport_size({"width": width, "height": min(max(int(height), 600), 12000)})
+    size = pg.viewport_size
+    pg.set_viewport_size({"width": size["width"], "height": min(max(int(height), 600), 12000)})
     pg.wait_for_timeout(700)
     pg.screenshot(path=str(path), full_page=True)
-    pg.set_viewport_size({"width": width, "height": 1000})
+    pg.set_viewport_size(size)
     return path
+
+
+# Elements whose content must fit their box: formulas, metric values and labels, button labels, chart
+# drawings (an svg/canvas wider than its slot is cut), markdown blocks and tables.
+_OVERFLOW_JS = """() => {
+  const out = [];
+  const check = (sel, pick) => document.querySelectorAll(sel).forEach(el => {
+    const r = pick(el); if (!r) return;
+    const [inner, outer, what] = r;
+    if (inner > outer + 2) out.push(`${what}: ${Math.round(inner)} > ${Math.round(outer)} px: ` +
+                                    (el.innerText || '').slice(0, 60).replace(/\\n/g, ' '));
+  });
+  check('.katex-display', el => { const k = el.querySelector('.katex'); return k ? [k.scrollWidth, el.clientWidth, 'formula'] : null; });
+  check("[data-testid='stMetricValue'], [data-testid='stMetricLabel']", el => [el.scrollWidth, el.clientWidth, 'metric']);
+  check("[data-testid='stBaseButton-secondary'], [data-testid='stBaseButton-primary']", el => [el.scrollWidth, el.clientWidth, 'button']);
+  check("[data-testid='stVegaLiteChart']", el => { const d = el.querySelector('svg, canvas'); return d ? [d.getBoundingClientRect().width, el.getBoundingClientRect().width, 'chart'] : null; });
+  check("[data-testid='stMarkdownContainer']", el => [el.scrollWidth, el.clientWidth, 'text']);
+  check("[data-testid='stWidgetLabel']", el => [el.scrollWidth, el.clientWidth, 'label']);
+  return out;
+}"""
+
+
+def _overflows(pg) -> list[str]:
+    return pg.evaluate(_OVERFLOW_JS)
 
 
 def test_home(server, browser):
     ctx, pg = _open(browser, server + "/")
-    assert pg.locator("[data-testid='stException']").count() == 0
+    _no_exception(pg)
     assert pg.get_by_text("Fitting curves with sigmoids and ReLUs").first.is_visible()
-    _shot(pg, "home")
+    _full_shot(pg, "home")
     ctx.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders(server, browser, page):
-    ctx, pg = _open(browser, f"{server}/{_url_path(page)}")
-    assert pg.locator("[data-testid='stException']").count() == 0, pg.locator("[data-testid='stException']").first.inner_text()
-    charts = pg.locator("[data-testid='stVegaLiteChart']")
-    assert charts.count() >= 1
-    charts.first.scroll_into_view_if_needed()
-    assert pg.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.is_visible()
-    _shot(pg, _url_path(page))
+def test_first_screen(server, browser, page, dark, lang):
+    """At 1280×720 the page's live chart is on the first screen, drawn, in both themes and languages."""
+    ctx, pg = _open(browser, f"{server}/{_stem(page)}?lang={lang}", dark=dark)
+    _no_exception(pg)
+    chart = pg.locator("[data-testid='stVegaLiteChart']").first
+    box = chart.bounding_box()
+    assert box is not None and box["y"] + 120 < H, f"the first chart starts at y = {box and box['y']:.0f} px"
+    assert chart.locator("canvas, svg").first.is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{_stem(page)}-{lang}-{'dark' if dark else 'light'}.png"))
+    if not dark and lang == "en":
+        _full_shot(pg, f"{_stem(page)}-full")
     ctx.close()
 
 
+@pytest.mark.parametrize("zoom", [1.0, 1.5], ids=["100%", "150%"])
 @pytest.mark.parametrize("page", PAGES)
-def test_page_dark_theme(server, browser, page):
-    """The dark theme (projectors, late labs) renders too; screenshot for a person to check contrast."""
-    ctx, pg = _open(browser, f"{server}/{_url_path(page)}", dark=True)
-    assert pg.locator("[data-testid='stException']").count() == 0
-    _shot(pg, _url_path(page) + "-dark")
+def test_nothing_overflows(server, browser, page, zoom):
+    """No formula, metric, button label, chart or text block is wider than its box."""
+    ctx, pg = _open(browser, f"{server}/{_stem(page)}", zoom=zoom)
+    _no_exception(pg)
+    bad = _overflows(pg)
+    if zoom != 1.0:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / f"{_stem(page)}-zoom150.png"))
     ctx.close()
+    assert not bad, bad[:10]
+
+
+def test_chinese_renders_with_a_cjk_font(server, browser):
+    """Chinese glyphs are drawn (a CJK font is installed), not boxes: the title is wider than a box row."""
+    ctx, pg = _open(browser, f"{server}/fitting?lang=zh", locale="zh-CN")
+    title = pg.locator("h1").first
+    assert "拟合" in title.inner_text()
+    fonts = pg.evaluate("() => document.fonts.check('16px \"Noto Sans CJK SC\"')")
+    ctx.close()
+    assert fonts, "no CJK font: apt-get install -y fonts-noto-cjk"
 
 
 def _metrics(pg) -> list[str]:
@@ -178,9 +231,23 @@ def test_moving_a_slider_updates_the_url_and_the_fit(server, browser):
     ctx.close()
 
 
+def test_browser_language_decides_without_lang_in_the_link(server, browser):
+    ctx, pg = _open(browser, f"{server}/fitting", locale="zh-CN")
+    assert "拟合" in pg.locator("h1").first.inner_text()
+    ctx.close()
+
+
+def test_odd_link_opens_cleanly(server, browser):
+    """Streamlit's own link parsing raised OverflowError here: the page must open with a short note."""
+    ctx, pg = _open(browser, f"{server}/fitting?seed=1e309&k=inf&lr=nan")
+    _no_exception(pg)
+    assert pg.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    ctx.close()
+
+
 def test_huge_learning_rate_says_diverged(server, browser):
     ctx, pg = _open(browser, f"{server}/fitting?opt=SGD&lr=1000.0")
-    assert pg.locator("[data-testid='stException']").count() == 0
+    _no_exception(pg)
     assert pg.get_by_text("diverged at step").first.is_visible()
-    _shot(pg, "fitting-diverged")
+    _full_shot(pg, "fitting-diverged")
     ctx.close()
