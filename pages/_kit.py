@@ -121,3 +121,46 @@ def report(log, names: Sequence[str] | None = None) -> None:
 def queued(where):
     """A callback for ``shared(..., queued=...)``: a visible queue message in ``where``."""
     return lambda n: where.info(t("common.queued", n=n), icon=":material/hourglass_top:")
+
+
+def player(key: str, last: int, draw, fps: float = 12.0, label: str | None = None, default: int | None = None) -> int:
+    """Replay a recorded run: a play/pause button and a step slider bound to the link (``?<key>=step``).
+
+    ``draw(step)`` draws the frame of ``step`` (0..last) into the page; it runs inside a fragment that
+    reruns on a timer while playing, so only the frame is redrawn, fps times a second. Keep the chart's
+    spec the same from frame to frame (titles too) and change only its data: the browser then updates the
+    drawing in place instead of rebuilding it. A cached result replays exactly as a live one would.
+    """
+    ss = st.session_state
+    last = max(0, int(last))
+    default = last if default is None else min(max(0, int(default)), last)
+    spec = params.Spec("int", 0, last, 1, widget="slider")
+    playing = f"_playing:{key}"
+    bind(key, spec, default)
+    if not isinstance(ss.get(key), int) or not 0 <= ss[key] <= last:
+        ss[key] = default
+    timer = bool(ss.get(playing))
+
+    def toggle() -> None:
+        ss[playing] = not ss.get(playing)
+        if ss[playing] and ss.get(key, 0) >= last:
+            ss[key] = 0  # play from the start again
+
+    @st.fragment(run_every=1.0 / fps if timer else None)
+    def frame() -> None:
+        if bool(ss.get(playing)) != timer:  # started or stopped: redefine the fragment with(out) its timer
+            st.rerun()
+        if timer:
+            ss[key] = min(last, int(ss.get(key, 0)) + 1)
+            if ss[key] >= last:
+                ss[playing] = False
+        c1, c2 = st.columns([1, 5], vertical_alignment="bottom")
+        c1.button(t("common.pause") if ss.get(playing) else t("common.play"), key=f"_play:{key}", on_click=toggle,
+                  icon=":material/pause:" if ss.get(playing) else ":material/play_arrow:", width="stretch")
+        v = c2.slider(label or t("common.step"), 0, max(1, last), key=key, disabled=last == 0,
+                      help=t("common.replay_help"))
+        sync_url(key, v, default)
+        draw(int(v))
+
+    frame()
+    return int(ss.get(key, default))
