@@ -420,12 +420,13 @@ def built(reverse10, rnn10):
     from core.charts import attention as charts
 
     out = {}
+    tiny = att.train_tiny(att.TrainConfig(steps=50))
+    rnn = att.train_rnn(att.RnnConfig(steps=50))
     for lang in i18n.LANGS:
         r = att.calculate(att.CalcConfig(mask="causal", heads=4, sentence="one two three four five six seven eight "
                                                                             "nine ten eleven twelve"))
         rr = att.calculate(att.CalcConfig(activation="ReLU", sentence="我爱你我"))
         cc = att.conv_compare(r)
-        tiny = att.train_tiny(att.TrainConfig(steps=50))
         out[lang] = [charts.matrices(r, ("embed", "pe", "a"), lang), charts.matrices(r, ("concat", "out"), lang),
                      charts.scores(r, 0, "scores", lang), charts.scores(r, 3, "weights", lang),
                      charts.scores(rr, 0, "weights", lang), charts.query_steps(r, 5, lang),
@@ -433,7 +434,7 @@ def built(reverse10, rnn10):
                      charts.cost_chart(att.cost_table(3), 3, lang), charts.mixing(cc, "conv", lang),
                      charts.mixing(cc, "attn", lang), charts.train_map(tiny, 1, 0, 1, lang),
                      charts.accuracy_chart(tiny, lang),
-                     charts.distance_chart(att.distance_frame(tiny, att.train_rnn(att.RnnConfig(steps=50))), lang),
+                     charts.distance_chart(att.distance_frame(tiny, rnn), lang),
                      charts.steps_chart(att.steps_frame(reverse10, rnn10[0]), lang)]
     return out
 
@@ -477,12 +478,17 @@ def test_colour_constants_name_palette_colours():
 # ---------------------------------------------------------------- the page
 
 def test_page_shows_equivariance_and_survives_a_wordless_sentence():
+    """The page as it stands (its controls are set through the widgets: the legacy kit binds no URL)."""
     from conftest import open_page
 
-    at = open_page("pages/attention.py", query={"at_pe": "false"})
+    at = open_page("pages/attention.py")
+    assert not at.exception, at.exception
+    at.toggle(key="at_pe").set_value(False).run()
     assert not at.exception, at.exception
     assert any("only shuffles the output" in s.value for s in at.success)
-    at = open_page("pages/attention.py", query={"at_text": "!!! ???"})
+    at.text_input(key="at_text").set_value("!!! ???").run()
     assert not at.exception, at.exception
     assert any("at least one word" in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) >= 3  # the training section still runs
+    at.text_input(key="at_text").set_value("我爱你我 😀").run()
+    assert not at.exception and not at.warning, at.warning
