@@ -29,7 +29,7 @@ class CalcConfig:
     heads: int = choice(2, HEAD_CHOICES, widget="radio")  # attention heads side by side
     scale: bool = flag(True)  # divide the scores by sqrt(d_k)
     positional: bool = flag(True)  # add the sinusoidal encoding e^i to a^i
-    activation: str = choice("softmax", ACTIVATIONS, widget="radio")  # scores -> weights: softmax, or ReLU (unnormalised)
+    activation: str = choice("softmax", ACTIVATIONS, widget="radio")  # alpha -> alpha': softmax or ReLU (unnormalised)
     mask: str = choice("none", MASKS, widget="radio")  # who may look at whom
     window: int = choice(3, WINDOWS, widget="select_slider")  # w: positions a query sees under the window mask
     query: int = num(2, 1, MAX_TOKENS)  # the query followed step by step (1-based position)

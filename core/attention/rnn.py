@@ -100,7 +100,8 @@ def rnn_config_for(t: TrainConfig) -> RnnConfig:
 
 def distance_frame(tiny: TrainResult, rnn: RnnResult, model: int = 0) -> pd.DataFrame:
     """Accuracy of each output against the distance to the symbol it fetches, self-attention (the tiny
-    transformer with positional encoding, model ``model`` of ``tiny``, trained on reverse) beside the RNN. Columns: output (1-based),
+    transformer with positional encoding, model ``model`` of ``tiny``, trained on reverse) beside the RNN.
+    Columns: output (1-based),
     distance (sequential steps the RNN carries the symbol), model (one of SERIES), accuracy, hops (sequential
     steps between reading and writing: 1 for attention per layer, the distance for the RNN)."""
     T = rnn.config.length

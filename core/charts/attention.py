@@ -9,7 +9,7 @@ import pandas as pd
 from core import i18n
 from core.attention import COST_KINDS, CalcResult, ConvCompare
 from core.charts import COLOURS, mark, n, q, scale, styled
-from core.charts.attention_heat import heat, height, long, np_
+from core.charts.attention_heat import heat, height, long, np_, wrap
 from core.charts.attention_train import (MODEL_COLOURS, SERIES_COLOURS, accuracy_chart, distance_chart,  # noqa: F401
                                          steps_chart, train_map)
 
@@ -20,22 +20,6 @@ MATRICES = {  # which -> (catalogue key of its title, column symbol)
 }
 QUERY_STEP_COLOURS = {"score": "orange", "weight": "blue"}  # query_steps: bars of alpha, bars of alpha'
 COST_COLOURS = {"full": "vermillion", "window": "green"}  # cost_chart: n^2 and n*w
-
-
-def wrap(text: str, width: int = 38) -> list[str] | str:
-    """A title in lines of about ``width`` characters (split at ' | ' or spaces) so a 350 px slot clips nothing."""
-    parts = text.split(" | ")
-    lines: list[str] = []
-    for p in parts:
-        words, cur = p.split(" "), ""
-        for w in words:
-            if cur and len(cur) + 1 + len(w) > width:
-                lines.append(cur)
-                cur = w
-            else:
-                cur = f"{cur} {w}" if cur else w
-        lines.append(cur)
-    return lines if len(lines) > 1 else lines[0]
 
 
 def matrices(r: CalcResult, names: tuple[str, ...], lang: str = "en"):
@@ -52,7 +36,7 @@ def matrices(r: CalcResult, names: tuple[str, ...], lang: str = "en"):
         cols += cs
     title = " | ".join(tr(K + "matrix." + ("a_plain" if w == "a" and not r.config.positional else MATRICES[w][0]))
                        for w in names)
-    return heat(pd.concat(frames, ignore_index=True), r.labels, cols, wrap(title, 60), tr(K + "dimension"),
+    return heat(pd.concat(frames, ignore_index=True), r.labels, cols, wrap(title), tr(K + "dimension"),
                 tr(K + "token"), tr(K + "value"), all_x=False)
 
 
@@ -112,7 +96,7 @@ def shuffled(r: CalcResult, lang: str = "en"):
     a, b = np_(r.shuffled_out), np_(r.parts["out"][r.perm])  # (n, d) each
     ca, cb = [f"f(Pa) b{j + 1}" for j in range(a.shape[1])], [f"P f(a) b{j + 1}" for j in range(a.shape[1])]
     df = pd.concat([long(a, lab, ca), long(b, lab, cb)], ignore_index=True)
-    return heat(df, lab, ca + cb, wrap(tr(K + "shuffled"), 60), tr(K + "dimension"), tr(K + "shuffled_position"),
+    return heat(df, lab, ca + cb, wrap(tr(K + "shuffled")), tr(K + "dimension"), tr(K + "shuffled_position"),
                 tr(K + "value"), all_x=False)
 
 
@@ -125,8 +109,9 @@ def cost_chart(df: pd.DataFrame, w: int, lang: str = "en"):
     enc = dict(x=q("n", tr(K + "cost.n"), scale={"type": "log", "base": 2}),
                y=q("scores", tr(K + "cost.scores"), scale={"type": "log"}),
                color=n("attention", None, scale=scale(dom, [COLOURS[COST_COLOURS[k]] for k in COST_KINDS])),
-               tooltip=[q("n", "n"), n("attention", tr(K + "cost.kind")), q("scores", tr(K + "cost.scores"), format=",")])
-    return styled(mark(d, {"type": "line", "point": True, "strokeWidth": 3}, **enc), tr(K + "cost.title"), 320)
+               tooltip=[q("n", "n"), n("attention", tr(K + "cost.kind")),
+                        q("scores", tr(K + "cost.scores"), format=",")])
+    return styled(mark(d, {"type": "line", "point": True, "strokeWidth": 3}, **enc), wrap(tr(K + "cost.title")), 320)
 
 
 def mixing(c: ConvCompare, which: str, lang: str = "en"):

@@ -8,7 +8,7 @@ import pandas as pd
 from core import i18n
 from core.attention import MODEL_NAMES, SERIES, TrainResult
 from core.charts import COLOURS, mark, n, q, scale, styled
-from core.charts.attention_heat import heat, long
+from core.charts.attention_heat import heat, long, wrap
 
 K = "attention.charts."
 MODEL_COLOURS = {MODEL_NAMES[0]: "blue", MODEL_NAMES[1]: "vermillion"}  # accuracy_chart: with / without PE
@@ -23,7 +23,7 @@ def train_map(t: TrainResult, m: int, layer: int, head: int, lang: str = "en"):
     x, _ = t.example
     lab = [f"{p + 1}: {tok}" for p, tok in enumerate(x)]
     title = tr(K + ("map.with_pe" if m % 2 == 0 else "map.without_pe"), l=layer + 1, h=head + 1)
-    return heat(long(t.maps[m, layer, head], lab, lab), lab, lab, title, tr(K + "map.x"), tr(K + "map.y"),
+    return heat(long(t.maps[m, layer, head], lab, lab), lab, lab, wrap(title), tr(K + "map.x"), tr(K + "map.y"),
                 tr(K + "value"), "weights", (0.0, 1.0), legend=False)
 
 
@@ -41,7 +41,7 @@ def accuracy_chart(t: TrainResult, lang: str = "en"):
                tooltip=[q("step", tr(K + "update")), n("model", tr(K + "model")),
                         q("accuracy", tr(K + "accuracy"), format=".3f"), q("loss", tr(K + "loss"), format=".3f")])
     title = tr(K + "learning", task=tr(K + "task." + t.config.task), v=t.config.vocab)
-    return styled(mark(h, {"type": "line", "strokeWidth": 3}, **enc), title, 380)
+    return styled(mark(h, {"type": "line", "strokeWidth": 3}, **enc), wrap(title), 380)
 
 
 def distance_chart(df: pd.DataFrame, lang: str = "en"):
@@ -56,7 +56,7 @@ def distance_chart(df: pd.DataFrame, lang: str = "en"):
                tooltip=[n("model", tr(K + "model")), q("output", tr(K + "rnn.output")),
                         q("distance", tr(K + "rnn.distance")), q("hops", tr(K + "rnn.hops")),
                         q("accuracy", tr(K + "accuracy"), format=".3f")])
-    return styled(mark(d, {"type": "line", "point": True, "strokeWidth": 3}, **enc), tr(K + "rnn.title"), 320)
+    return styled(mark(d, {"type": "line", "point": True, "strokeWidth": 3}, **enc), wrap(tr(K + "rnn.title")), 320)
 
 
 def steps_chart(df: pd.DataFrame, lang: str = "en"):
@@ -68,4 +68,4 @@ def steps_chart(df: pd.DataFrame, lang: str = "en"):
     enc = dict(y=n("model", None, sort=dom), x=q("steps", tr(K + "rnn.sequential")),
                color=n("model", None, legend=None, scale=scale(dom, [COLOURS[SERIES_COLOURS[s]] for s in SERIES])),
                tooltip=[n("model", tr(K + "model")), q("steps", tr(K + "rnn.sequential"))])
-    return styled(mark(d, "bar", **enc), tr(K + "rnn.steps_title"), 180)
+    return styled(mark(d, "bar", **enc), wrap(tr(K + "rnn.steps_title")), 180)
