@@ -391,7 +391,7 @@ def test_extreme_configs_never_raise():
     assert r.log.message() is None or "diverged at step" in r.log.message()
     assert np.isfinite(r.history[["loss", "accuracy"]].to_numpy()).all()
     r = att.train_tiny(att.TrainConfig(steps=1, layers=2, heads=4, length=99, vocab=-3))
-    assert r.maps.shape == (2, 2, 4, 12, 12) and r.config.steps == 50 and r.log.steps == 50
+    assert r.maps.shape == (2, 2, 4, 10, 10) and r.config.steps == 50 and r.log.steps == 50
 
 
 def test_configs_are_declared_and_batch_is_a_constant():
