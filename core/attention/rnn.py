@@ -28,11 +28,11 @@ SERIES = ("self-attention", "RNN")  # raw names of the two series in the compari
 @dataclass(frozen=True)
 class RnnConfig:
     cell: str = choice("RNN", CELLS, widget="radio")  # nn.RNN (Elman, as in the notes) or nn.GRU
-    hidden: int = choice(64, (32, 64, 128), widget="select_slider")  # size of the hidden state h_t
+    hidden: int = choice(64, (32, 64), widget="select_slider")  # size of the hidden state h_t
     length: int = num(TrainConfig.length, 4, 10)  # T: symbols per sequence (the tiny transformer's)
     vocab: int = num(TrainConfig.vocab, 4, 16)  # symbols 0..vocab-1 (the tiny transformer's)
     lr: float = choice(0.01, (0.001, 0.003, 0.01, 0.03), widget="select_slider")  # Adam learning rate
-    steps: int = choice(100, (50, 100, 150, 300), widget="select_slider")  # updates, BATCH fresh sequences each
+    steps: int = choice(100, (50, 100, 150), widget="select_slider")  # updates, BATCH fresh sequences each
     seed: int = num(0, 0, 1_000_000, widget="number")  # initial weights, batches and held-out sequences
 
 
