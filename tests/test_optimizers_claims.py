@@ -149,13 +149,15 @@ def test_notice_many_starts_momentum_carries_some_over_on_ten_seeds():
 def test_preset_noisy_small_batches_on_ten_seeds(noisy):
     """'Minibatches of 4 examples: every gradient is noisy, the paths wander, and with a constant η no racer
     settles as close as with the full batch. A cosine schedule lets momentum settle at least twice as close;
-    SGD (still crawling) and Adam gain little or nothing from it here.' (seeds 0-9)."""
+    SGD (still crawling) gains little on most seeds, and Adam ends farther from the minimum with it than with a
+    constant η.' (seeds 0-9)"""
     const, cos, full = tail_gap(noisy["constant"]), tail_gap(noisy["cosine"]), tail_gap(noisy["full"])[:, 0]
     names = noisy["constant"].racers
     assert names == ["SGD", "Momentum (lecture)", "Adam"]
     assert (const > full[:, None]).all()  # never settles as close as the full batch
     assert (cos[1] < 0.5 * const[1]).all()  # momentum: cosine at least twice as close on every seed
-    assert (cos[0] > 0.5 * const[0]).all() and (cos[2] > 0.5 * const[2]).all()  # SGD, Adam: little or nothing
+    assert (cos[0] > 0.5 * const[0]).sum() >= 8  # SGD: less than a halving on most seeds
+    assert (cos[2] > const[2]).all()  # Adam: farther with the cosine schedule on every seed
 
 
 # ------------------------------------------------------------------ look inside
