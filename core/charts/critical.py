@@ -35,8 +35,10 @@ def _surface_name(tr, name: str) -> str:
 
 def _xy(tr, name: str, xlim: tuple[float, float], ylim: tuple[float, float]) -> dict:
     ax, ay = AXES[name]
-    return dict(x=q("x", tr(K + "axis." + ax), scale={"domain": list(xlim), "nice": False, "zero": False}),
-                y=q("y", tr(K + "axis." + ay), scale={"domain": list(ylim), "nice": False, "zero": False}))
+    return dict(x=q("x", tr(K + "axis." + ax), scale={"domain": list(xlim), "nice": False, "zero": False},
+                  axis={"tickCount": 6}),
+                y=q("y", tr(K + "axis." + ay), scale={"domain": list(ylim), "nice": False, "zero": False},
+                  axis={"tickCount": 6}))
 
 
 def _inside(v: float, lo: float, hi: float, margin: float) -> float:
@@ -44,19 +46,26 @@ def _inside(v: float, lo: float, hi: float, margin: float) -> float:
 
 
 def _arrows(p: PointResult, length: float, box: tuple[float, float, float, float], full: bool, tr):
-    """Eigenvector segments through θ' (±u is one axis) and their labels, kept inside the view."""
+    """Eigenvector segments through θ' (±u is one axis) and their labels. Each label sits at the end of
+    its segment that lies deeper inside the view, clamped inside it; two labels that would overlap are
+    pulled apart vertically."""
     x0, y0 = p.config.x, p.config.y
     xl, xh, yl, yh = box
-    mx, my = 0.06 * (xh - xl), 0.04 * (yh - yl)
+    sx, sy = xh - xl, yh - yl
     rows, labels = [], []
     for k in range(2):
         u = p.eigvecs[:, k]
         sign = sign_of(p.eigvals[k], p.eigvals)
         rows.append(dict(x=x0 - length * u[0], y=y0 - length * u[1], x2=x0 + length * u[0], y2=y0 + length * u[1],
                          sign=tr(K + "sign." + sign), name=f"u{k + 1}", lam=float(p.eigvals[k])))
-        labels.append(dict(x=_inside(x0 + 1.25 * length * u[0], xl, xh, mx),
-                           y=_inside(y0 + 1.25 * length * u[1], yl, yh, my),
+        ends = [(x0 + e * 1.25 * length * u[0], y0 + e * 1.25 * length * u[1]) for e in (1, -1)]
+        depth = [min((ex - xl) / sx, (xh - ex) / sx, (ey - yl) / sy, (yh - ey) / sy) for ex, ey in ends]
+        ex, ey = ends[int(np.argmax(depth))]
+        labels.append(dict(x=_inside(ex, xl, xh, 0.12 * sx), y=_inside(ey, yl, yh, 0.05 * sy),
                            text=f"u{k + 1}: λ={p.eigvals[k]:.3g}" if full else f"u{k + 1}"))
+    a, b = labels
+    if abs(a["x"] - b["x"]) < 0.3 * sx and abs(a["y"] - b["y"]) < 0.07 * sy:
+        b["y"] = a["y"] - 0.08 * sy if a["y"] - 0.08 * sy > yl + 0.04 * sy else a["y"] + 0.08 * sy
     return pd.DataFrame(rows), pd.DataFrame(labels)
 
 
@@ -64,7 +73,7 @@ def _point_layers(p: PointResult, xy: dict, length: float, box, show_lambda: boo
     """θ' as a cross, its eigenvectors (ARROW_COLOURS by sign), and −g dashed."""
     arrows, labels = _arrows(p, length, box, show_lambda, tr)
     dom = [tr(K + "sign." + s) for s in ARROW_COLOURS]
-    out = [mark(arrows, {"type": "rule", "strokeWidth": 5}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
+    out = [mark(arrows, {"type": "rule", "strokeWidth": 5, "clip": True}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
                 color=n("sign", scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend=None),
                 tooltip=[n("name", tr(K + "tip.eigenvector")), n("sign", tr(K + "tip.sign")), q("lam", "λ", format=".4g")]),
            mark(labels, {"type": "text", "fontSize": 14, "fontWeight": "bold", "color": "white", "stroke": "black",
@@ -74,10 +83,10 @@ def _point_layers(p: PointResult, xy: dict, length: float, box, show_lambda: boo
         d = -p.grad / gn * length * 0.9
         g = pd.DataFrame({"x": [p.config.x], "y": [p.config.y], "x2": [p.config.x + d[0]], "y2": [p.config.y + d[1]],
                           "what": [tr(K + "tip.downhill")]})
-        out.append(mark(g, {"type": "rule", "strokeWidth": 3, "strokeDash": [4, 3], "color": GRADIENT_COLOUR}, **xy,
+        out.append(mark(g, {"type": "rule", "strokeWidth": 3, "strokeDash": [4, 3], "color": GRADIENT_COLOUR, "clip": True}, **xy,
                         x2={"field": "x2"}, y2={"field": "y2"}, tooltip=[n("what", "−g")]))
     out.append(mark(pd.DataFrame({"x": [p.config.x], "y": [p.config.y]}),
-                    {"type": "point", "shape": "cross", "size": 260, "filled": True, "color": "white",
+                    {"type": "point", "shape": "cross", "size": 260, "filled": True, "color": "white", "clip": True,
                      "stroke": "black", "strokeWidth": 1}, **xy))
     return out
 
@@ -99,7 +108,7 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None, lang
     if e is not None and len(e.paths):
         paths = e.paths[(e.paths.x.between(LO, HI)) & (e.paths.y.between(LO, HI))].copy()
         paths["run"] = [tr(K + "run." + r) for r in paths.run]
-        layers.append(mark(paths, {"type": "line", "strokeWidth": 3, "point": {"size": 14}}, **xy,
+        layers.append(mark(paths, {"type": "line", "strokeWidth": 3, "point": {"size": 14}, "clip": True}, **xy,
                            order=q("step"), detail=n("run"),
                            color=n("run", scale={"domain": [tr(K + "run." + r) for r in RUN_COLOURS],
                                                  "range": _hex(RUN_COLOURS)}, legend=None)))
@@ -150,12 +159,12 @@ def slices_chart(p: PointResult, lang: str = "en") -> alt.LayerChart:
     df["u"] = df.direction.str.slice(0, 2)  # "u1 (λ = ...)" -> "u1"
     df["curve_t"] = [tr(K + "curve." + c) for c in df.curve]
     line = mark(df, {"type": "line", "strokeWidth": 3},
-                x=q("t", tr(K + "axis.t"), scale={"nice": False}),
+                x=q("t", tr(K + "axis.t"), scale={"nice": False}, axis={"tickCount": 6}),
                 y=q("loss", tr(K + "axis.loss"), scale={"zero": False}),
                 color=n("direction", None, scale={"domain": sorted(df.direction.unique()), "range": _hex(DIRECTION_COLOURS)},
-                        legend={"columns": 1}),
+                        legend={"columns": 1, "title": None}),
                 strokeDash=n("curve_t", None, scale={"domain": [tr(K + "curve.true loss"), tr(K + "curve.quadratic")],
-                                                     "range": [[1, 0], [7, 5]]}, legend={"columns": 1}),
+                                                     "range": [[1, 0], [7, 5]]}, legend={"columns": 1, "title": None}),
                 tooltip=[n("direction", tr(K + "tip.eigenvector")), n("curve_t", tr(K + "tip.curve")),
                          q("t", format=".3f"), q("loss", tr(K + "tip.loss"), format=".4g")])
     return styled([line], tr(K + "title.slices"), 320, {"color": "independent", "strokeDash": "independent"})
@@ -170,7 +179,7 @@ def escape_chart(e: EscapeResult, lang: str = "en") -> alt.LayerChart:
                 x=q("step", tr(K + "axis.step"), scale={"nice": False}),
                 y=q("loss", tr(K + "axis.loss"), scale={"zero": False}),
                 color=n("run_t", None, scale={"domain": [tr(K + "run." + r) for r in RUN_COLOURS], "range": _hex(RUN_COLOURS)},
-                        legend={"columns": 1}),
+                        legend={"columns": 1, "title": None}),
                 tooltip=[n("run_t", tr(K + "tip.run")), q("step"), q("loss", tr(K + "tip.loss"), format=".5g")])
     rule = mark(pd.DataFrame({"loss": [e.saddle_loss], "label": [tr(K + "saddle_loss")]}),
                 {"type": "rule", "strokeDash": [3, 3], "color": GREY, "strokeWidth": 2},
@@ -188,8 +197,10 @@ def ratio_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
     dots = mark(t, {"type": "point", "size": 120, "opacity": 0.9, "strokeWidth": 2}, x=x,
                 y=q("loss", tr(K + "axis.train_loss"), scale={"zero": False, "padding": 14}),
                 color=n("verdict_t", None, scale={"domain": [tr(K + "verdict." + v) for v in RATIO_COLOURS],
-                                                  "range": _hex(RATIO_COLOURS)}, legend={"columns": 1}),
-                fill={"condition": {"test": "datum.reached", "field": "verdict_t", "type": "nominal"},
+                                                  "range": _hex(RATIO_COLOURS)}, legend={"columns": 1, "title": None}),
+                fill={"condition": {"test": "datum.reached", "field": "verdict_t", "type": "nominal", "legend": None,
+                                    "scale": {"domain": [tr(K + "verdict." + v) for v in RATIO_COLOURS],
+                                              "range": _hex(RATIO_COLOURS)}},
                       "value": "transparent"},
                 tooltip=[q("run", tr(K + "tip.run")), q("loss", tr(K + "tip.loss"), format=".4f"),
                          q("min_ratio", tr(K + "tip.ratio"), format=".3f"), q("positive", "λ > 0"), q("negative", "λ < 0"),
@@ -197,7 +208,7 @@ def ratio_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
                          q("grad_norm", "‖g‖", format=".2g")])
     one = mark(pd.DataFrame({"min_ratio": [1.0], "label": [tr(K + "ratio_one")]}),
                {"type": "rule", "strokeDash": [5, 4], "color": GREY, "strokeWidth": 2}, x=x, tooltip=[n("label", "")])
-    title = tr(K + "title.ratio", n=int(t.reached.sum()), m=len(t), p=r.n_params)
+    title = tr(K + "title.ratio", n=int(t.reached.sum()), m=len(t))
     return styled([dots, one], title, 380)
 
 
@@ -215,6 +226,6 @@ def spectrum_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
               x=q("lambda", tr(K + "axis.lambda"), scale={"type": "symlog", "constant": 1e-3},
                   axis={"values": ticks, "labelAngle": 0, "format": "~g"}),
               y=o("run", tr(K + "tip.run")),
-              color=n("sign", None, scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend={"columns": 3}),
+              color=n("sign", None, scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend={"columns": 1, "title": None}),
               tooltip=[q("run", tr(K + "tip.run")), q("lambda", "λ", format=".3g")])
     return styled([ch], tr(K + "title.spectrum"), 380)
