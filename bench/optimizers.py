@@ -49,32 +49,32 @@ def run() -> dict[str, float]:
     out: dict[str, float] = {}
     opt.race(opt.RaceConfig(steps=20))  # warm-up
     cfg = opt.RaceConfig()
-    out["race_default_s"] = _best(lambda: opt.race(cfg))  # 8 racers x 101 starts x 200 steps, one batched run
+    out["race_default_s"] = _best(lambda: opt.race(cfg))  # the default racers x 101 starts x 200 steps, batched
     steps = cfg.steps
-
-    # batched (8 racers x 101 starts in one computation) against separate loops (one optimizer, one start each)
-    racer_starts = len(opt.RACERS) * (cfg.starts + 1)
-    out["batched_racer_start_steps_per_s"] = racer_starts * steps / out["race_default_s"]
+    on = [rc for rc, lr in zip(opt.RACERS, opt.lrs_of(cfg.lrs)) if lr > 0]
+    out["batched_racer_start_steps_per_s"] = len(on) * (cfg.starts + 1) * steps / out["race_default_s"]
     f = opt.loss_fn(cfg.surface)
 
-    def separate(n_runs: int = 16):
+    def separate(n_runs: int = 16):  # one optimizer, one start each
         for j in range(n_runs):
-            racer = opt.RACERS[j % len(opt.RACERS)]
+            rc = on[j % len(on)]
             p = torch.tensor(opt.SURFACES[cfg.surface].start, dtype=torch.float64, requires_grad=True)
-            o = opt.make_optimizer(racer, [p], cfg.lrs[opt.RACERS.index(racer)])
+            o = rc.make([p], getattr(cfg.lrs, rc.key), cfg.beta)
             s = opt.make_scheduler(o, cfg.schedule, steps)
             for t in range(steps):
                 o.zero_grad()
                 f(p).backward()
-                opt.step_racer(o, racer, t)
+                opt.step_racer(o, rc, t)
                 s.step()
 
     sep = _best(separate, repeat=2)
     out["separate_racer_start_steps_per_s"] = 16 * steps / sep
     out["batched_speedup_x"] = out["batched_racer_start_steps_per_s"] / out["separate_racer_start_steps_per_s"]
     out["race_noisy_B8_s"] = _best(lambda: opt.race(opt.RaceConfig(batch=8)), repeat=2)
-    out["real_race_s"] = _best(lambda: opt.real_race(opt.RealConfig()), repeat=1)
-    out["batch_lab_s"] = _best(lambda: opt.batch_lab(opt.LabConfig()), repeat=1)
+    big = opt.RaceConfig(lrs=opt.only(**{rc.key: 0.05 for rc in opt.RACERS}), steps=1000, starts=200, batch=1)
+    out["race_largest_s"] = _best(lambda: opt.race(big), repeat=1)  # 10 racers x 201 starts x 1000 steps, B = 1
+    out["adagrad_taming_sweep_s"] = _best(lambda: opt.explosions.__wrapped__(), repeat=1)
+    out["real_race_s"] = _best(lambda: opt.real_race(opt.RealConfig(racers=tuple(rc.name for rc in on))), repeat=1)
     try:
         out.update(_page_figures())
     except Exception as e:  # noqa: BLE001 - the page figures need streamlit's AppTest; report, do not crash
