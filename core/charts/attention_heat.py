@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts import GREY, styled
+from core.charts import GREY, mark, styled
 
 SCHEMES = {"signed": "blueorange", "weights": "blues"}  # colour schemes: signed values, weights in [0, 1]
 
@@ -88,6 +88,5 @@ def heat(df: pd.DataFrame, rows: list[str], cols: list[str], title, x_title: str
                  {"field": "col", "type": "nominal", "title": x_title},
                  {"field": "label", "type": "nominal", "title": value_title}],
         color={"condition": {"test": "datum.masked", "value": GREY}, **fill} if df.masked.any() else fill)
-    rect = alt.Chart(df, mark=alt.MarkDef(type="rect", stroke="white", strokeWidth=0.5),
-                     encoding=alt.FacetedEncoding(**enc))
+    rect = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.3}, **enc)
     return styled(rect, title, height(len(rows)))
