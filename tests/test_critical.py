@@ -94,8 +94,16 @@ def test_full_network_hessian_matches_finite_differences_and_autograd():
 
 def test_network_slice_is_the_network_with_two_weights_replaced():
     """The slice's fast formula equals the full network's loss, and its 2x2 Hessian is the full
-    Hessian's submatrix at the two sliced weights (and a finite-difference check)."""
+    Hessian's submatrix at the two sliced weights (and a finite-difference check). The page's sentence
+    "the others stay at their trained values" is checked on 10 seeds: the loss at the trained pair is the
+    trained network's loss."""
     X, y, _ = c.diabetes()
+    for seed in range(10):
+        net = c.slice_net(seed)
+        f = c.surface_fn("network slice", seed)
+        pair = torch.tensor([float(net.theta[net.i]), float(net.theta[net.j])], dtype=torch.float64)
+        assert math.isclose(float(f(pair)), net.loss, rel_tol=1e-12)
+        assert net.hidden == c.SLICE_HIDDEN and net.theta.shape[0] == c.n_params(X.shape[1], c.SLICE_HIDDEN)
     net = c.slice_net(0)
     f = c.surface_fn("network slice", 0)
     for a, b in [(0.3, -0.7), (-1.2, 1.5), (net.theta[net.i].item(), net.theta[net.j].item())]:
@@ -441,3 +449,11 @@ def test_chart_words_come_from_both_catalogues():
     spec = charts.contour_chart(s, p, e, "zh").to_dict()
     assert "单神经元网络" in str(spec) and "鞍点" in str(spec)
     assert "损失" in str(charts.escape_chart(e, "zh").to_dict())
+
+
+def test_claim_which_surfaces_have_a_saddle_to_escape():
+    """Page warning: Rosenbrock and the monkey saddle have no critical point in view with λ < 0; the
+    one-neuron network and x² − y² have one (at the origin)."""
+    for name, has in (("Rosenbrock", False), ("monkey saddle", False), ("one-neuron network", True), ("x² − y²", True)):
+        sad = c.nearest_saddle(c.surface(c.SurfaceConfig(name=name)).critical, 0.5, 0.5)
+        assert (sad is not None) == has and (not has or max(abs(sad[0]), abs(sad[1])) < 1e-9)
