@@ -8,7 +8,8 @@ from pages import _legacy as kit
 
 kit.header(
     "Optimizer race",
-    "Every optimizer below is PyTorch's own (`torch.optim`), started from the same point on the same surface. "
+    "Every optimizer below is a `torch.optim` optimizer (PyTorch's own, or the lecture's formula written as one), "
+    "started from the same point on the same surface. "
     "**Momentum** moves by the last movement minus the gradient, so it can roll through a small hill. "
     "**Adaptive** methods divide η by σ, a running size of each parameter's past gradients: Adagrad uses the root "
     "mean square of all of them, RMSProp weights recent ones by α, and Adam is RMSProp plus momentum.",

@@ -125,8 +125,10 @@ def share_chart(board: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     df = board[["optimizer", "share of starts at the minimum"]].rename(columns={"share of starts at the minimum":
                                                                                  "share"})
     df = with_labels(df[np.isfinite(df.share.to_numpy(dtype=float))], lang).drop(columns="optimizer")
-    colour, _ = racer_scales(list(board.optimizer), lang)
-    ch = mark(df, "bar", y=n("who", None, sort=colour["domain"], axis={"labelLimit": 220}),
+    colour, dash = racer_scales(list(board.optimizer), lang)
+    ch = mark(df, {"type": "bar", "stroke": GREY, "strokeWidth": 2}, y=n("who", None, sort=colour["domain"],
+                                                                        axis={"labelLimit": 220}),
+              strokeDash=n("who", None, scale=dash, legend=None),
               x=q("share", tr("optimizers.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
               color=n("who", None, scale=colour, legend=None),
               tooltip=[n("who", tr("optimizers.charts.optimizer")), q("share", "", format=".0%")])
