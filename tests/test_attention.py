@@ -276,12 +276,13 @@ def test_reverse_reaches_100_percent_only_with_positions(reverse10):
     "without positional encoding ... accuracy stalls far below" (true on every seed: below 40% per token, no
     sequence entirely right). Seeds 0-9, the page's default settings."""
     acc, exact = reverse10.by_seed("accuracy"), reverse10.by_seed("exact")
-    assert (acc[:, 0] >= 0.995).all() and (exact[:, 0] >= 0.97).all(), acc
+    assert (acc[:, 0] >= 0.999).all() and (exact[:, 0] >= 0.99).all(), acc
     assert (acc[:, 1] < 0.4).all() and (exact[:, 1] < 0.01).all(), acc
     T = reverse10.config.length
-    maps = reverse10.by_seed("maps")[:, 0, -1].sum(1)  # (S, T, T): last layer, heads summed
-    hits = (maps.argmax(-1) == np.arange(T)[::-1]).mean(-1)  # (S,)
-    assert (hits >= 0.75).all(), hits  # anti-diagonal: at least 6 of 8 rows peak there on every seed
+    maps = reverse10.by_seed("maps")[:, 0, -1]  # (S, H, T, T): the model with positions, last layer
+    anti = np.arange(T)[::-1]
+    assert (maps.argmax(-1) == anti).all()  # every head, every row peaks on the anti-diagonal, every seed
+    assert (maps[..., np.arange(T), anti].mean(-1) >= 0.85).all()  # with most of the row's weight
     assert not reverse10.log.diverged and reverse10.log.steps == reverse10.config.steps
     assert np.isfinite(reverse10.history[["loss", "accuracy"]].to_numpy()).all()
 
@@ -299,9 +300,8 @@ def test_shift_by_1_reaches_100_percent_on_the_sub_diagonal(shift10):
     acc = shift10.by_seed("accuracy")
     assert (acc[:, 0] >= 0.995).all() and (acc[:, 1] < 0.4).all(), acc
     T = shift10.config.length
-    maps = shift10.by_seed("maps")[:, 0, -1].sum(1)  # (S, T, T)
-    hits = (maps.argmax(-1) == (np.arange(T) - 1) % T).mean(-1)  # (S,)
-    assert (hits >= 0.75).all(), hits
+    maps = shift10.by_seed("maps")[:, 0, -1].sum(1)  # (S, T, T): heads summed
+    assert (maps.argmax(-1) == (np.arange(T) - 1) % T).all()  # every row peaks just below the diagonal
 
 
 def test_sort_learns_only_with_positions(sort10):
