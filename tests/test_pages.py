@@ -243,3 +243,24 @@ def test_two_sessions_two_languages_at_once(page):
     topic = page.split("/")[-1][:-3]
     assert seen["en"] == i18n.text("en", f"{topic}.title")
     assert seen["zh"] == i18n.text("zh", f"{topic}.title")
+
+
+def _colour_words(lang: str) -> dict[str, str]:
+    """The word for each palette colour in ``lang`` -> its hex (as the charts draw it)."""
+    from core.charts import COLOURS, GREY
+
+    hexes = {**COLOURS, "grey": GREY}
+    return {i18n.text(lang, f"common.colour.{k}"): v.lower() for k, v in hexes.items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_colours_named_in_text_are_drawn(page, lang):
+    """A sentence that names a colour ("dashed grey", "the vermillion arrow") names one the page's charts draw."""
+    at = open_page(page, query={"lang": lang})
+    text = " ".join(e.value for kind in ("markdown", "caption", "info", "warning", "success")
+                    for e in at.get(kind))
+    drawn = " ".join(ch.proto.spec for ch in at.get("vega_lite_chart")).lower()
+    words = _colour_words(lang)
+    named = {w for w in words if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)}
+    missing = [w for w in named if words[w] not in drawn]
+    assert not missing, f"text names {missing} but no chart on the page draws that colour"
