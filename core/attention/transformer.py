@@ -61,6 +61,7 @@ class TrainResult:
     history: pd.DataFrame  # step, loss, accuracy (held-out, per token), model (+ seed with several seeds)
     example: tuple[list[int], list[int]]  # the shown input sequence and its target (first seed)
     maps: np.ndarray  # (M, L, H, T, T) attention weights of each model on its seed's shown example
+    maps_second: np.ndarray  # (M, L, H, T, T) the same on a second held-out sequence: does the map follow content?
     predicted: np.ndarray  # (M, T) each model's output on its seed's shown example
     accuracy: np.ndarray  # (M,) final per-token accuracy on the held-out batch
     exact: np.ndarray  # (M,) share of held-out sequences entirely right
@@ -119,13 +120,14 @@ def train_seeds(cfg: TrainConfig = TrainConfig(), seeds: tuple[int, ...] | None 
     def snapshot(log: train.TrainLog, final: bool) -> TrainResult:
         maps, pred, acc, exact, pos = state["eval"]
         mp = torch.stack([m[:, 0] for m in maps], dim=1).cpu().numpy()  # (M, L, H, T, T) on example 0
+        mp2 = torch.stack([m[:, 1] for m in maps], dim=1).cpu().numpy()  # (M, L, H, T, T) on example 1
         hist = pd.DataFrame(rows, columns=["step", "m", "loss", "accuracy"])
         hist = hist[np.isfinite(hist.loss) & np.isfinite(hist.accuracy)]
         hist["model"] = [MODEL_NAMES[m % 2] for m in hist.m]
         if S > 1:
             hist["seed"] = [seeds[m // 2] for m in hist.m]
         return TrainResult(cfg, seeds, hist.drop(columns="m").reset_index(drop=True),
-                           (xe[0, 0].tolist(), ye[0, 0].tolist()), mp, pred[:, 0].cpu().numpy(),
+                           (xe[0, 0].tolist(), ye[0, 0].tolist()), mp, mp2, pred[:, 0].cpu().numpy(),
                            acc.cpu().numpy(), exact.cpu().numpy(), pos.cpu().numpy(), log,
                            [model.export(m) for m in range(M)] if final and S == 1 else [])
 
