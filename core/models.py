@@ -185,16 +185,3 @@ def mlp(n_in: int, hidden: int, n_out: int, gen: torch.Generator) -> nn.Sequenti
             layer.weight.uniform_(-bound, bound, generator=gen)  # (out, in)
             layer.bias.uniform_(-bound, bound, generator=gen)  # (out,)
     return net
-
-
-def mlp(n_in: int, hidden: int, n_out: int, gen: torch.Generator) -> nn.Sequential:
-    """n_in-hidden-n_out ReLU network (``nn.Sequential``), initialised with PyTorch's default ranges from ``gen``."""
-    import math
-
-    net = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
-    with torch.no_grad():
-        for layer in (net[0], net[2]):
-            bound = 1.0 / math.sqrt(layer.in_features)
-            layer.weight.uniform_(-bound, bound, generator=gen)  # (out, in)
-            layer.bias.uniform_(-bound, bound, generator=gen)  # (out,)
-    return net
