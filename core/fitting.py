@@ -8,7 +8,6 @@ Two ReLUs make one hard sigmoid, so 2K ReLUs do the job of K sigmoids. Here a K-
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -20,10 +19,21 @@ from core.params import choice, clamp, num
 from core.device import choose_device
 from core.export import safetensors_bytes
 from core.models import BatchedMLP, n_params
+from core.relu_pair import ReluPair, relu_pair  # noqa: F401  (part of this page's API)
 
 LOSSES = ("MSE", "MAE")
 OPTIMIZERS = ("Adam", "SGD")
 NAMES = ("sigmoid", "ReLU")
+INIT_SCALE = 3.0  # first-layer slopes |w_i| drawn from [0.5, 0.5 + INIT_SCALE]
+MEAN_BIAS = True  # the output bias starts at the mean of the training targets
+REVIVE = True  # re-initialise units that are dead on the whole training set, after every epoch
+SEASONS_VAL_MSE = 0.6  # "Real temperatures": the ReLU fit's validation MSE stays below this on every seed
+DEAD_RELU_REMEDY = (  # what this page does about dead ReLUs, one sentence for students
+    "A ReLU that outputs 0 on every training point gets no gradient and stays dead, so here each unit's "
+    "kink starts in its own slice of the input range facing the wider side (active on at least half the "
+    "inputs), the output bias starts at the targets' mean, and after every epoch any ReLU dead on the whole "
+    "training set is re-initialised with a new kink at a random training point and a zero output weight, "
+    "so the fit does not jump.")
 
 
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0, 1000.0)
@@ -62,6 +72,7 @@ class FitResult:
     weights: list[dict[str, torch.Tensor]]  # per model, nn.Sequential layout
     updates_per_epoch: int
     epochs_done: int
+    revived: np.ndarray | None = None  # (2,) dead units re-initialised during training, per model
 
     @property
     def final(self) -> pd.DataFrame:
@@ -78,62 +89,108 @@ class FitResult:
 
 
 def per_model_loss(pred: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
-    """pred: (M, n, 1), y: (n, 1) -> (M,) mean loss of each model."""
+    """pred: (M, n, 1), y: (M or 1, n, 1) -> (M,) mean loss of each model."""
     err = pred - y
     return (err.abs() if kind == "MAE" else err.square()).mean(dim=(1, 2))
 
 
 class _BatchedFit:
-    """M one-input MLPs trained together on shared minibatches, with per-epoch evaluation."""
+    """The same models (``widths``, ``acts``) trained on the data of several seeds, all as one batched
+    computation: model ``s * P + j`` is model j on seed s's data, initialisation and minibatch order, so
+    each seed's models get exactly the numbers ``fit`` gives that seed alone. Evaluated every epoch,
+    when dead ReLUs are re-initialised (``REVIVE``)."""
 
-    def __init__(self, cfg: FitConfig, curve: data.Curve, tr: torch.Tensor, va: torch.Tensor,
-                 widths: list[int], acts: list[str]):
+    def __init__(self, cfg: FitConfig, seeds: list[int], widths: list[int], acts: list[str],
+                 full_batch: bool = False):
         dev = choose_device("tiny")
-        self.cfg, self.widths = cfg, widths
-        self.model = BatchedMLP(widths, acts, cfg.depth, rng.generator(cfg.seed, salt=3), init_scale=3.0).to(dev)
-        self.xt, self.yt = curve.x[tr].to(dev), curve.y[tr].to(dev)  # (N_train, 1)
-        self.xv, self.yv = curve.x[va].to(dev), curve.y[va].to(dev)  # (N_val, 1)
-        self.B = max(1, min(cfg.batch_size, len(tr)))
-        self.per_epoch = -(-len(tr) // self.B)  # ceil(N / B) updates per epoch
+        self.cfg, self.seeds, self.widths, self.P = cfg, list(seeds), widths, len(widths)
+        self.curves = [data.curve(cfg.target, cfg.n, cfg.noise, s) for s in seeds]
+        self.splits = [data.split(len(c.x), cfg.val_fraction, s) for c, s in zip(self.curves, seeds)]
+        self.xt = torch.stack([c.x[tr] for c, (tr, _) in zip(self.curves, self.splits)]).to(dev)  # (S, N_train, 1)
+        self.yt = torch.stack([c.y[tr] for c, (tr, _) in zip(self.curves, self.splits)]).to(dev)  # (S, N_train, 1)
+        self.xv = torch.stack([c.x[va] for c, (_, va) in zip(self.curves, self.splits)]).to(dev)  # (S, N_val, 1)
+        self.yv = torch.stack([c.y[va] for c, (_, va) in zip(self.curves, self.splits)]).to(dev)  # (S, N_val, 1)
+        nets = [BatchedMLP(widths, acts, cfg.depth, rng.generator(s, salt=3), init_scale=INIT_SCALE) for s in seeds]
+        self.model = BatchedMLP.concat(nets).to(dev)
+        if MEAN_BIAS:
+            with torch.no_grad():  # output bias b starts at the training targets' mean: no systematic error to chase
+                self.model.b.copy_(self.per_model(self.yt.mean(dim=1, keepdim=True)))  # (M, 1, 1)
+        n = self.xt.shape[1]
+        self.samplers = [train.EpochSampler(n, n if full_batch else cfg.batch_size, rng.generator(s, salt=4))
+                         for s in seeds]
+        self.per_epoch = self.samplers[0].per_epoch
+        self.revive_gens = [rng.generator(s, salt=5) for s in seeds]
         opt = torch.optim.Adam if cfg.optimizer == "Adam" else torch.optim.SGD
         self.opt = opt(self.model.parameters(), lr=cfg.lr)
-        self.gen = rng.generator(cfg.seed, salt=4)
-        self.order = torch.empty(0, dtype=torch.long)
+        self.eval_every = 10 if full_batch else 1  # epochs between evaluations (and dead-unit checks)
+        self.n_steps = 0
         self.rows: list[tuple[int, int, float, float]] = []  # (epoch, model, train loss, val loss)
+        self.revived = np.zeros(len(seeds) * self.P, dtype=int)  # units re-initialised, per model
+        self.bad = np.zeros(len(seeds), dtype=bool)  # seeds whose run diverged (never revived again)
         self.evaluate(0)
 
+    def per_model(self, t: torch.Tensor) -> torch.Tensor:
+        """(S, n, 1) per seed -> (S * P, n, 1) per model."""
+        return t.repeat_interleave(self.P, dim=0) if len(self.seeds) > 1 else t
+
+    @torch.no_grad()
     def evaluate(self, epoch: int) -> None:
-        with torch.no_grad():
-            lt = per_model_loss(self.model(self.xt), self.yt, self.cfg.loss).cpu().numpy()
-            lv = (per_model_loss(self.model(self.xv), self.yv, self.cfg.loss).cpu().numpy() if len(self.xv)
-                  else np.full(len(self.widths), np.nan))
-        self.rows += [(epoch, m, float(lt[m]), float(lv[m])) for m in range(len(self.widths))]
+        xt = self.per_model(self.xt)
+        acts = self.model.activations(xt)
+        if REVIVE:
+            dead = self.model.dead(acts)  # (M, depth, H)
+            for s, g in enumerate(self.revive_gens):
+                if not self.bad[s]:
+                    models = list(range(s * self.P, (s + 1) * self.P))
+                    n = self.model.revive(xt, acts, dead, models, g)
+                    if n:
+                        self.revived[models] += dead[models].sum(dim=(1, 2)).cpu().numpy()
+        lt = per_model_loss(self.model(xt), self.per_model(self.yt), self.cfg.loss).cpu().numpy()
+        lv = (per_model_loss(self.model(self.per_model(self.xv)), self.per_model(self.yv), self.cfg.loss).cpu().numpy()
+              if self.xv.shape[1] else np.full(len(lt), np.nan))
+        self.rows += [(epoch, m, float(lt[m]), float(lv[m])) for m in range(len(lt))]
+        self.bad |= ~np.isfinite(lt.reshape(len(self.seeds), self.P)).all(1)
 
     def step(self, i: int) -> torch.Tensor:
-        j = i % self.per_epoch
-        if j == 0:
-            self.order = torch.randperm(len(self.xt), generator=self.gen).to(self.xt.device)
-        idx = self.order[j * self.B:(j + 1) * self.B]
-        losses = per_model_loss(self.model(self.xt[idx]), self.yt[idx], self.cfg.loss)  # (M,)
-        self.opt.zero_grad(set_to_none=True)
-        losses.sum().backward()  # the models share no parameter: the sum trains each on its own loss
-        self.opt.step()
-        if j == self.per_epoch - 1:
-            self.evaluate(i // self.per_epoch + 1)
+        idx = torch.stack([smp(i) for smp in self.samplers]).to(self.xt.device)[:, :, None]  # (S, B, 1)
+        xb, yb = self.xt.gather(1, idx), self.yt.gather(1, idx)  # (S, B, 1)
+        losses = per_model_loss(self.model(self.per_model(xb)), self.per_model(yb), self.cfg.loss)  # (M,)
+        train.batched_step(self.opt, losses)
+        epoch = self.samplers[0].epoch_of(i)
+        if self.samplers[0].ends_epoch(i) and (epoch % self.eval_every == 0 or i == self.n_steps - 1):
+            self.evaluate(epoch)
         return losses.detach()
 
-    def train(self, progress: Callable[[train.TrainLog], None] | None = None) -> train.TrainLog:
-        return train.run(self.step, self.cfg.epochs * self.per_epoch, progress=progress)
+    def train(self, progress: Callable[[train.TrainLog], None] | None = None, steps: int | None = None,
+              stop_on: str = "any") -> train.TrainLog:
+        n = self.n_steps = self.cfg.epochs * self.per_epoch if steps is None else steps
+        return train.run(self.step, n, progress=progress, stop_on=stop_on)
+
+    def result(self, s: int, log: train.TrainLog, final: bool) -> "FitResult":
+        """Seed number ``s``'s models as the ``FitResult`` that ``fit`` gives that seed alone."""
+        cfg, P, curve, (tr, va) = replace(self.cfg, seed=self.seeds[s]), self.P, self.curves[s], self.splits[s]
+        ms = list(range(s * P, (s + 1) * P))
+        div = [log.diverged_at[m] for m in ms]
+        first = min([d for d in div if d is not None], default=None)
+        losses = log.losses[:, ms] if first is None else log.losses[: first - 1, ms]
+        stopped = "diverged" if first is not None else ("running" if log.stopped == "running" else log.stopped)
+        slog = train.TrainLog(losses, log.planned, div, stopped, log.seconds)
+        last_good = None if first is None else (first - 1) // self.per_epoch
+        rows = [(e, m - s * P, lt, lv) for e, m, lt, lv in self.rows
+                if s * P <= m < (s + 1) * P and (last_good is None or e <= last_good)]
+        with torch.no_grad():
+            g = GRID.to(self.model.mask.device)
+            pred = self.model(g)[ms, :, 0].cpu().numpy()  # (P, G)
+            parts_all = self.model.parts(g)[ms].cpu().numpy()  # (P, G, H)
+        return FitResult(cfg, curve, tr, va, GRID[:, 0].numpy(), pred,
+                         [parts_all[j, :, : self.widths[j]] for j in range(P)],
+                         self.model.b.detach()[ms, 0, 0].cpu().numpy(),
+                         train.history_frame(rows, NAMES), slog,
+                         [self.model.export(m) for m in ms] if final else [], self.per_epoch,
+                         rows[-1][0] if rows else 0, self.revived[ms].copy())
 
 
-def _history(rows, names, last_good_epoch: int | None) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["epoch", "m", "train", "validation"])
-    if last_good_epoch is not None:
-        df = df[df.epoch <= last_good_epoch]
-    df["model"] = [names[m] for m in df.m]
-    long = df.melt(id_vars=["epoch", "model"], value_vars=["train", "validation"], var_name="split", value_name="loss")
-    long = long[np.isfinite(long.loss)]
-    return long.reset_index(drop=True)
+GRID = torch.linspace(-1, 1, 240)[:, None]  # (G, 1) x where the fits are drawn
 
 
 def fit(cfg: FitConfig = FitConfig(), progress: Callable[["FitResult"], None] | None = None) -> FitResult:
@@ -142,30 +199,78 @@ def fit(cfg: FitConfig = FitConfig(), progress: Callable[["FitResult"], None] | 
     ``progress`` receives partial results (same type) a few times a second while training runs.
     """
     cfg = clamp(cfg)
-    curve = data.curve(cfg.target, cfg.n, cfg.noise, cfg.seed)
-    tr, va = data.split(len(curve.x), cfg.val_fraction, cfg.seed)
-    widths = [cfg.k, 2 * cfg.k]
-    run = _BatchedFit(cfg, curve, tr, va, widths, ["sigmoid", "relu"])
-    grid = torch.linspace(-1, 1, 240)[:, None]  # (G, 1)
+    run = _BatchedFit(cfg, [cfg.seed], [cfg.k, 2 * cfg.k], ["sigmoid", "relu"])
+    log = run.train(None if progress is None else (lambda lg: progress(run.result(0, lg, final=False))))
+    return run.result(0, log, final=True)
 
-    def snapshot(log: train.TrainLog, final: bool) -> FitResult:
-        model = run.model
-        last_good = None if not log.diverged else (log.first_divergence - 1) // run.per_epoch
-        with torch.no_grad():
-            g = grid.to(model.mask.device)
-            pred = model(g)[:, :, 0].cpu().numpy()  # (2, G)
-            parts_all = model.parts(g).cpu().numpy()  # (2, G, H)
-        epochs_done = run.rows[-1][0] if last_good is None else last_good
-        return FitResult(cfg, curve, tr, va, grid[:, 0].numpy(), pred,
-                         [parts_all[m, :, : widths[m]] for m in range(2)],
-                         model.b.detach()[:, 0, 0].cpu().numpy(), _history(run.rows, NAMES, last_good), log,
-                         [model.export(m) for m in range(2)] if final else [], run.per_epoch, epochs_done)
 
-    log = run.train(None if progress is None else (lambda lg: progress(snapshot(lg, final=False))))
-    return snapshot(log, final=True)
+def fit_seeds(cfg: FitConfig, seeds) -> list[FitResult]:
+    """``fit`` of ``cfg`` on each of ``seeds`` (its ``seed`` field ignored), trained as ONE batched
+    computation; element i holds what ``fit(replace(cfg, seed=seeds[i]))`` gives (to float rounding).
+    For checking a claim on many seeds at the cost of about one run."""
+    cfg = clamp(cfg)
+    run = _BatchedFit(cfg, [int(s) for s in seeds], [cfg.k, 2 * cfg.k], ["sigmoid", "relu"])
+    log = run.train(stop_on="all")
+    return [run.result(s, log, final=True) for s in range(len(run.seeds))]
+
+
+def dead_units(result: FitResult) -> dict[str, int]:
+    """Per model: hidden units (all layers) whose activation is 0 on every training point of ``result``.
+    Such a ReLU gets no gradient from any example, so training cannot bring it back. Sigmoids: always 0."""
+    x = result.curve.x[result.train_idx]  # (N_train, 1)
+    out = {}
+    for name, w, act in zip(NAMES, result.weights, (torch.sigmoid, torch.relu)):
+        a, dead = x, 0
+        for l in range(result.config.depth):
+            a = act(a @ w[f"{2 * l}.weight"].T + w[f"{2 * l}.bias"])  # (N_train, units)
+            dead += int(((a > 0).sum(0) == 0).sum())
+        out[name] = dead
+    return out
+
+
+def kinks(result: FitResult) -> pd.DataFrame:
+    """The ReLU model's first-layer kinks x = -b_i / w_i that lie in the data's range, with ``bend``: how
+    much the fit's slope changes across the kink (|c_i w_i| for one hidden layer), largest first."""
+    w = result.weights[1]
+    wi, bi = w["0.weight"][:, 0].double(), w["0.bias"].double()
+    xk = (-bi / wi).numpy()
+    x = result.curve.x[result.train_idx][:, 0].numpy()
+    keep = (xk > x.min()) & (xk < x.max())
+    seq = torch.nn.Sequential(*[m for l in range(result.config.depth)
+                                for m in (torch.nn.Linear(1 if l == 0 else len(bi), len(bi)), torch.nn.ReLU())],
+                              torch.nn.Linear(len(bi), 1)).double()
+    seq.load_state_dict({k: v.double() for k, v in w.items()})
+    h = 1e-4
+    with torch.no_grad():
+        pts = torch.tensor(xk[keep], dtype=torch.float64)[:, None]  # (K, 1)
+        f = [seq(pts + d)[:, 0].numpy() for d in (-2 * h, -h, 0.0, h, 2 * h)]
+    bend = np.abs((f[4] - f[3]) / h - (f[1] - f[0]) / h)
+    df = pd.DataFrame({"x": xk[keep], "bend": bend})
+    return df.sort_values("bend", ascending=False).reset_index(drop=True)
 
 
 SWEEP_KS = (1, 2, 3, 4, 6, 8, 12, 16, 24)
+
+
+def sweep_seeds(cfg: FitConfig, seeds, ks: tuple[int, ...] = SWEEP_KS, steps: int = 2000) -> pd.DataFrame:
+    """``sweep`` on each of ``seeds``, all as one batched computation. Columns: seed and sweep's columns."""
+    cfg = clamp(cfg)
+    widths = [k for k in ks] + [2 * k for k in ks]
+    acts = ["sigmoid"] * len(ks) + ["relu"] * len(ks)
+    run = _BatchedFit(cfg, [int(s) for s in seeds], widths, acts, full_batch=True)
+    log = run.train(steps=int(np.clip(steps, 1, 20000)), stop_on="all")
+    last = {}
+    for epoch, m, lt, lv in run.rows:  # last finite evaluation of each model
+        if np.isfinite(lt) and (log.diverged_at[m] is None):
+            last[m] = (lt, lv)
+    rows = []
+    for m in range(len(run.seeds) * run.P):
+        j, w = m % run.P, widths[m % run.P]
+        lt, lv = last.get(m, (np.nan, np.nan))
+        for split, loss in (("train", lt), ("validation", lv)):
+            rows.append((run.seeds[m // run.P], ks[j % len(ks)], NAMES[0] if acts[j] == "sigmoid" else NAMES[1], w,
+                         n_params(w, cfg.depth), split, loss, log.diverged_at[m] is not None))
+    return pd.DataFrame(rows, columns=["seed", "k", "model", "units", "params", "split", "loss", "diverged"])
 
 
 def sweep(cfg: FitConfig = FitConfig(), ks: tuple[int, ...] = SWEEP_KS, steps: int = 2000) -> pd.DataFrame:
@@ -176,53 +281,7 @@ def sweep(cfg: FitConfig = FitConfig(), ks: tuple[int, ...] = SWEEP_KS, steps: i
     Columns: k, model, units, params, split, loss, diverged.
     """
     cfg = clamp(cfg)
-    curve = data.curve(cfg.target, cfg.n, cfg.noise, cfg.seed)
-    tr, va = data.split(len(curve.x), cfg.val_fraction, cfg.seed)
-    widths = [k for k in ks] + [2 * k for k in ks]
-    acts = ["sigmoid"] * len(ks) + ["relu"] * len(ks)
-    run = _BatchedFit(cfg, curve, tr, va, widths, acts)
-    run.B, run.per_epoch = len(tr), 1  # full batch: one update per epoch
-    log = train.run(run.step, int(np.clip(steps, 1, 20000)), stop_on="all")
-    last = {}
-    for epoch, m, lt, lv in run.rows:  # last finite evaluation of each model
-        if np.isfinite(lt) and (log.diverged_at[m] is None):
-            last[m] = (lt, lv)
-    rows = []
-    for m, w in enumerate(widths):
-        name = NAMES[0] if acts[m] == "sigmoid" else NAMES[1]
-        k = ks[m % len(ks)]
-        lt, lv = last.get(m, (np.nan, np.nan))
-        for split, loss in (("train", lt), ("validation", lv)):
-            rows.append((k, name, w, n_params(w, cfg.depth), split, loss, log.diverged_at[m] is not None))
-    return pd.DataFrame(rows, columns=["k", "model", "units", "params", "split", "loss", "diverged"])
-
-
-@dataclass
-class ReluPair:
-    """Two ReLUs that add up to one hard sigmoid, with their weights written out."""
-    x: np.ndarray  # (G,)
-    relu1: np.ndarray  # (G,) c1 * max(0, b1 + w1 x)
-    relu2: np.ndarray  # (G,) c2 * max(0, b2 + w2 x)
-    total: np.ndarray  # (G,) relu1 + relu2
-    hard_sigmoid: np.ndarray  # (G,) height * clip((x - x0) / (x1 - x0), 0, 1)
-    weights: dict[str, float]  # c1, b1, w1, c2, b2, w2
-
-
-@lru_cache(maxsize=64)
-def relu_pair(x0: float = -0.3, x1: float = 0.4, height: float = 1.0, n: int = 401) -> ReluPair:
-    """Hard sigmoid rising from 0 at x0 to ``height`` at x1, built from two ReLUs, computed by torch."""
-    if not np.isfinite([x0, x1, height]).all():
-        raise ValueError("x0, x1 and height must be finite numbers")
-    if x1 - x0 < 1e-3:
-        raise ValueError("the ramp must rise to the right: x1 has to be larger than x0")
-    x = torch.linspace(-1, 1, n, dtype=torch.float64)
-    w = 1.0 / (x1 - x0)
-    c1, b1, c2, b2 = height, -x0 * w, -height, -x1 * w
-    r1 = c1 * torch.relu(b1 + w * x)
-    r2 = c2 * torch.relu(b2 + w * x)
-    hard = height * torch.clamp((x - x0) / (x1 - x0), 0.0, 1.0)
-    return ReluPair(x.numpy(), r1.numpy(), r2.numpy(), (r1 + r2).numpy(), hard.numpy(),
-                    {"c1": c1, "b1": b1, "w1": w, "c2": c2, "b2": b2, "w2": w})
+    return sweep_seeds(cfg, [cfg.seed], ks, steps).drop(columns="seed")
 
 
 def history_csv(result: FitResult) -> bytes:

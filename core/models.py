@@ -9,8 +9,6 @@ import torch
 from torch import nn
 
 
-INWARD = True
-
 class BatchedMLP(nn.Module):
     """M independent one-input, one-output MLPs trained as one batched computation.
 
@@ -21,8 +19,9 @@ class BatchedMLP(nn.Module):
 
     Initialisation, first layer: unit i of a model of width w has its kink (ReLU) or midpoint (sigmoid)
     at a jittered, evenly spaced spot of [-1, 1] (the inputs' range): p_i = -1 + 2 (i + u_i) / w, u_i
-    uniform in [0, 1), in shuffled order; slope of random sign and size in [0.5, 0.5 + init_scale];
-    b_i = -w_i p_i. So the kinks cover the inputs and no ReLU starts dead on data spread over [-1, 1].
+    uniform in [0, 1), in shuffled order; slope of size uniform in [0.5, 0.5 + init_scale], its sign
+    facing the larger side of [-1, 1]; b_i = -w_i p_i. So the kinks cover the inputs and every ReLU
+    starts active on at least half of data spread over [-1, 1] (none starts dead).
     Deeper layers and output weights: PyTorch's ``nn.Linear`` default, uniform in ±1/sqrt(fan-in).
     """
 
@@ -43,10 +42,10 @@ class BatchedMLP(nn.Module):
 
         w0 = self._slopes((M, 1, H), gen)  # (M, 1, H)
         u = torch.rand((M, 1, H), generator=gen)  # (M, 1, H) jitter inside each unit's stratum
-        slot = torch.argsort(torch.rand((M, H), generator=gen), dim=1)[:, None, :].float()  # (M, 1, H) shuffled
+        keys = torch.rand((M, H), generator=gen) + (1 - mask)  # (M, H) padding sorts last
+        slot = torch.argsort(torch.argsort(keys, dim=1), dim=1)[:, None, :].float()  # (M, 1, H) 0..w-1 shuffled
         p0 = torch.clamp(-1 + 2 * (slot + u) / fan, -1.0, 1.0)  # (M, 1, H) kink positions, one per stratum
-        if INWARD:
-            w0 = torch.where(p0 > 0, -w0.abs(), w0.abs())  # each unit faces the larger side of [-1, 1]
+        w0 = torch.where(p0 > 0, -w0.abs(), w0.abs())  # each unit faces the larger side of [-1, 1]
         self.W = nn.ParameterList([nn.Parameter(w0)])
         self.B = nn.ParameterList([nn.Parameter(-w0 * p0)])
         for _ in range(depth - 1):
