@@ -22,9 +22,9 @@ class Concept:
 
 SECTIONS: dict[str, list[Concept]] = {
     "foundations": [
-        Concept("regression", ":material/show_chart:"),
+        Concept("regression", ":material/show_chart:", built=True),
         Concept("fitting", ":material/ssid_chart:", built=True),
-        Concept("batches", ":material/stacks:"),
+        Concept("batches", ":material/stacks:", built=True),
         Concept("overfitting", ":material/troubleshoot:"),
         Concept("pytorch", ":material/code:"),
     ],
@@ -33,7 +33,7 @@ SECTIONS: dict[str, list[Concept]] = {
         Concept("optimizers", ":material/sports_score:", built=True),
     ],
     "classification": [
-        Concept("softmax", ":material/bar_chart:"),
+        Concept("softmax", ":material/bar_chart:", built=True),
         Concept("generative", ":material/scatter_plot:"),
     ],
     "architectures": [

@@ -82,6 +82,26 @@ class PathResult:
         p = self.path(method)[["w", "b"]].to_numpy()
         return float(turning_angles(p[None])[0])
 
+    def updates_by(self, epochs: float) -> dict[str, int]:
+        """Updates each path has made after ``epochs`` epochs (a moment of the replay)."""
+        return {m: min(self.updates(m), int(np.floor(epochs * self.per_epoch[m] + 1e-9))) for m in METHODS}
+
+    def facts(self) -> dict[str, dict]:
+        """Measured numbers behind the page's sentences, per method (updates made, mean turning angle in
+        degrees, updates after which the training loss went up, final training loss above the minimum),
+        and under "holds" whether each tested claim holds on this run, by the thresholds of its test."""
+        f: dict[str, dict] = {"updates": {}, "turning": {}, "rises": {}, "gap": {}}
+        for m in METHODS:
+            loss = self.path(m).loss.to_numpy()
+            f["updates"][m], f["turning"][m] = self.updates(m), self.turning(m)
+            f["rises"][m], f["gap"][m] = int((np.diff(loss) > 0).sum()), float(loss[-1] - self.optimum[2])
+        u, a, up, g = (list(f[k].values()) for k in ("updates", "turning", "rises", "gap"))
+        f["holds"] = {"more_updates": u[0] < u[1] < u[2],
+                      "zigzag": bool(a[0] < 10.0 and a[2] > 60.0 and a[0] < a[1] < a[2]),
+                      "falls": up[0] == 0 and up[2] >= 0.2 * u[2],
+                      "closer": g[0] > 20 * g[1] and g[0] > 2 * g[2]}
+        return f
+
     def message(self) -> str | None:
         parts = [self.logs[m].message([m]) for m in METHODS if self.logs[m].diverged]
         return " ".join(parts) if parts else None

@@ -28,7 +28,7 @@ from torch import nn
 from core import data, rng, train
 from core.device import choose_device
 from core.models import mlp
-from core.params import choice, clamp, num
+from core.params import choice, clamp, flag, num
 
 LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 HIDDEN = (8, 16, 32, 64, 128)
@@ -39,7 +39,7 @@ VAL_FRACTION = 0.25  # share of digits held out for validation
 @dataclass(frozen=True)
 class LabConfig:
     smallest: int = choice(4, SMALLEST, widget="select_slider")  # smallest B; then x4 while B <= N/4, then B = N
-    epochs: int = num(3, 1, 5)  # passes over the training set, the same at every batch size
+    epochs: int = num(2, 1, 5)  # passes over the training set, the same at every batch size (2: ~1 s on 2 cores)
     lr: float = choice(0.05, LRS, widget="select_slider")  # plain SGD's learning rate eta, the same for every B
     hidden: int = choice(32, HIDDEN, widget="select_slider")  # hidden units of the 64-hidden-10 network
     seed: int = num(0, 0, 1_000_000, widget="number")  # split, initial weights (shared by every B), batch order
@@ -48,6 +48,7 @@ class LabConfig:
 @dataclass(frozen=True)
 class LabView:
     """Settings that only choose what to draw."""
+    show: bool = flag(False)  # run the lab at all (seconds of training: the page keeps it off until asked)
     loss_x: str = choice("epoch", ("epoch", "update"), widget="radio")  # lab loss chart against epochs or updates
 
 
@@ -75,6 +76,16 @@ class LabResult:
                 "examples": float(full.batch / small.batch),
                 "per_update": float(full.ms_per_update / small.ms_per_update),
                 "per_epoch": float(full.s_per_epoch / small.s_per_epoch)}
+
+    def holds(self) -> dict[str, bool]:
+        """Whether each tested sentence holds on this run, by the thresholds of its test: the smallest
+        batch's accuracies beat the full batch's by over 0.3 ("small_wins"); an epoch with the full batch
+        took less time ("epoch_faster"); a full-batch update took longer, but under a quarter of N/B
+        times longer ("update_sublinear")."""
+        t, small, full = self.timing(), self.table.iloc[0], self.table.iloc[-1]
+        return {"small_wins": bool(small.train_acc > full.train_acc + 0.3 and small.val_acc > full.val_acc + 0.3),
+                "epoch_faster": bool(t["per_epoch"] < 1.0),
+                "update_sublinear": bool(1.0 < t["per_update"] < t["examples"] / 4)}
 
     def message(self) -> str | None:
         parts = [log.message([f"B = {b}"]) for b, log in self.logs.items() if log.diverged]

@@ -69,8 +69,8 @@ def path_map(r: PathResult, epochs: float | None = None, lang: str = "en"):
     best = mark(marks.iloc[1:], {"type": "point", "shape": "cross", "size": 260, "filled": True,
                                  "color": COLOURS[MARKER_COLOURS["minimum"]], "stroke": "white", "opacity": 1},
                 x=xs, y=ys, tooltip=[n("what", tr(K + "tip.what"))])
-    shown = r.config.epochs if epochs is None else min(float(epochs), r.config.epochs)
-    title = tr(K + "title.map", epochs=f"{shown:g}", lr=r.config.lr, n=len(r.x))
+    # the run's epochs, not the moment shown: a replay's frames keep one spec and change only their data
+    title = tr(K + "title.map", epochs=r.config.epochs, lr=r.config.lr, n=len(r.x))
     return styled([heat, lines, dots, heads, start, best], title, height=440)
 
 
@@ -87,8 +87,12 @@ def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
         used[r.batch_of(method, u)] = True
     what = np.where(used, tr(K + "in_batch"), tr(K + "other_examples"))
     pts = pd.DataFrame({"today": mu + sd * r.x, "tomorrow": mu + sd * r.y, "what": what})
-    xs = q("today", tr(K + "axis.today"), scale={"zero": False})
-    ys = q("tomorrow", tr(K + "axis.tomorrow"), scale={"zero": False})
+    # axes fixed by the examples (the line is clipped), so a replay's axes stay put from frame to frame
+    lo_c, hi_c = float(min(pts.today.min(), pts.tomorrow.min())), float(max(pts.today.max(), pts.tomorrow.max()))
+    pad = 0.05 * (hi_c - lo_c) + 0.5
+    dom = {"domain": [lo_c - pad, hi_c + pad], "nice": False, "zero": False}
+    xs = q("today", tr(K + "axis.today"), scale=dom)
+    ys = q("tomorrow", tr(K + "axis.tomorrow"), scale=dom)
     colour = COLOURS[PATH_COLOURS[method]]
     dom = [tr(K + "in_batch"), tr(K + "other_examples")]
     dots = mark(pts.sort_values("what", key=lambda s: s == dom[0]), {"type": "circle", "opacity": 0.85},
@@ -101,9 +105,7 @@ def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
     lo, hi = float(r.x.min()), float(r.x.max())
     line = pd.DataFrame({"today": mu + sd * np.array([lo, hi]), "tomorrow": mu + sd * (b + w * np.array([lo, hi]))})
     fit = mark(line, {"type": "line", "strokeWidth": 3.5, "color": colour, "clip": True}, x=xs, y=ys)
-    epoch = int(p.epoch.iloc[u])
-    title = tr(K + "title.data", method=names[method], update=u, updates=U, epoch=epoch,
-               size=int(used.sum()))
+    title = tr(K + "title.data", method=names[method])  # no update number: a replay's frames keep one spec
     return styled([dots, fit], title, height=340)
 
 
