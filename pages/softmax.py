@@ -136,5 +136,7 @@ kit.report(pit.log, [kit.t(f"{T}.charts.model.{m}") for m in sc.PITFALL])
 kit.notice(kit.t(f"{T}.pitfall.notice", floor=sc.wrong_floor(pit.points.classes), C=pit.points.classes,
                  grey=colour("grey"), right=colour(charts.PITFALL_COLOURS["logits"]),
                  wrong=colour(charts.PITFALL_COLOURS["softmax outputs"]),
+                 dw=pit.first(sc.PITFALL[1]) - pit.final(sc.PITFALL[1], "train", "trained_on"),
+                 dr=pit.first(sc.PITFALL[0]) - pit.final(sc.PITFALL[0], "train", "trained_on"),
                  ce_right=pit.final(sc.PITFALL[0], "train", "loss"), ce_wrong=pit.final(sc.PITFALL[1], "train", "loss"),
                  acc_right=pit.final(sc.PITFALL[0], "validation"), acc_wrong=pit.final(sc.PITFALL[1], "validation")))

@@ -1,0 +1,254 @@
+"""Core of the softmax page: the formulas against PyTorch, the lab, the two error surfaces, the classifier and
+the pitfall; every sentence the page states as fact, checked on at least 10 seeds (the classifier's seeds
+trained as ONE batched computation each, shared by module fixtures)."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from core import i18n, softmax
+from core import softmax_classify as sc
+from core.charts import softmax as charts
+
+SEEDS = list(range(10))
+TS = (0.25, 1.0, 4.0)
+
+
+def _logits(seed: int, c: int = 5) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return (torch.rand(c, generator=g, dtype=torch.float64) * 12 - 6)  # (C,) in the sliders' range
+
+
+# ---------------------------------------------------------------- the formulas against PyTorch
+
+@pytest.mark.parametrize("T", TS)
+def test_softmax_and_cross_entropy_equal_torch(T):
+    z = torch.stack([_logits(s) for s in SEEDS]) * 5  # (10, 5): large logits too (no overflow)
+    k = torch.arange(10) % 5
+    assert torch.allclose(softmax.softmax(z, T), F.softmax(z / T, dim=-1), atol=1e-12)
+    assert torch.allclose(softmax.cross_entropy(z, k, T), F.cross_entropy(z / T, k, reduction="none"), atol=1e-10)
+
+
+@pytest.mark.parametrize("T", TS)
+def test_analytic_gradient_equals_autograd(T):
+    for s in SEEDS:
+        z = _logits(s).requires_grad_(True)
+        k = torch.tensor(s % 5)
+        F.cross_entropy((z / T)[None], k[None]).backward()
+        assert torch.allclose(softmax.ce_gradient(z.detach(), k, T), z.grad, atol=1e-12)
+
+
+def test_mse_softmax_equals_torch():
+    z = torch.stack([_logits(s) for s in SEEDS])
+    k = torch.arange(10) % 5
+    ref = F.mse_loss(F.softmax(z, -1), F.one_hot(k, 5).double(), reduction="none").sum(-1)
+    assert torch.allclose(softmax.mse_softmax(z, k), ref, atol=1e-12)
+
+
+def test_pitfall_loss_is_cross_entropy_of_softmax_outputs():
+    z = torch.randn(3, 7, 4, generator=torch.Generator().manual_seed(1))  # (M, N, C)
+    y = torch.arange(7) % 4
+    want = torch.stack([torch.nn.CrossEntropyLoss()(F.softmax(z[m], -1), y) for m in range(3)])
+    assert torch.allclose(sc.per_model_loss(z, y, "softmax outputs"), want, atol=1e-6)
+    want = torch.stack([torch.nn.CrossEntropyLoss()(z[m], y) for m in range(3)])
+    assert torch.allclose(sc.per_model_loss(z, y, "cross-entropy"), want, atol=1e-6)
+
+
+def test_models_equal_nn_modules():
+    m = sc.Models([0, 5], 3, torch.Generator().manual_seed(0))
+    x = torch.randn(9, 2, generator=torch.Generator().manual_seed(2))  # (N, 2)
+    with torch.no_grad():
+        lin = torch.nn.Linear(2, 3)
+        lin.weight.copy_(m.Wl[0].T), lin.bias.copy_(m.bl[0, 0])
+        net = torch.nn.Sequential(torch.nn.Linear(2, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
+        net[0].weight.copy_(m.W1[1, :, :5].T), net[0].bias.copy_(m.b1[1, 0, :5])
+        net[2].weight.copy_(m.W2[1, :5].T), net[2].bias.copy_(m.b2[1, 0])
+        z = m(x)
+        assert torch.allclose(z[0], lin(x), atol=1e-6) and torch.allclose(z[1], net(x), atol=1e-6)
+
+
+# ---------------------------------------------------------------- the lab and its sentences
+
+def _lab(seed: int, **kw) -> softmax.LabResult:
+    z = _logits(seed).tolist()
+    return softmax.lab(softmax.LabConfig(**{f"z{i + 1}": round(v, 1) for i, v in enumerate(z)}, **kw))
+
+
+@pytest.mark.parametrize("T", softmax.TEMPERATURES)
+def test_lab_notice_on_10_seeds(T):
+    """Bars positive, summing to 1, ordered as the logits; gradient negative only for the true class; the
+    two-class softmax lies on the sigmoid curve."""
+    for s, c in itertools.product(SEEDS, (3, 4, 5)):
+        r = _lab(s, classes=c, temperature=T, target=s % 5 + 1)
+        assert (r.probs > 0).all() and abs(r.probs.sum() - 1) < 1e-12
+        order = np.argsort(r.logits)
+        assert (np.diff(r.probs[order]) >= 0).all()
+        # strictly negative / positive, except where float64 rounds y'_k to exactly 1 (then the gradient is 0)
+        assert r.gradient[r.target] < 0 or r.probs[r.target] == 1.0
+        assert (np.delete(r.gradient, r.target) > 0).all() or r.probs[r.target] == 1.0
+        assert np.allclose(r.gradient, (r.probs - r.onehot) / T)
+        assert abs(r.pair_p - 1 / (1 + np.exp(-r.pair_d / T))) < 1e-12
+        assert r.target == min(s % 5 + 1, c) - 1
+    curve = softmax.sigmoid_curve(2.0)
+    assert np.allclose(curve["softmax"], curve["sigmoid"], atol=1e-12)
+
+
+def test_temperature_flattens_and_sharpens_on_10_seeds():
+    for s in SEEDS:
+        top = [_lab(s, temperature=T).probs.max() for T in softmax.TEMPERATURES]
+        assert (np.diff(top) <= 1e-12).all()
+
+
+def test_preset_cold():
+    r = softmax.lab(softmax.LabConfig(temperature=0.25))
+    assert r.probs.max() > 0.95 and r.probs.argmax() == np.argmax(r.logits)
+
+
+def test_preset_wrong():
+    d, r = softmax.lab(), softmax.lab(softmax.LabConfig(target=3))
+    assert r.logits[2] == r.logits.min() and r.loss > 2 and r.loss > d.loss + 2
+    assert r.gradient[2] < 0 and (r.gradient[:2] > 0).all()
+
+
+# ---------------------------------------------------------------- MSE against cross-entropy
+
+def test_surfaces_depend_only_on_the_difference():
+    g = softmax.surface_grid()
+    d = (g.y1 - g.y2).round(6)
+    for col in ("cross-entropy", "MSE"):
+        assert (g.groupby(d)[col].agg(np.ptp) < 1e-9).all()
+
+
+def test_descent_is_plain_gradient_descent():
+    cfg = softmax.SurfaceConfig(y1=-4, y2=2, lr=0.3, steps=25)
+    r = softmax.surface(cfg)
+    y = torch.tensor([-4.0, 2.0], dtype=torch.float64)
+    for i in range(cfg.steps):  # cross-entropy: y <- y - lr (y' - ŷ), by hand
+        y = y - cfg.lr * softmax.ce_gradient(y, torch.tensor(0))
+        assert np.allclose(r.path[i + 1, 0], y.numpy(), atol=1e-10)
+    assert np.allclose(r.grad_norm[0, 0], softmax.ce_gradient(torch.tensor([-4.0, 2.0]), torch.tensor(0)).norm())
+
+
+def test_preset_plateau():
+    r = softmax.surface(softmax.SurfaceConfig(y1=-10, y2=10, steps=100))
+    assert r.stalled() and r.loss[-1, 0] < 0.1 and r.loss[-1, 1] > 1.99 and r.moved()[1] < 0.01
+
+
+def test_cross_entropy_leaves_the_bad_start_where_mse_stalls_on_10_seeds():
+    """Starts drawn from 10 seeds with y1 − y2 <= −12 (the far corner), and every learning rate >= 0.3 and
+    step count >= 50 at the default start: cross-entropy loses over 90 % of its loss, MSE keeps over 99 %."""
+    for s in SEEDS:
+        g = torch.Generator().manual_seed(100 + s)
+        y1 = float(torch.rand(1, generator=g)) * 4 - 10  # [-10, -6]
+        y2 = y1 + 12 + float(torch.rand(1, generator=g)) * (10 - y1 - 12)
+        r = softmax.surface(softmax.SurfaceConfig(y1=round(y1 * 2) / 2, y2=min(10.0, round(y2 * 2) / 2)))
+        assert r.stalled(), (y1, y2, r.loss[-1])
+        assert r.grad_norm[0, 1] < 1e-3 * r.grad_norm[0, 0]
+    for lr, steps in itertools.product((0.3, 1.0, 3.0), (50, 100, 200)):
+        assert softmax.surface(softmax.SurfaceConfig(lr=lr, steps=steps)).stalled(), (lr, steps)
+
+
+def test_stalled_is_false_when_mse_escapes():
+    r = softmax.surface(softmax.SurfaceConfig(y1=-3, y2=3, lr=3.0, steps=50))
+    assert not r.stalled() and r.loss[-1, 1] < 0.5 * r.loss[0, 1]
+
+
+# ---------------------------------------------------------------- the classifier and the pitfall
+
+_cache: dict = {}
+
+
+def runs(fn, **kw) -> list[sc.Run]:
+    key = (fn.__name__, tuple(sorted(kw.items())))
+    if key not in _cache:
+        _cache[key] = fn(sc.ClassifyConfig(**kw), SEEDS)
+    return _cache[key]
+
+
+def test_batched_seeds_equal_single_runs():
+    cfg = sc.ClassifyConfig(data="moons", steps=50)
+    one = sc.classify(replace(cfg, seed=3))
+    many = sc.classify_seeds(cfg, [1, 3])
+    assert np.allclose(one.history.loss, many[1].history.loss, atol=1e-6)
+    assert np.allclose(one.regions.p, many[1].regions.p, atol=1e-6)
+
+
+def test_softmax_regression_logits_are_affine_so_its_boundaries_are_straight():
+    """The notice: softmax regression's logits are linear (affine) in x, so the boundary between two classes,
+    where two logits are equal, is a straight line; the network's are not."""
+    m = sc.Models([0, 16], 3, torch.Generator().manual_seed(4))
+    g = torch.Generator().manual_seed(5)
+    a, b = torch.randn(50, 2, generator=g) * 2, torch.randn(50, 2, generator=g) * 2  # (50, 2)
+    w = torch.rand(50, 1, generator=g)
+    with torch.no_grad():
+        mix, ends = m(w * a + (1 - w) * b), w * m(a) + (1 - w) * m(b)  # (2, 50, 3)
+    assert torch.allclose(mix[0], ends[0], atol=1e-5)
+    assert not torch.allclose(mix[1], ends[1], atol=1e-3)
+
+
+def test_preset_spirals_on_10_seeds():
+    for r in runs(sc.classify_seeds, data="spirals"):
+        lin, net = r.final("softmax regression", "train"), r.final("network", "train")
+        assert lin < 0.8 and net > lin + 0.2, (r.config.seed, lin, net)
+
+
+@pytest.mark.parametrize("data", ["wine", "iris", "moons", "spirals"])
+def test_pitfall_notice_on_10_seeds(data):
+    """The wrong loss never goes below ln(1 + (C − 1)/e) and falls less than the right one."""
+    for r in runs(sc.pitfall_seeds, data=data):
+        h = r.history[(r.history.split == "train")]
+        wrong = h[h.model == "softmax outputs"]
+        assert wrong.trained_on.min() >= sc.wrong_floor(r.points.classes) - 1e-6
+        dw = r.first("softmax outputs") - r.final("softmax outputs", "train", "trained_on")
+        dr = r.first("logits") - r.final("logits", "train", "trained_on")
+        assert 0 < dw < dr, (data, r.config.seed, dw, dr)
+        assert r.first("softmax outputs") == pytest.approx(r.first("logits"), abs=0.3)  # same start
+
+
+@pytest.mark.parametrize("kw", [dict(lr=0.003, steps=50), dict(lr=0.3, steps=800), dict(hidden=4)])
+def test_pitfall_flatter_at_other_settings(kw):
+    for r in runs(sc.pitfall_seeds, **kw):
+        dw = r.first("softmax outputs") - r.final("softmax outputs", "train", "trained_on")
+        dr = r.first("logits") - r.final("logits", "train", "trained_on")
+        assert dw < dr, (kw, r.config.seed, dw, dr)
+
+
+def test_wrong_floor_is_the_loss_of_a_one_hot_input():
+    for c in (2, 3, 5):
+        x = F.one_hot(torch.tensor([1]), c).float()
+        assert F.cross_entropy(x, torch.tensor([1])).item() == pytest.approx(sc.wrong_floor(c), abs=1e-6)
+
+
+def test_every_dataset_and_extreme_setting_runs_cleanly():
+    for data in sc.DATASETS:
+        r = sc.classify(sc.ClassifyConfig(data=data, fx=12, fy=12, n=60, noise=1.0, steps=50, lr=0.3, hidden=64))
+        assert np.isfinite(r.history.loss).all() and r.log.steps == 50
+        assert r.points.x.shape[1] == 2 and set(r.points.y.tolist()) == set(range(r.points.classes))
+    r = sc.classify(sc.ClassifyConfig(data="nonsense", n=10**9, lr=float("inf"), steps=-3))  # clamped
+    assert r.config.data == "wine" and r.log.steps == r.config.steps
+
+
+# ---------------------------------------------------------------- charts
+
+def test_charts_build_in_both_languages():
+    lab, surf = softmax.lab(), softmax.surface()
+    run = runs(sc.classify_seeds, data="spirals")[0]
+    pit = runs(sc.pitfall_seeds, data="wine")[0]
+    for lang in i18n.LANGS:
+        for ch in (charts.lab_bars(lab, lang), charts.lab_gradient(lab, lang), charts.lab_sigmoid(lab, lang),
+                   charts.surface_chart(surf, 0, 10, lang), charts.surface_chart(surf, 1, 50, lang),
+                   charts.grad_chart(surf, 5, lang), charts.regions_chart(run, "network", lang),
+                   charts.history_chart(run, "accuracy", lang), charts.history_chart(pit, "trained_on", lang)):
+            ch.to_dict()  # validates against the Vega-Lite schema
+    for d in (charts.LOSS_COLOURS, charts.MODEL_COLOURS, charts.PITFALL_COLOURS):
+        assert len(set(d.values())) == len(d)  # no two series of one chart alike
+    assert len(set(charts.CLASS_COLOURS)) == len(charts.CLASS_COLOURS)
+    from core.charts import COLOURS
+    assert all(c in COLOURS for c in [*charts.LAB_COLOURS.values(), *charts.LOSS_COLOURS.values(),
+                                      *charts.MODEL_COLOURS.values(), *charts.PITFALL_COLOURS.values(),
+                                      *charts.CLASS_COLOURS, charts.PATH_COLOUR])
