@@ -25,7 +25,8 @@ def _plain_loop(width: int, act, steps: int, x: torch.Tensor, y: torch.Tensor, B
 
 
 def run() -> dict[str, float]:
-    cfg = fitting.FitConfig(max_seconds=600.0)
+    torch.set_num_threads(1)  # as the app
+    cfg = fitting.FitConfig()
     fitting.fit(fitting.FitConfig(epochs=5))  # warm-up
     t0 = time.perf_counter()
     r = fitting.fit(cfg)
@@ -36,13 +37,21 @@ def run() -> dict[str, float]:
     relu = _plain_loop(2 * cfg.k, nn.ReLU, 1500, x, y, cfg.batch_size)
     two_separate = 1.0 / (1.0 / sig + 1.0 / relu)  # steps/s of training both, one after the other
     t0 = time.perf_counter()
-    fitting.sweep(fitting.FitConfig(max_seconds=600.0), steps=500)
+    fitting.sweep(fitting.FitConfig(), steps=500)
     sweep_sps = 500 / (time.perf_counter() - t0)  # 18 models per step
     sweep_separate = 1.0 / sum(1.0 / _plain_loop(w, a, 300, x, y, 4096)
                                for w, a in [(k, nn.Sigmoid) for k in fitting.SWEEP_KS] +
                                [(2 * k, nn.ReLU) for k in fitting.SWEEP_KS])
+    c0 = time.process_time()
+    fitting.fit(cfg)
+    cpu_fit = time.process_time() - c0  # this process's CPU time: robust to other load on the machine
+    c0 = time.process_time()
+    fitting.fit_seeds(cfg, range(10))
+    cpu_seeds = time.process_time() - c0
     return {
         "fit default run (s, 750 updates x 2 models)": t_fit,
+        "fit default run, CPU time of this process (s)": cpu_fit,
+        "fit_seeds: default config on 10 seeds as one batch, CPU time (s)": cpu_seeds,
         "batched sigmoid+ReLU steps/s": batched_sps,
         "plain loop, sigmoid model alone, steps/s": sig,
         "plain loop, ReLU model alone, steps/s": relu,

@@ -137,15 +137,16 @@ class _BatchedFit:
     def evaluate(self, epoch: int) -> None:
         xt = self.per_model(self.xt)
         acts = self.model.activations(xt)
-        if REVIVE:
-            dead = self.model.dead(acts)  # (M, depth, H)
+        dead = self.model.dead(acts) if REVIVE else None  # (M, depth, H)
+        if dead is not None and bool(dead.any()):
             for s, g in enumerate(self.revive_gens):
                 if not self.bad[s]:
                     models = list(range(s * self.P, (s + 1) * self.P))
-                    n = self.model.revive(xt, acts, dead, models, g)
-                    if n:
+                    if self.model.revive(xt, acts, dead, models, g):
                         self.revived[models] += dead[models].sum(dim=(1, 2)).cpu().numpy()
-        lt = per_model_loss(self.model(xt), self.per_model(self.yt), self.cfg.loss).cpu().numpy()
+            acts = self.model.activations(xt)  # the revived units' new activations (the outputs are unchanged)
+        out = torch.matmul(acts[-1], self.model.C) + self.model.b  # (M, N_train, 1) = model(xt)
+        lt = per_model_loss(out, self.per_model(self.yt), self.cfg.loss).cpu().numpy()
         lv = (per_model_loss(self.model(self.per_model(self.xv)), self.per_model(self.yv), self.cfg.loss).cpu().numpy()
               if self.xv.shape[1] else np.full(len(lt), np.nan))
         self.rows += [(epoch, m, float(lt[m]), float(lv[m])) for m in range(len(lt))]
