@@ -1,199 +1,202 @@
-"""Critical points: local minimum or saddle? The Hessian explorer."""
+"""Critical points: local minimum or saddle? The Hessian at a point, its quadratic approximation, every
+critical point in view, escaping a saddle along the negative eigenvector, and the minimum ratio."""
 import numpy as np
 import streamlit as st
 
 from core import critical
 from core.charts import critical as charts
-from pages import _legacy as kit
+from pages import _kit as kit
 
-kit.header(
-    "Critical points: local minimum or saddle?",
-    "Training stalls where the gradient is zero: a **critical point**. It can be a local minimum, a local maximum or a "
-    "**saddle point**, and the gradient alone cannot tell them apart. The **Hessian** H, the matrix of second "
-    "derivatives, can: its eigenvalues say whether the loss curves up or down in each direction, and at a saddle the "
-    "eigenvector of a negative eigenvalue shows the way out.",
-    r"L(\theta) \approx L(\theta') + (\theta-\theta')^{\top} g + \tfrac{1}{2}(\theta-\theta')^{\top} H\,(\theta-\theta')"
-    r"\qquad g = \nabla L(\theta'),\quad H_{ij} = \frac{\partial^2 L}{\partial\theta_i\,\partial\theta_j}(\theta')"
-    r"\qquad u^{\top} H u = \lambda\lVert u\rVert^2",
-    "θ: the parameters · θ′: the point we look at · L: the loss · g: the gradient at θ′ · H: the Hessian at θ′ · "
-    "λ: an eigenvalue of H, u its eigenvector. At a critical point g = 0: all λ > 0 is a local minimum, all λ < 0 a local "
-    "maximum, mixed signs a saddle, and a λ ≈ 0 leaves the Hessian undecided (degenerate).",
-)
+T = "critical"
+P = kit.Form(T, critical.PointConfig, prefix="cp_", keys={"name": "cp_surface", "window": "cp_win"},
+             skip=("seed", "grid"))
+E = kit.Form(f"{T}.escape", critical.EscapeConfig, prefix="cp_", keys={"offset": "cp_off"},
+             skip=("seed", "name", "sx", "sy"))
+V = kit.Form(f"{T}.ratio", charts.RatioView, prefix="cp_")
+R = kit.Form(f"{T}.ratio", critical.RatioConfig, prefix="cp_", keys={"steps": "cp_rsteps"}, skip=("seed", "lr"))
+kit.page(T, [P, E, V, R], [
+    kit.Preset("valley", {"cp_x": 1.0, "cp_y": 1.0}),
+    kit.Preset("monkey", {"cp_surface": "monkey saddle", "cp_x": 0.0, "cp_y": 0.0}),
+    kit.Preset("rosenbrock", {"cp_surface": "Rosenbrock", "cp_x": 1.0, "cp_y": 1.0, "cp_win": 0.25}),
+    kit.Preset("stuck", {"cp_off": 0.0, "cp_steps": 100}),
+], r"\begin{gathered}L(\theta) \approx L(\theta') + (\theta-\theta')^{\top} g"
+   r" + \tfrac{1}{2}(\theta-\theta')^{\top} H\,(\theta-\theta')\\"
+   r"g = \nabla L(\theta'),\quad H_{ij} = \frac{\partial^2 L}{\partial\theta_i\,\partial\theta_j}(\theta'),"
+   r"\quad u^{\top} H u = \lambda\lVert u\rVert^2\end{gathered}")
+lang = kit.lang()
+colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour the chart draws
+white = kit.t(f"{T}.white")  # KIND_FILL and GRADIENT_COLOUR: white on the map
 
-D, E, R = critical.PointConfig(), critical.EscapeConfig(), critical.RatioConfig()
-DEFAULTS = dict(cp_surface=D.name, cp_x=D.x, cp_y=D.y, cp_win=D.window, cp_off=E.offset, cp_lr=E.lr, cp_steps=E.steps,
-                cp_jump=E.jump, cp_ratio=False, cp_runs=R.runs, cp_hidden=R.hidden, cp_rsteps=R.steps)
-WINDOWS = [0.05, 0.1, 0.25, 0.5, 1.0, 2.0]
-OFFSETS = [0.0, 1e-4, 1e-3, 0.01, 0.05, 0.1, 0.3]
-LRS = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.5]
-STEPS = [25, 50, 100, 150, 200, 400, 1000]
-JUMPS = [0.05, 0.1, 0.25, 0.5, 1.0]
 
-kit.try_this([
-    kit.Preset("A valley of minima", "The one-neuron network at w1 = w2 = 1: g = 0, one eigenvalue is 0. The Hessian "
-               "cannot decide; the loss is flat along the curve w1·w2 = 1, a whole valley of minima.",
-               dict(cp_x=1.0, cp_y=1.0)),
-    kit.Preset("Monkey saddle", "x³ − 3xy²: at the origin H = 0, so the Hessian says nothing and no eigenvector points "
-               "downhill; the true loss still goes down in three directions.",
-               dict(cp_surface="monkey saddle", cp_x=0.0, cp_y=0.0)),
-    kit.Preset("Rosenbrock's valley", "A true minimum at (1, 1), but one eigenvalue is 2,500 times the other: a long, "
-               "narrow, almost flat valley where gradient descent crawls.",
-               dict(cp_surface="Rosenbrock", cp_x=1.0, cp_y=1.0, cp_win=0.25)),
-    kit.Preset("Stuck exactly on the saddle", "Start gradient descent exactly at the saddle: g = 0, so it never moves; "
-               "one step along the negative eigenvector escapes at once.",
-               dict(cp_off=0.0, cp_steps=100)),
-], DEFAULTS)
+def num(v: float) -> str:
+    """3 significant digits, written for LaTeX (no e-notation)."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    e = int(np.floor(np.log10(abs(v))))
+    if -3 <= e < 4:
+        return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
+    return rf"{v / 10 ** e:.3g}\times 10^{{{e}}}"
 
-left, right = st.columns([1, 3], gap="large")
-with left:
-    st.subheader("The point θ′")
-    name = kit.selectbox("Surface", critical.SURFACES, D.name, "cp_surface",
-                         "The loss to explore. 'one-neuron network' is the lecture's ŷ = w1·w2·x trained on (x = 1, y = 1); "
-                         "'network slice' varies two weights of a 10-input tanh network trained on scikit-learn's "
-                         "diabetes data (the seed picks the network), the others stay at their trained values.")
-    ax, ay = critical.AXES[name]
-    x = kit.slider(f"θ′ first coordinate ({ax})", critical.LO, critical.HI, D.x, "cp_x",
-                   "Where to compute the gradient, the Hessian and its eigenvectors.", step=0.05)
-    y = kit.slider(f"θ′ second coordinate ({ay})", critical.LO, critical.HI, D.y, "cp_y",
-                   "Where to compute the gradient, the Hessian and its eigenvectors.", step=0.05)
-    win = kit.select_slider("Zoom of the local view", WINDOWS, D.window, "cp_win",
-                            "Half-width of the window around θ′ where the quadratic approximation is compared with the "
-                            "true loss: close in they agree, further out they part.")
+
+def short(v: float) -> str:
+    """A metric value: whole, and short enough for a narrow column."""
+    return "0" if v == 0 else f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 else f"{v:.2e}"
+
+
+def keep_in_link(form: kit.Form, names) -> None:
+    """Controls not drawn in this run keep their value in the link (a shared link reproduces the page)."""
+    for name in names:
+        kit.sync_url(form.key(name), form.value(name), form.specs[name][1])
+
 
 seed = kit.seed()
+left, right = st.columns([1, 3], gap="medium")
+with left:
+    name = P("name")
+    ax, ay = (kit.t(f"{T}.charts.axis.{a}") for a in critical.AXES[name])
+    x = P("x", label=kit.t(f"{T}.ctl.x.label", ax=ax))
+    y = P("y", label=kit.t(f"{T}.ctl.y.label", ax=ay))
+    P("window")
+
 sseed = seed if name == "network slice" else 0  # only the slice depends on the seed: one result for every seed
-surf = kit.shared("critical-surface", critical.surface, critical.SurfaceConfig(name=name, seed=sseed))
-pt = kit.shared("critical-point", critical.point, critical.PointConfig(name=name, x=x, y=y, window=win, seed=sseed),
-                maxsize=64)
+pcfg = P.config(seed=sseed)
+surf = kit.shared(f"{T}-surface", critical.surface, critical.SurfaceConfig(name=name, seed=sseed), gate=False)
+pt = kit.shared(f"{T}-point", critical.point, pcfg, gate=False)
 saddle = critical.nearest_saddle(surf.critical, x, y)
-esc = None
+lams = kit.t(f"{T}.sep").join(f"{v:.3g}" for v in pt.eigvals)
+gnorm = float(np.linalg.norm(pt.grad))
 
 with right:
-    st.latex(critical.FORMULAS[name])
+    st.markdown(kit.t(f"{T}.verdict.line", x=f"{x:.2f}", y=f"{y:.2f}", kind=kit.t(f"{T}.verdict.{pt.kind}")))
+    map_ph = st.empty()
+    m = st.columns(4)
+    for col, label, v in zip(m, ("loss", "grad", "lam1", "lam2"), (pt.loss, gnorm, *pt.eigvals)):
+        col.metric(kit.t(f"{T}.metric.{label}"), short(float(v)))
+    signs = {critical.sign_of(v, pt.eigvals) for v in pt.eigvals}
+    shape = ("up" if signs == {"λ > 0"} else "down" if signs == {"λ < 0"} else
+             "mixed" if {"λ < 0", "λ > 0"} <= signs else "flat")
+    reason = kit.t(f"{T}.reason.{pt.kind}", lams=lams, g=f"{gnorm:.3g}", shape=kit.t(f"{T}.shape.{shape}"))
+    if pt.higher_order is not None:
+        reason += " " + kit.t(f"{T}.higher.{pt.higher_order}")
+    st.markdown(reason)
+    c1, c2 = st.columns(2, gap="small")
+    g, H, U = pt.grad, pt.hessian, pt.eigvecs
+    with c1:
+        st.latex(critical.FORMULAS[name])
+        st.latex(rf"g = \begin{{pmatrix}}{num(g[0])}\\ {num(g[1])}\end{{pmatrix}}\quad "
+                 rf"H = \begin{{pmatrix}}{num(H[0, 0])} & {num(H[0, 1])}\\ {num(H[1, 0])} & {num(H[1, 1])}\end{{pmatrix}}")
+    with c2:
+        for k in range(2):
+            st.latex(rf"u_{k + 1} = \begin{{pmatrix}}{U[0, k]:.3f}\\ {U[1, k]:.3f}\end{{pmatrix}},\ "
+                     rf"\lambda_{k + 1} = {num(pt.eigvals[k])}")
+    if np.isfinite(pt.condition) and pt.condition >= 10:
+        cond = f"{pt.condition:,.0f}" if pt.condition >= 100 else f"{pt.condition:.3g}"
+        st.caption(kit.t(f"{T}.map.condition", cond=cond))
     if name == "network slice":
         net = critical.slice_net(seed)
-        st.caption(f"Hidden unit {net.unit + 1} of a 10 → {net.hidden} → 1 tanh network trained for "
-                   f"{critical.SLICE_STEPS} Adam steps (training loss {net.loss:.3f}); x: its weight on body-mass index, "
-                   "y: its output weight.")
-    map_col, info = st.columns([3, 2], gap="medium")
-    contour_ph = map_col.empty()
-    with info:
-        kind_text = {"minimum": "a local **minimum**", "maximum": "a local **maximum**", "saddle": "a **saddle point**",
-                     "degenerate": "**degenerate**: the Hessian cannot decide", "not critical": "**not a critical point**"}
-        st.markdown(f"**Verdict at θ′ = ({x:.2f}, {y:.2f}):** {kind_text[pt.kind]}. {pt.reason}")
-        m = st.columns(2)
-        m[0].metric("loss L(θ′)", f"{pt.loss:.4g}")
-        m[1].metric("gradient norm ‖g‖", f"{np.linalg.norm(pt.grad):.3g}")
-        m[0].metric("eigenvalue λ1", f"{pt.eigvals[0]:.4g}")
-        m[1].metric("eigenvalue λ2", f"{pt.eigvals[1]:.4g}")
-        H, g, U = pt.hessian, pt.grad, pt.eigvecs
-        st.latex(rf"g = \begin{{bmatrix}}{g[0]:.3g}\\ {g[1]:.3g}\end{{bmatrix}}\quad "
-                 rf"H = \begin{{bmatrix}}{H[0, 0]:.4g} & {H[0, 1]:.4g}\\ {H[1, 0]:.4g} & {H[1, 1]:.4g}\end{{bmatrix}}")
-        st.latex(rf"u_1 = \begin{{bmatrix}}{U[0, 0]:.3f}\\ {U[1, 0]:.3f}\end{{bmatrix}}\quad "
-                 rf"u_2 = \begin{{bmatrix}}{U[0, 1]:.3f}\\ {U[1, 1]:.3f}\end{{bmatrix}}")
-        kit.notice("**What to notice:** at a critical point the gradient is zero, so only the Hessian's eigenvalues "
-                   "tell where you are. Red eigenvector arrows (λ < 0) point downhill, blue ones (λ > 0) uphill, grey "
-                   "ones (λ ≈ 0) are flat; mixed colours where g = 0 make a saddle. The dashed black line, where shown, "
-                   "is −g: the way gradient descent goes.")
+        st.caption(kit.t(f"{T}.map.slice", unit=net.unit + 1, hidden=net.hidden, steps=critical.SLICE_STEPS,
+                         loss=f"{net.loss:.3f}"))
+    st.caption(kit.t(f"{T}.map.caption", white=white))
+    kit.notice(kit.t(f"{T}.map.notice", neg=colour(charts.ARROW_COLOURS["λ < 0"]),
+                     pos=colour(charts.ARROW_COLOURS["λ > 0"]), flat=colour(charts.ARROW_COLOURS["λ ≈ 0"]), white=white))
 
-st.subheader("The quadratic approximation beside the true loss")
+st.subheader(kit.t(f"{T}.local.header"))
 c1, c2, c3 = st.columns(3)
-with c1:
-    kit.chart(charts.local_chart, pt, "true loss")
-with c2:
-    kit.chart(charts.local_chart, pt, "quadratic approximation")
-with c3:
-    kit.chart(charts.slices_chart, pt)
-st.caption("Same colour scale left and middle (purple low, yellow high; hover for values). Zoom in and the two maps become the same picture: near θ′ the loss is its "
-           "quadratic approximation. At a degenerate point (a λ ≈ 0) the approximation is flat along that eigenvector "
-           "and the true loss (solid) parts from it (dashed): higher-order terms decide.")
+kit.chart(charts.local_chart, pt, "true loss", lang, where=c1)
+kit.chart(charts.local_chart, pt, "quadratic approximation", lang, where=c2)
+kit.chart(charts.slices_chart, pt, lang, where=c3)
+st.caption(kit.t(f"{T}.local.caption", u1=colour(charts.DIRECTION_COLOURS["u1"]),
+                 u2=colour(charts.DIRECTION_COLOURS["u2"])))
 
-with st.expander(f"All {len(surf.critical)} critical points in view (Newton's method from "
-                 f"{surf.config.starts}² starts, as one batch)", expanded=False):
-    st.dataframe(surf.critical.rename(columns={"higher_order": "true loss nearby says", "lambda1": "λ1", "lambda2": "λ2",
-                                                "grad_norm": "‖g‖"}), hide_index=True)
+crit = surf.critical
+with st.expander(kit.t(f"{T}.table.title", n=len(crit), s=surf.config.starts)):
+    shown = crit.assign(kind=[kit.t(f"{T}.charts.kind.{k}") for k in crit.kind],
+                        higher_order=[kit.t(f"{T}.charts.higher.{k}") for k in crit.higher_order])
+    cols = {"x": "x", "y": "y", "loss": "loss", "kind": "kind", "higher_order": "higher", "lambda1": "lambda1",
+            "lambda2": "lambda2", "grad_norm": "grad"}
+    st.dataframe(shown.rename(columns={c: kit.t(f"{T}.table.{k}") for c, k in cols.items()}), hide_index=True)
 
 st.divider()
-st.header("Escaping a saddle")
+st.header(kit.t(f"{T}.escape.header"))
+esc = None
 if saddle is None:
-    kit.problem("No critical point in view has a negative eigenvalue on this surface, so there is no saddle to escape "
-                "from (a degenerate saddle such as the monkey saddle's has H = 0: no eigenvector points downhill). "
-                "Pick the one-neuron network or x² − y².")
+    kit.problem(kit.t(f"{T}.escape.no_saddle"))
+    keep_in_link(E, E.specs)
 else:
-    a, b = st.columns([1, 3], gap="large")
+    a, b = st.columns([1, 3], gap="medium")
     with a:
-        st.markdown(f"Saddle nearest θ′: **({saddle[0]:.3f}, {saddle[1]:.3f})**.")
-        off = kit.select_slider("Start this far from the saddle", OFFSETS, E.offset, "cp_off",
-                                "Plain gradient descent starts at this distance from the saddle, in a random direction "
-                                "drawn from the seed. At 0 it starts exactly on the saddle, where g = 0.")
-        lr = kit.select_slider("Learning rate η", LRS, E.lr, "cp_lr", "Step size of both gradient-descent runs.")
-        steps = kit.select_slider("Steps", STEPS, E.steps, "cp_steps", "Gradient-descent steps of each run.")
-        jump = kit.select_slider("Escape step along u", JUMPS, E.jump, "cp_jump",
-                                 "Length of the one step along the eigenvector u of the negative eigenvalue, taken "
-                                 "before the second run's gradient descent. Predicted drop: ½·λ·length².")
-    cfg = critical.EscapeConfig(name=name, sx=saddle[0], sy=saddle[1], offset=off, lr=lr, steps=steps, jump=jump,
-                                seed=seed)
-    esc = kit.shared("critical-escape", critical.escape, cfg, maxsize=64)
+        for field in ("offset", "lr", "steps", "jump"):
+            E(field)
+    ecfg = critical.EscapeConfig(name=name, sx=saddle[0], sy=saddle[1], offset=E.value("offset"), lr=E.value("lr"),
+                                 steps=E.value("steps"), jump=E.value("jump"), seed=seed)
+    esc = kit.shared(f"{T}-escape", critical.escape, ecfg, gate=False)
+    runs = {r: kit.t(f"{T}.escape.{k}") for r, k in zip(critical.RUNS, ("plain", "jumped"))}
     with b:
-        kit.report(esc.log, critical.RUNS)
-        kit.chart(charts.escape_chart, esc)
+        st.markdown(kit.t(f"{T}.escape.saddle", x=f"{saddle[0]:.3f}", y=f"{saddle[1]:.3f}", lam=f"{esc.lam:.3g}"))
+        kit.report(esc.log, list(runs.values()))
+        kit.chart(charts.escape_chart, esc, lang)
         m = st.columns(4)
-        m[0].metric("predicted drop ½λ‖u‖²", f"{esc.predicted_drop:.4g}")
-        m[1].metric("actual drop of that step", f"{esc.actual_drop:.4g}")
+        m[0].metric(kit.t(f"{T}.escape.predicted"), short(esc.predicted_drop))
+        m[1].metric(kit.t(f"{T}.escape.actual"), short(esc.actual_drop))
         for col, run in zip(m[2:], critical.RUNS):
             k = esc.escape_steps[run]
-            col.metric(f"halfway: {'plain' if run == critical.RUNS[0] else 'escape'}",
-                       "never" if k is None else f"{k} steps",
-                       help="Steps until the run's loss is halfway from the saddle's loss to the lowest loss reached.")
-        kit.notice("**What to notice:** next to a saddle the gradient is tiny, so plain gradient descent (orange) crawls "
-                   "before it slides off, and started exactly on the saddle it never moves. One step along the "
-                   "eigenvector of the negative eigenvalue lowers the loss by about ½λ‖u‖² at once (light blue), and "
-                   "descent goes on from there. Both paths are drawn on the map above.")
-        st.download_button("Both runs, step by step (CSV)", critical.escape_csv(esc), "escape_runs.csv", "text/csv",
-                           help="Position and loss of both gradient-descent runs at every step.")
+            col.metric(kit.t(f"{T}.escape.halfway", run=runs[run]),
+                       kit.t(f"{T}.escape.never") if k is None else kit.t(f"{T}.escape.steps", k=k),
+                       help=kit.t(f"{T}.escape.halfway_help"))
+        p, q = (esc.escape_steps[r] for r in critical.RUNS)
+        plain_loss = esc.history[esc.history.run == critical.RUNS[0]].loss
+        words = dict(plain=colour(charts.RUN_COLOURS[critical.RUNS[0]]), esc=colour(charts.RUN_COLOURS[critical.RUNS[1]]),
+                     p=p, q=q, steps=ecfg.steps)
+        if q is None:
+            story = "neither"
+        elif p is None:
+            story = "stuck" if ecfg.offset == 0 and bool((plain_loss == esc.saddle_loss).all()) else "never_half"
+        else:
+            story = "crawl" if p >= 2 * q else "fast"
+        kit.notice(kit.t(f"{T}.escape.notice", story=kit.t(f"{T}.escape.{story}", **words),
+                         drop=kit.t(f"{T}.escape.drop", jump=f"{ecfg.jump:g}", actual=short(esc.actual_drop),
+                                    pred=short(esc.predicted_drop))))
+        kit.download(kit.t(f"{T}.dl.escape"), lambda: critical.escape_csv(esc), "escape_runs.csv", "text/csv",
+                     kit.t(f"{T}.dl.escape_help"))
 
-kit.chart(charts.contour_chart, surf, pt, esc, where=contour_ph)
+kit.chart(charts.contour_chart, surf, pt, esc, lang, where=map_ph)
 
 st.divider()
-st.header("Where does training stop? The minimum ratio")
-st.markdown("Train the same small network (10 diabetes measurements → H tanh units → disease progression) many times "
-            "from different random starts, all runs as one batched computation. Where each run stops, compute the full "
-            "Hessian of the training loss over all its weights, and the **minimum ratio** = (positive eigenvalues) / "
-            "(all eigenvalues): 1 only at a true local minimum.")
-if kit.toggle("Run the minimum-ratio experiment", False, "cp_ratio",
-              "Trains the networks below and computes each one's full Hessian (about a second on a 2-core CPU)."):
-    a, b = st.columns([1, 3], gap="large")
+st.header(kit.t(f"{T}.ratio.header"))
+st.markdown(kit.t(f"{T}.ratio.intro"))
+if V("ratio"):
+    a, b = st.columns([1, 3], gap="medium")
     with a:
-        runs = kit.select_slider("Runs", [4, 8, 16, 24], R.runs, "cp_runs", "Networks trained from different seeds.")
-        hidden = kit.select_slider("Hidden units H", [1, 2, 4, 8, 12], R.hidden, "cp_hidden",
-                                   "Width of each network; it has 12·H + 1 weights, so its Hessian is (12H+1)². "
-                                   "Try H = 1: a network that small does end in true minima.")
-        rsteps = kit.select_slider("Training steps", list(critical.STEP_CHOICES), R.steps, "cp_rsteps",
-                                   "Full-batch Adam steps before the Hessian is computed.")
-    rcfg = critical.RatioConfig(runs=runs, hidden=hidden, steps=rsteps, seed=seed)
+        R("runs")
+        h = R.value("hidden")
+        R("hidden", help=kit.t(f"{T}.ratio.ctl.hidden.help", h=h, p=critical.n_params(10, h)))
+        R("steps")
+    rcfg = R.config(seed=seed)
     with b:
-        with st.spinner(f"training {runs} networks and computing their Hessians…"):
-            rr = kit.shared("critical-ratio", critical.min_ratio, rcfg, maxsize=8)
-        kit.report(rr.log, [f"run {i}" for i in range(runs)])
+        bar = st.empty()
+        with st.spinner(kit.t(f"{T}.ratio.spinner", runs=rcfg.runs)):
+            rr = kit.shared(f"{T}-ratio", critical.min_ratio, rcfg, queued=kit.queued(bar))
+        bar.empty()
+        kit.report(rr.log, [kit.t(f"{T}.ratio.run", i=i) for i in range(rcfg.runs)])
         if rr.table.empty:
-            kit.problem("Every run diverged: no Hessian to look at.")
+            kit.problem(kit.t(f"{T}.ratio.all_diverged"))
         else:
-            p1, p2 = st.columns([3, 2])
-            with p1:
-                kit.chart(charts.ratio_chart, rr)
-            with p2:
-                kit.chart(charts.spectrum_chart, rr)
-            n_min = int((rr.table.negative == 0).sum())
-            st.markdown(f"**{len(rr.table) - n_min} of {len(rr.table)}** runs stopped where the Hessian still has a "
-                        f"negative eigenvalue; median minimum ratio **{rr.table.min_ratio.median():.3f}**, median gradient "
-                        f"norm {rr.table.grad_norm.median():.2g}.")
-            kit.notice("**What to notice:** the dots sit left of the dashed line at 1: where training stops, the Hessian "
-                       "almost always still has a few negative eigenvalues (red ticks), so the point is not a true local "
-                       "minimum, even when the loss looks settled. Only a tiny network (H = 1) reliably ends in true "
-                       "minima; wider networks almost never do.")
+            p1, p2 = st.columns(2)
+            kit.chart(charts.ratio_chart, rr, lang, where=p1)
+            kit.chart(charts.spectrum_chart, rr, lang, where=p2)
+            cr = rr.critical
+            vc = {v: colour(charts.RATIO_COLOURS[v]) for v in critical.VERDICTS}
+            st.caption(kit.t(f"{T}.ratio.colours", none=vc[critical.VERDICTS[0]], saddle=vc[critical.VERDICTS[1]],
+                             flat=vc[critical.VERDICTS[2]], minimum=vc[critical.VERDICTS[3]],
+                             **{k: colour(charts.ARROW_COLOURS[s]) for k, s in zip(("neg", "pos", "zero"), critical.SIGNS)}))
+            st.markdown(kit.t(f"{T}.ratio.count", neg=int((cr.negative > 0).sum()), crit=len(cr),
+                              flat=int(((cr.negative == 0) & (cr.near_zero > 0)).sum()),
+                              minima=int((cr.min_ratio == 1).sum()), missed=rcfg.runs - len(cr), runs=rcfg.runs))
+            kit.notice(kit.t(f"{T}.ratio.notice"))
             d1, d2 = st.columns(2)
-            d1.download_button("Every run: loss, eigenvalue signs, ratio (CSV)", critical.ratio_csv(rr),
-                               "minimum_ratio.csv", "text/csv", help="One row per trained network.")
-            d2.download_button("Trained weights (.safetensors)", critical.ratio_safetensors(rr), "ratio_networks.safetensors",
-                               "application/octet-stream",
-                               help="W1 (runs, H, 10), b1, w2, b2 of every network; load with safetensors.torch.load_file.")
+            kit.download(kit.t(f"{T}.dl.ratio"), lambda: critical.ratio_csv(rr), "minimum_ratio.csv", "text/csv",
+                         kit.t(f"{T}.dl.ratio_help"), where=d1)
+            kit.download(kit.t(f"{T}.dl.weights"), lambda: critical.ratio_safetensors(rr), "ratio_networks.safetensors",
+                         "application/octet-stream", kit.t(f"{T}.dl.weights_help"), where=d2)
+else:
+    keep_in_link(R, R.specs)

@@ -6,6 +6,8 @@ text can name them (``i18n.text(lang, "common.colour." + ARROW_COLOURS["λ < 0"]
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -13,6 +15,7 @@ import pandas as pd
 from core import i18n
 from core.charts import COLOURS, GREY, mark, n, o, q, styled
 from core.critical import AXES, HI, LO, RUNS, SIGNS, VERDICTS, EscapeResult, PointResult, RatioResult, SurfaceResult, sign_of
+from core.params import flag
 
 K = "critical.charts."
 ARROW_COLOURS = {SIGNS[0]: "vermillion", SIGNS[1]: "blue", SIGNS[2]: "pink"}  # eigenvector arrows and spectrum ticks
@@ -23,6 +26,12 @@ KINDS = ("minimum", "maximum", "saddle", "degenerate")
 KIND_SHAPES = {"minimum": "circle", "maximum": "triangle-down", "saddle": "diamond", "degenerate": "square"}
 KIND_FILL = "#FFFFFF"  # critical points: white markers told apart by shape (colours belong to arrows and runs)
 GRADIENT_COLOUR = "#FFFFFF"  # −g, dashed, on the heat map (white reads on viridis)
+
+
+@dataclass(frozen=True)
+class RatioView:
+    """What the page runs and draws (nothing else depends on it)."""
+    ratio: bool = flag(False)  # run the minimum-ratio experiment (trains networks, computes their Hessians)
 
 
 def _hex(names: dict) -> list[str]:
