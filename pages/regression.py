@@ -44,6 +44,11 @@ with right:
         kit.chart(charts.data_chart, r, step, lang, where=c2)
         kit.chart(charts.loss_chart, r, step, lang)
 
+    ss = st.session_state  # a new run: the replay stays at its end if it was there, else at the same update
+    prev = ss.get("_regression_last")
+    if prev is not None and prev != r.last and isinstance(ss.get("step"), int):
+        ss["step"] = r.last if ss["step"] >= prev else min(ss["step"], r.last)
+    ss["_regression_last"] = r.last
     kit.player("step", r.last, frame)
     kit.report(r.log, [kit.t(f"{T}.gd")])
     st.caption(kit.t(f"{T}.status", n=len(r.data.x), steps=r.config.steps, w0=f"{cfg.start_w:g}",
@@ -61,6 +66,7 @@ with right:
     dist = float(np.abs(r.path[-1] - np.array(r.optimum[:2])).max())
     if r.diverged or (cfg.loss == "MSE" and cfg.lr > r.stable_lr):
         text += kit.t(f"{T}.notice_overshoot", lr=f"{cfg.lr:g}", stable=r.stable_lr)
+        text += kit.t(f"{T}.notice_diverged" if r.diverged else f"{T}.notice_would")
     elif dist < 1e-3:
         text += kit.t(f"{T}.notice_reached", steps=r.last, **words)
     else:

@@ -1,0 +1,245 @@
+"""Regression and loss: core against PyTorch and scikit-learn references, and every sentence the page states,
+checked on 12 seeds of each data set (trained as one batched computation per setting).
+
+Claims and their tests:
+- preset "right" (η = 0.3, 100 updates): reaches the exact least-squares optimum within 0.001 -> test_gd_converges_to_lstsq
+- preset "small" (η = 0.003): every update lowers the loss, still far, loss well above minimum -> test_too_small_crawls
+- preset "large" (η = 0.4): above 2/λ_max, zigzags, diverges -> test_too_large_oscillates_then_diverges
+- notice_overshoot: any η > 2/λ_max on MSE diverges given enough updates -> test_above_stable_lr_diverges
+- preset "outlier": the MSE slope moves more than the MAE slope -> test_outlier_moves_mse_more
+- compare.far: MSE shift in proportion, MAE fit unmoved once the outlier is below it -> test_outlier_further
+- features.notice: training loss never rises as features are added -> test_training_loss_never_rises
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from core import regression as R
+from core import regression_surface as rs
+from core.regression_compare import compare, key
+
+SEEDS = list(range(12))
+NS = (10, 60, 400)  # the smallest, the default and the largest N the slider allows
+
+
+def _stack(cfg: R.RegConfig, seeds=SEEDS) -> tuple[torch.Tensor, torch.Tensor]:
+    ds = [R.make_data(replace(cfg, seed=s)) for s in seeds]
+    return torch.stack([d.x for d in ds]), torch.stack([d.y for d in ds])  # (S, N), (S, N)
+
+
+def _settings():
+    return [R.RegConfig(data=d, n=n) for d in R.DATASETS for n in NS]
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """{(data, n, lr, loss, outlier): (x, y, path (U+1, S, 2), log)} for the settings the claims need."""
+    out = {}
+    for cfg in _settings():
+        for lr, loss, outlier, steps in ((0.3, "MSE", 0.0, 100), (0.003, "MSE", 0.0, 100), (0.4, "MSE", 0.0, 100),
+                                         (0.1, "MAE", 0.0, 100)):
+            c = replace(cfg, lr=lr, loss=loss, outlier=outlier, steps=steps)
+            x, y = _stack(c)
+            path, log = R.descend(x, y, (c.start_w, c.start_b), lr, loss, steps)
+            out[(cfg.data, cfg.n, lr, loss, outlier)] = (x, y, path, log)
+    return out
+
+
+# ---------------------------------------------------------------- core against the references
+
+def test_surface_equals_loss_point_by_point():
+    x, y = _stack(R.RegConfig(outlier=3.0), seeds=[4])
+    for kind in rs.LOSSES:
+        ws, bs, v = rs.grid_values(x[0], y[0], (-2.0, 3.0, -1.5, 2.5), kind, n=13)
+        for i, j in itertools.product(range(13), range(13)):
+            e = bs[i] + ws[j] * x[0].numpy() - y[0].numpy()
+            ref = np.abs(e).mean() if kind == "MAE" else np.square(e).mean()
+            assert v[i, j] == pytest.approx(ref, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("kind", rs.LOSSES)
+def test_analytic_gradient_equals_autograd(kind):
+    x, y = _stack(R.RegConfig(data="synthetic", n=50), seeds=[0, 1, 2])
+    g = torch.Generator().manual_seed(7)
+    w = torch.randn(3, generator=g, dtype=torch.float64).requires_grad_(True)
+    b = torch.randn(3, generator=g, dtype=torch.float64).requires_grad_(True)
+    rs.loss(w, b, x, y, kind).sum().backward()
+    ours = rs.gradient(w.detach(), b.detach(), x, y, kind)
+    torch.testing.assert_close(ours, torch.stack([w.grad, b.grad], -1), rtol=1e-12, atol=1e-12)
+
+
+def test_sgd_path_equals_handwritten_gradient_descent():
+    """torch.optim.SGD on the autograd gradient == the lecture's loop w ← w − η ∂L/∂w with our gradient."""
+    x, y = _stack(R.RegConfig(data="diabetes"), seeds=[3, 5])
+    for kind in rs.LOSSES:
+        path, _ = R.descend(x, y, (-2.0, -1.0), 0.1, kind, 30)
+        theta = torch.tensor([[-2.0, -1.0]] * 2, dtype=torch.float64)
+        for t in range(30):
+            theta = theta - 0.1 * rs.gradient(theta[:, 0], theta[:, 1], x, y, kind)
+            np.testing.assert_allclose(path[t + 1], theta.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_lstsq_equals_numpy_and_lad_beats_every_grid_point():
+    x, y = _stack(R.RegConfig(outlier=4.0), seeds=[2])
+    xn, yn = x[0].numpy(), y[0].numpy()
+    np.testing.assert_allclose(rs.lstsq(x[0], y[0]).numpy(), np.polyfit(xn, yn, 1), rtol=1e-9, atol=1e-12)
+    w, b = rs.lad(xn, yn)
+    best = float(rs.loss(torch.tensor(w), torch.tensor(b), x[0], y[0], "MAE"))
+    _, _, v = rs.grid_values(x[0], y[0], (w - 1, w + 1, b - 1, b + 1), "MAE", n=41)
+    assert best <= v.min() + 1e-7
+
+
+def test_contours_lie_on_their_levels():
+    x, y = _stack(R.RegConfig(), seeds=[1])
+    for kind in rs.LOSSES:
+        segs = rs.surface(x[0], y[0], (-2.5, 2.5, -2.5, 2.5), kind)
+        assert len(segs) > 100
+        for cols in (("w", "b"), ("w2", "b2")):
+            at = rs.loss(torch.tensor(segs[cols[0]].to_numpy()), torch.tensor(segs[cols[1]].to_numpy()),
+                         x[0], y[0], kind).numpy()
+            np.testing.assert_allclose(at, segs.loss.to_numpy(), rtol=0.03)
+
+
+def test_batched_descent_equals_the_page_run():
+    cfg = R.RegConfig(data="synthetic", outlier=2.0, loss="MAE", lr=0.2, seed=3)
+    r = R.fit(cfg)
+    x, y = _stack(cfg, seeds=[9, 3])
+    path, _ = R.descend(x, y, (cfg.start_w, cfg.start_b), cfg.lr, cfg.loss, cfg.steps)
+    np.testing.assert_allclose(path[:, 1], r.path, rtol=1e-12)
+
+
+def test_rescaling_and_stable_lr():
+    """x' has mean 1 and sd 1, y' mean 0 and sd 1 (outlier excluded), so 2/λ_max = 2/(3 + √5) on every data set."""
+    for cfg in _settings():
+        d = R.make_data(replace(cfg, seed=5))
+        assert float(d.x.mean()) == pytest.approx(1.0) and float(d.x.std(correction=0)) == pytest.approx(1.0)
+        assert float(d.y.mean()) == pytest.approx(0.0, abs=1e-12)
+        assert R.stable_lr(d.x) == pytest.approx(2 / (3 + 5 ** 0.5))
+
+
+# ---------------------------------------------------------------- the page's claims, 12 seeds each
+
+def test_gd_converges_to_lstsq(runs):
+    """The preset "right": η = 0.3 (below 2/λ_max ≈ 0.382), 100 updates, no outlier: within 0.001 of lstsq."""
+    for cfg in _settings():
+        x, y, path, log = runs[(cfg.data, cfg.n, 0.3, "MSE", 0.0)]
+        assert not log.diverged
+        err = np.abs(path[-1] - rs.lstsq(x, y).numpy()).max()
+        assert err < 1e-3, (cfg.data, cfg.n, err)
+    r = R.fit(R.RegConfig(lr=0.3, seed=77))  # the page's own run and its optimum marker
+    assert np.abs(r.path[-1] - np.array(r.optimum[:2])).max() < 1e-3 and r.lstsq == pytest.approx(r.optimum[:2])
+
+
+def test_too_small_crawls(runs):
+    for cfg in _settings():
+        x, y, path, log = runs[(cfg.data, cfg.n, 0.003, "MSE", 0.0)]
+        p = torch.from_numpy(path)
+        L = rs.loss(p[..., 0], p[..., 1], x, y, "MSE").numpy()  # (U+1, S)
+        assert (np.diff(L, axis=0) <= 0).all(), "every update lowers the loss"
+        opt = rs.lstsq(x, y).numpy()
+        left = np.linalg.norm(path[-1] - opt, axis=1) / np.linalg.norm(path[0] - opt, axis=1)
+        assert left.min() > 0.2, (cfg.data, cfg.n, left.min())
+        Lopt = rs.loss(torch.from_numpy(opt[:, 0]), torch.from_numpy(opt[:, 1]), x, y, "MSE").numpy()
+        assert (L[-1] > 1.5 * Lopt).all(), (cfg.data, cfg.n)
+
+
+def test_too_large_oscillates_then_diverges(runs):
+    for cfg in _settings():
+        x, y, path, log = runs[(cfg.data, cfg.n, 0.4, "MSE", 0.0)]
+        assert all(d is not None for d in log.diverged_at), (cfg.data, cfg.n)
+        assert 0.4 > R.stable_lr(x[0])
+        for s in range(len(SEEDS)):
+            assert R.oscillation(path[:, s]) > 0.9
+    r = R.fit(R.RegConfig(lr=0.4, seed=123))  # the page's run says so, cleanly
+    assert r.diverged and r.log.message() and np.isfinite(r.path).all() and np.isfinite(r.losses).all()
+
+
+def test_above_stable_lr_diverges():
+    """Every η on the slider above 2/λ_max, on MSE, outlier or not: the swings along the steepest direction
+    grow every update; the run diverges within 400 updates, or (η barely above the limit) its swings have
+    grown between update 200 and 400. Below the limit nothing diverges."""
+    for data, outlier in itertools.product(R.DATASETS, (0.0, 10.0)):
+        cfg = R.RegConfig(data=data, outlier=outlier)
+        x, y = _stack(cfg)
+        stable = np.array([R.stable_lr(x[s]) for s in range(len(SEEDS))])
+        opt = rs.lstsq(x, y).numpy()  # (S, 2)
+        for lr in R.LRS:
+            path, log = R.descend(x, y, (cfg.start_w, cfg.start_b), lr, "MSE", max(R.STEPS))
+            for s in range(len(SEEDS)):
+                if lr <= stable[s]:
+                    assert log.diverged_at[s] is None, (data, outlier, lr, s)
+                elif log.diverged_at[s] is None:
+                    xs = x[s].numpy()
+                    H = 2 * np.array([[np.mean(xs ** 2), xs.mean()], [xs.mean(), 1.0]])
+                    v = np.linalg.eigh(H)[1][:, -1]  # the steepest direction
+                    swing = np.abs((path[:, s] - opt[s]) @ v)
+                    assert swing[400] > swing[200] > 0, (data, outlier, lr, s)
+
+
+def test_outlier_moves_mse_more():
+    for data, n in itertools.product(R.DATASETS, NS):
+        for s in SEEDS:
+            c = compare(R.RegConfig(data=data, n=n, outlier=10.0, seed=s))
+            assert c.slope_shift("MSE") > c.slope_shift("MAE"), (data, n, s)
+
+
+def test_outlier_further():
+    """Least squares is linear in y: the shift doubles with the outlier's distance. The MAE fit depends only on
+    which side of it each example lies: once the outlier is below it, moving it further moves nothing."""
+    for data, s in itertools.product(R.DATASETS, SEEDS):
+        a, b = (compare(R.RegConfig(data=data, outlier=o, seed=s)) for o in (5.0, 10.0))
+        assert b.slope_shift("MSE") == pytest.approx(2 * a.slope_shift("MSE"), rel=1e-9)
+        w, c0 = a.fits[("MAE", "with")]
+        if a.y[-1] < c0 + w * a.x[-1] - 1e-9:
+            np.testing.assert_allclose(b.fits[("MAE", "with")], a.fits[("MAE", "with")], atol=1e-6)
+
+
+def test_mae_run_stays_finite_and_near_its_optimum(runs):
+    for cfg in _settings():
+        x, y, path, log = runs[(cfg.data, cfg.n, 0.1, "MAE", 0.0)]
+        assert not log.diverged and np.isfinite(path).all()
+
+
+def test_training_loss_never_rises():
+    f = R.features(R.FeatureConfig())
+    assert (np.diff(f.train) <= 1e-9 * f.train[0]).all() and f.ks[-1] == 28
+    for s in SEEDS:
+        f = R.features(R.FeatureConfig(source="diabetes", seed=s))
+        assert (np.diff(f.train) <= 1e-9 * f.train[0]).all() and f.ks[-1] == 10
+        assert 1 <= f.best_k <= 10 and f.val[f.best_k - 1] == f.val.min()
+
+
+def test_features_equal_sklearn_linear_regression():
+    from sklearn.linear_model import LinearRegression
+
+    from core.regression_features import _design
+
+    cfg = R.FeatureConfig(source="diabetes", seed=4)
+    X, y, tr, _ = _design(cfg)
+    f = R.features(cfg)
+    for k in (1, 4, 10):
+        m = LinearRegression().fit(X[tr][:, :k], y[tr])
+        np.testing.assert_allclose(f.weights[k - 1], m.coef_, rtol=1e-6)
+        assert f.val[k - 1] == pytest.approx(np.mean((m.predict(X[~tr][:, :k]) - y[~tr]) ** 2), rel=1e-9)
+
+
+# ---------------------------------------------------------------- ranges and budgets
+
+def test_odd_configs_are_clamped():
+    r = R.fit(R.RegConfig(n=10**9, lr=7.0, steps=-3, start_w=float("nan"), data="nope", outlier=1e9))
+    assert r.config.n == 400 and r.config.lr == 1.0 and r.config.data == "Seattle temperatures"
+    assert np.isfinite(r.path).all() and key(r.config) == key(replace(r.config, lr=0.3))
+
+
+def test_default_run_is_fast():
+    R.fit(R.RegConfig(seed=999))  # imports
+    t0 = time.perf_counter()
+    R.fit(R.RegConfig(seed=1234))
+    compare(key(R.RegConfig(seed=1234)))
+    assert time.perf_counter() - t0 < 2.0
