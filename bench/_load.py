@@ -431,6 +431,12 @@ def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings:
                     f"RSS {rss:.0f} MB, peak {hwm:.0f} MB (budget {MEMORY_BUDGET_MB} MB"
                     f"{', OVER' if max(rss, hwm) > MEMORY_BUDGET_MB else ''}); bare server RSS "
                     f"{bare.memory_mb()[0]:.0f} MB")
+                seen: dict[str, list[str]] = {}
+                for v in views:
+                    for e in v.exceptions[:1] or ([v.error] if v.error else []):
+                        seen.setdefault(e[:120], []).append(f"{v.page}?{v.query}")
+                for e, where in sorted(seen.items(), key=lambda kv: -len(kv[1]))[:5]:
+                    out(f"  {len(where)} x {e}  (first: {where[0]})")
             else:
                 rss, hwm = app.memory_mb()
                 figures.update(rss_mb=rss, hwm_mb=hwm)
