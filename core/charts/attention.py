@@ -10,7 +10,7 @@ from core import i18n
 from core.attention import COST_KINDS, CalcResult, ConvCompare
 from core.charts import COLOURS, mark, n, q, scale, styled
 from core.charts.attention_heat import heat, height, long, np_, wrap
-from core.charts.attention_train import (MODEL_COLOURS, SERIES_COLOURS, accuracy_chart, distance_chart,  # noqa: F401
+from core.charts.attention_train import (MODEL_COLOURS, SERIES_COLOURS, TrainView, accuracy_chart, distance_chart,  # noqa: F401
                                          steps_chart, train_map)
 
 K = "attention.charts."
@@ -20,6 +20,7 @@ MATRICES = {  # which -> (catalogue key of its title, column symbol)
 }
 QUERY_STEP_COLOURS = {"score": "orange", "weight": "blue"}  # query_steps: bars of alpha, bars of alpha'
 COST_COLOURS = {"full": "vermillion", "window": "green"}  # cost_chart: n^2 and n*w
+FOLLOWED_COLOUR = "vermillion"  # followed: the outline of the followed query's row
 
 
 def matrices(r: CalcResult, names: tuple[str, ...], lang: str = "en"):
@@ -57,6 +58,19 @@ def scores(r: CalcResult, head: int = 0, kind: str = "weights", lang: str = "en"
         title += " · " + tr(K + "mask." + r.config.mask)
     df = long(mat, r.labels, r.labels, np_(r.allowed))
     return heat(df, r.labels, r.labels, wrap(title), tr(K + "key"), tr(K + "query"), tr(K + "value"), scheme, dom)
+
+
+def followed(r: CalcResult, i: int, lang: str = "en"):
+    """Head 1's weights alpha' (masked cells grey) with query i's row (0-based) outlined: the calculator's
+    central picture, every token label on both axes."""
+    tr = i18n.translator(lang)
+    ch = scores(r, 0, "weights", lang)
+    row = pd.DataFrame({"row": [r.labels[i]]})
+    outline = mark(row, {"type": "rect", "filled": False, "stroke": COLOURS[FOLLOWED_COLOUR], "strokeWidth": 3.5},
+                   y={"field": "row", "type": "nominal", "sort": list(r.labels)},
+                   tooltip=[{"field": "row", "type": "nominal", "title": tr(K + "followed")}])
+    ch.layer.append(outline)
+    return ch
 
 
 def query_steps(r: CalcResult, i: int, lang: str = "en"):
@@ -128,4 +142,4 @@ def mixing(c: ConvCompare, which: str, lang: str = "en"):
 
 __all__ = ["matrices", "scores", "query_steps", "weighted_sum", "shuffled", "cost_chart", "mixing", "train_map",
            "accuracy_chart", "distance_chart", "steps_chart", "QUERY_STEP_COLOURS", "COST_COLOURS", "MODEL_COLOURS",
-           "SERIES_COLOURS", "height", "wrap"]
+           "SERIES_COLOURS", "height", "wrap", "followed", "FOLLOWED_COLOUR", "TrainView"]

@@ -2,6 +2,8 @@
 (accuracy against distance, steps that must run one after another)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -9,10 +11,19 @@ from core import i18n
 from core.attention import MODEL_NAMES, SERIES, TrainResult
 from core.charts import COLOURS, mark, n, q, scale, styled
 from core.charts.attention_heat import heat, long, wrap
+from core.params import flag
 
 K = "attention.charts."
 MODEL_COLOURS = {MODEL_NAMES[0]: "blue", MODEL_NAMES[1]: "vermillion"}  # accuracy_chart: with / without PE
 SERIES_COLOURS = {SERIES[0]: "blue", SERIES[1]: "orange"}  # distance_chart, steps_chart: attention / RNN
+
+
+@dataclass(frozen=True)
+class TrainView:
+    """What the page trains beside the tiny transformer (only when asked: it costs about a second)."""
+    rnn: bool = flag(False)  # train an RNN on the same reverse task and compare it with self-attention
+
+
 _MODEL_KEYS = dict(zip(MODEL_NAMES, ("models.with_pe", "models.without_pe")))
 _SERIES_KEYS = dict(zip(SERIES, ("series.attention", "series.rnn")))
 
