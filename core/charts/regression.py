@@ -63,16 +63,18 @@ def surface_chart(r: RegResult, step: int, lang: str = "en"):
     tip = [q("update", tr(K + "tip.update")), q("w", "w", format=".3f"), q("b", "b", format=".3f"),
            q("loss", r.config.loss, format=".4g")]
     colour = COLOURS[PATH_COLOURS["path"]]
-    line = mark(p, {"type": "line", "strokeWidth": 2.5, "color": colour, "clip": True}, x=xs, y=ys, order=q("update"))
-    dots = mark(p, {"type": "circle", "size": 25, "color": colour, "clip": True}, x=xs, y=ys, tooltip=tip)
+    line = mark(p, {"type": "line", "strokeWidth": 2.5, "color": colour, "clip": True,
+                    "point": {"size": 25, "color": colour}}, x=xs, y=ys, order=q("update"), tooltip=tip)
     now = mark(p.iloc[-1:], {"type": "circle", "size": 230, "color": colour, "stroke": "white", "strokeWidth": 1.5,
                              "opacity": 1, "clip": True}, x=xs, y=ys, tooltip=tip)
-    what = pd.DataFrame({"w": [r.config.start_w, r.optimum[0]], "b": [r.config.start_b, r.optimum[1]],
-                         "what": [tr(K + "start"), tr(K + f"optimum.{r.config.loss}")]})
-    wt = [n("what", tr(K + "tip.what")), q("w", "w", format=".3f"), q("b", "b", format=".3f")]
-    layers = [_contour_layer(r.contours, xs, ys, lang), line, dots,
-              _point(what.iloc[:1], "square", PATH_COLOURS["start"], xs, ys, tip=wt), now,
-              _point(what.iloc[1:], "cross", PATH_COLOURS["optimum"], xs, ys, size=320, tip=wt)]
+    dom = [tr(K + "start"), tr(K + f"optimum.{r.config.loss}")]
+    what = pd.DataFrame({"w": [r.config.start_w, r.optimum[0]], "b": [r.config.start_b, r.optimum[1]], "what": dom})
+    marks = mark(what, {"type": "point", "size": 260, "filled": True, "stroke": "white", "strokeWidth": 1.2,
+                        "opacity": 1, "clip": True}, x=xs, y=ys,
+                 color=n("what", None, scale=scale(dom, [COLOURS[PATH_COLOURS[k]] for k in ("start", "optimum")])),
+                 shape=n("what", scale=scale(dom, ["square", "cross"]), legend=None),
+                 tooltip=[n("what", tr(K + "tip.what")), q("w", "w", format=".3f"), q("b", "b", format=".3f")])
+    layers = [_contour_layer(r.contours, xs, ys, lang), line, now, marks]
     return styled(layers, tr(K + "title.surface", loss=r.config.loss, lr=f"{r.config.lr:g}"), height=360)
 
 

@@ -1,0 +1,56 @@
+"""Benchmark of the regression page's core: ``run()`` returns named figures (seconds).
+
+The default run (data, gradient descent, exact optimum, contours), the MSE-against-MAE comparison, the
+features sweep, the chart specs of one replay frame, and the largest setting the controls allow.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _best(fn, repeat: int = 3) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def run() -> dict[str, float]:
+    from core import device, regression as R
+    from core.charts import regression as C
+    from core.regression_compare import key
+
+    device.configure_threads(1)
+    R.fit(R.RegConfig(seed=12345))  # warm the process (data, imports, the optimizer's first step)
+    R.compare(key(R.RegConfig(seed=12345)))
+    out: dict[str, float] = {}
+    t = time.perf_counter()
+    r = R.fit(R.RegConfig(seed=4242))  # a seed nobody has computed
+    out["fit default run, first call (s)"] = time.perf_counter() - t
+    out["fit default run, best of 3 (s)"], r = _best(lambda: R.fit(R.RegConfig(seed=4243)))
+    out["fit default: updates"] = float(r.last)
+    out["compare (4 exact fits, 2 surfaces), default (s)"], c = _best(lambda: R.compare(key(R.RegConfig(seed=4244))))
+    out["features, Seattle 28 lstsq fits (s)"], f = _best(lambda: R.features(R.FeatureConfig()))
+    out["features, diabetes 10 lstsq fits (s)"], _ = _best(lambda: R.features(R.FeatureConfig(source="diabetes")))
+
+    def frame():
+        for ch in (C.surface_chart(r, 50, "en"), C.data_chart(r, 50, "en"), C.loss_chart(r, 50, "en")):
+            ch.to_dict(validate=False)
+    out["one replay frame, 3 chart specs (s)"], _ = _best(frame)
+    big = R.RegConfig(n=400, steps=400, data="diabetes", loss="MAE", outlier=10.0, lr=1.0, seed=7)
+    out["fit largest setting (N 400, 400 updates, MAE) (s)"], _ = _best(lambda: R.fit(big), repeat=1)
+    out["compare largest setting (s)"], _ = _best(lambda: R.compare(key(big)), repeat=1)
+    return out
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k:<55}{v:10.4f}")
