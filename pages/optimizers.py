@@ -1,229 +1,253 @@
-"""Optimizer race: momentum, Adagrad, RMSProp, Adam and learning-rate schedules on the same surface."""
+"""Optimizer race: momentum, Adagrad, RMSProp and Adam (the lecture's forms and PyTorch's) on one surface,
+replayed step by step; learning-rate schedules; a look inside one optimizer; many starts; a real race on digits."""
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core import optimizers as opt
 from core.charts import optimizers as charts
-from pages import _legacy as kit
+from pages import _kit as kit
 
-kit.header(
-    "Optimizer race",
-    "Every optimizer below is a `torch.optim` optimizer (PyTorch's own, or the lecture's formula written as one), "
-    "started from the same point on the same surface. "
-    "**Momentum** moves by the last movement minus the gradient, so it can roll through a small hill. "
-    "**Adaptive** methods divide η by σ, a running size of each parameter's past gradients: Adagrad uses the root "
-    "mean square of all of them, RMSProp weights recent ones by α, and Adam is RMSProp plus momentum.",
-    r"\begin{gathered}m_t = \lambda m_{t-1} - \eta\, g_t,\qquad \theta_{t+1} = \theta_t + m_t"
-    r"\qquad\qquad \theta^i_{t+1} = \theta^i_t - \frac{\eta_t}{\sigma^i_t}\, g^i_t \\"
-    r"\sigma^i_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s\le t} (g^i_s)^2}\ \text{(Adagrad)},\qquad"
-    r"(\sigma^i_t)^2 = \alpha(\sigma^i_{t-1})^2 + (1-\alpha)(g^i_t)^2\ \text{(RMSProp)}\end{gathered}",
-    "θ: the parameters (here the point (x, y)) · g_t: the gradient at step t · η: learning rate, η_t: after the "
-    "schedule · m_t: the movement (momentum), λ its weight (β below) · σ^i_t: the running size of parameter i's past "
-    "gradients · α: RMSProp's weight of the past (0.9 here). Adam keeps a momentum of g and an RMSProp σ.",
-)
-
-R = opt.RaceConfig()
-LR_KEYS = tuple(f"or_lr_{rc.key}" for rc in opt.RACERS)
-LR_OPTS = list(opt.LRS)
-STEPS = list(opt.STEPS)
-BATCHES = list(opt.BATCHES)
-TARGETS = list(opt.TARGETS)
-R_LRS = opt.lrs_of(R.lrs)
-DEFAULTS = dict(or_surface=R.surface, or_batch=R.batch, or_steps=R.steps, or_sched=R.schedule, or_beta=R.beta,
-                or_target=1e-3, or_inspect="Momentum (lecture)", or_t=10, or_ends="Adam", or_real=False,
-                **dict(zip(LR_KEYS, R_LRS)))
-ONLY = lambda **on: {f"or_lr_{k}": v for k, v in zip(opt.RaceLRs.__dataclass_fields__, opt.lrs_of(opt.only(**on)))}  # noqa: E731
+T = "optimizers"
+LR_KEYS = {"sgd": "or_lr_sgd", "mom_lecture": "or_lr_moml", "mom_torch": "or_lr_mom", "nesterov": "or_lr_nag",
+           "adagrad_lecture": "or_lr_adagl", "adagrad_torch": "or_lr_adagp", "rms_lecture": "or_lr_rmsl",
+           "rms_torch": "or_lr_rms", "adam": "or_lr_adam", "adamw": "or_lr_adamw"}  # links in circulation
+F = kit.Form(T, opt.RaceConfig, keys={"schedule": "or_sched"}, prefix="or_")
+L = kit.Form(T, opt.RaceLRs, keys=LR_KEYS)
+V = kit.Form(T, opt.RaceView, keys={"moment": "or_t", "ends_of": "or_ends"}, prefix="or_", skip=("upto",))
+RV = kit.Form(f"{T}.real", opt.RealView, keys={"show": "or_real"})
+R = kit.Form(f"{T}.real", opt.RealConfig, keys={"lr_scale": "or_real_lr"}, prefix="or_real_",
+             skip=("seed", "batch", "hidden"))
 
 
-def lr_fmt(v):
-    if isinstance(v, str):
-        return v
-    return "off" if v == 0 else f"{v:g}"
+def only(**on) -> dict:
+    """URL values of a preset: the named racers at these η, every other racer off."""
+    return {LR_KEYS[rc.key]: v for rc, v in zip(opt.RACERS, opt.lrs_of(opt.only(**on)))}
 
 
-def g_fmt(v):
-    return v if isinstance(v, str) else f"{v:g}"
+ADAGRADS = only(adagrad_lecture=0.5, adagrad_torch=0.5)
+NOISY = only(sgd=0.15, mom_lecture=0.03, adam=0.1)
+EXPLODE = {"or_steps": 300, "or_inspect": "Adagrad (lecture)", "or_t": 30, "or_ends": "Adagrad (lecture)", **ADAGRADS}
+kit.page(T, [F, L, V, RV, R], [
+    kit.Preset("explodes", EXPLODE),
+    kit.Preset("tamed", {**EXPLODE, "or_sched": "exponential"}),
+    kit.Preset("hill", {"or_surface": "small hill", "or_t": 8, "or_ends": "Momentum (lecture)",
+                        **only(sgd=0.15, mom_lecture=0.03, nesterov=0.03)}),
+    kit.Preset("noisy", {"or_batch": 4, "or_ends": "SGD", **NOISY}),
+    kit.Preset("settle", {"or_batch": 4, "or_sched": "cosine", "or_ends": "SGD", **NOISY}),
+], r"\begin{gathered}m_t = \lambda m_{t-1} - \eta_t\, g_t,\quad \theta_t = \theta_{t-1} + m_t\qquad\quad"
+   r"\theta^i_t = \theta^i_{t-1} - \frac{\eta_t}{\sigma^i_t}\, g^i_t\\"
+   r"\sigma^i_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s=0}^{t} (g^i_s)^2}\ \ (\mathrm{Adagrad})\qquad"
+   r"(\sigma^i_t)^2 = \alpha(\sigma^i_{t-1})^2 + (1-\alpha)(g^i_t)^2\ \ (\mathrm{RMSProp})\end{gathered}")
+lang = kit.lang()
+colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
+NAME = {n: charts.racer_label(n, lang) for n in opt.NAMES}
+sep = kit.t(f"{T}.sep")
+names = lambda ns: sep.join(f"**{NAME[n]}**" for n in ns)  # noqa: E731
+bullets = lambda lines: kit.t(f"{T}.notice_head") + "\n" + "\n".join(f"- {s}" for s in lines)  # noqa: E731
+off = kit.t(f"{T}.off")
 
-
-kit.try_this([
-    kit.Preset("Adagrad's step explodes", "The lecture's Adagrad (root MEAN square) on the long valley: once the "
-               "gradients across the valley are tiny for a while, σ shrinks, η/σ grows and the step shoots out.",
-               dict(or_steps=300, or_inspect="Adagrad (lecture)", or_t=57, or_ends="Adagrad (lecture)",
-                    **ONLY(adagrad_lecture=0.5, adagrad_torch=0.5))),
-    kit.Preset("Decay tames it", "The same race with an exponentially decaying η: the explosion is gone. Not every "
-               "decay does this at every η: at η = 0.5, step and cosine decay only postpone the explosion (on runs of "
-               "500 steps or more it comes back); exponential decay and warm-up then decay tame it up to 1,000 steps.",
-               dict(or_steps=300, or_sched="exponential", or_inspect="Adagrad (lecture)", or_t=57,
-                    or_ends="Adagrad (lecture)", **ONLY(adagrad_lecture=0.5, adagrad_torch=0.5))),
-    kit.Preset("Momentum rolls over a hill", "Plain gradient descent stops in the first dip; momentum carries "
-               "its speed over the small hill to the deeper minimum.",
-               dict(or_surface="small hill", or_inspect="Momentum (lecture)", or_t=8,
-                    or_ends="Momentum (lecture)", **ONLY(sgd=0.15, mom_lecture=0.03, nesterov=0.03))),
-    kit.Preset("Noisy small batches", "Minibatches of 4 examples: every gradient is noisy, the paths wander, and "
-               "a constant η never settles; try the cosine schedule next.",
-               dict(or_batch=4, or_ends="SGD", **ONLY(sgd=0.15, mom_lecture=0.03, adam=0.1))),
-], DEFAULTS)
-
-left, right = st.columns([1, 3], gap="large")
+left, right = st.columns([1, 3], gap="medium")
 with left:
-    st.subheader("The race")
-    surface = kit.selectbox("Surface", list(opt.SURFACES), R.surface, "or_surface",
-                         "The loss surface every optimizer descends, from the same start (black square).")
-    st.caption(opt.describe(surface))
-    batch = kit.select_slider("Minibatch size B", BATCHES, R.batch, "or_batch",
-                           f"The surface is the mean loss of {opt.N_EXAMPLES} examples; each update sees B of them, "
-                           f"so a smaller B gives a noisier gradient. B = {opt.N_EXAMPLES} is the full batch: the "
-                           "exact gradient.")
-    steps = kit.select_slider("Steps", STEPS, R.steps, "or_steps", "Updates each optimizer makes.")
-    sched = kit.radio("Learning-rate schedule", opt.SCHEDULES, R.schedule, "or_sched",
-                      "How η changes over the run (torch.optim.lr_scheduler), applied to every racer.", horizontal=False)
-    beta = kit.slider("Momentum β (λ)", 0.0, 0.99, R.beta, "or_beta",
-                   "Weight of the last movement in Momentum and Nesterov (0: plain gradient descent).", step=0.01)
-    st.markdown("**Learning rate η of each racer** (off: leave it out)")
-    lrs = []
-    for racer, key, d in zip(opt.NAMES, LR_KEYS, R_LRS):
-        lrs.append(kit.select_slider(racer, LR_OPTS, d, key, f"η of {racer}; 'off' removes it from the race.",
-                                  fmt=lr_fmt))
-    target = kit.select_slider("Target: loss − f* below", TARGETS, 1e-3, "or_target",
-                            "The leaderboard counts the steps each optimizer needs to get this close to the "
-                            "lowest loss of the surface f*.", fmt=g_fmt)
+    surface = F("surface", fmt={s: charts.surface_label(s, lang) for s in opt.SURFACES}.get)
+    st.caption(opt.describe(surface, lang))
+    full = kit.t(f"{T}.full_batch", n=opt.N_EXAMPLES)
+    F("batch", fmt=lambda b: full if b == opt.N_EXAMPLES else str(b))
+    F("steps")
+    F("schedule", fmt={k: charts.schedule_label(k, lang) for k in opt.SCHEDULES}.get)
+    F("beta")
+    with st.expander(kit.t(f"{T}.lrs"), icon=":material/tune:"):
+        for rc in opt.RACERS:
+            L(rc.key, label=NAME[rc.name], help=kit.t(f"{T}.ctl.lr.help", racer=NAME[rc.name]),
+              fmt=lambda v: off if v == 0 else f"{v:g}")
+    target = V("target")
 
-cfg = opt.RaceConfig(surface=surface, lrs=opt.RaceLRs(*(float(v) for v in lrs)), schedule=sched, steps=int(steps), beta=float(beta),
-                     batch=int(batch), seed=kit.seed())
-r = kit.shared("optimizers-race", opt.race, cfg)
-grid = opt.surface_grid(cfg.surface)
-done = True  # fixed step counts: every race finishes
-hist = kit.shared("optimizers-hist", lambda _c, res: opt.history(res), cfg, r, keep=lambda _: done)
-board = kit.shared("optimizers-board", lambda key, res: opt.leaderboard(res, key[1]), (cfg, float(target)), r,
-                   keep=lambda _: done)
-
+cfg = F.config(seed=kit.seed(), lrs=L.config())
+ss = st.session_state
+if ss.get("_or_race") not in (None, cfg):  # a new race: its replay shows the whole run (the player clamps)
+    ss["or_upto"] = 10**9
+ss["_or_race"] = cfg
 with right:
+    bar = st.empty()
+    r = kit.shared(T, opt.race, cfg, queued=kit.queued(bar))
+    bar.empty()
+    hist = kit.shared(f"{T}-hist", lambda _c, res: opt.history(res), cfg, r, gate=False)
+    board = kit.shared(f"{T}-board", lambda key, res: opt.leaderboard(res, key[1]), (cfg, target), r, gate=False)
+    grid, last = opt.surface_grid(cfg.surface), r.steps_done
     if not r.racers:
-        kit.problem("No optimizer is racing: give at least one of them a learning rate.")
-    kit.report(r.log, r.racers)
-    kit.chart(charts.race_map, r, grid, hist)
-    st.caption("Grey square: the start; yellow cross: the global minimum; shading: loss − f* (darker is higher).")
+        kit.problem(kit.t(f"{T}.none_racing"))
+    kit.player("or_upto", last, lambda u: kit.chart(charts.race_map, r, grid, hist, u, lang, live=u != last),
+               fps=min(12.0, max(4.0, last / 15)), label=kit.t(f"{T}.replay"))
+    st.caption(kit.t(f"{T}.map_caption", start=colour(charts.START_COLOUR), minimum=colour(charts.MINIMUM_COLOUR)))
+    kit.report(r.log, [NAME[n] for n in r.racers])
     if len(hist):
-        kit.chart(charts.loss_chart, hist, r.racers)
+        kit.chart(charts.loss_chart, hist, r.racers, lang)
     if len(board):
-        st.markdown(f"**Leaderboard** (target: loss − f* ≤ {target:g})")
-        st.dataframe(board, hide_index=True, width="stretch",
-                     column_config={"η": st.column_config.NumberColumn(format="%g"),
-                                    "final loss": st.column_config.NumberColumn(format="%.3e"),
-                                    "share of starts at the minimum": st.column_config.ProgressColumn(
-                                        "share of starts at the minimum", format="percent", min_value=0.0,
-                                        max_value=1.0)})
-    kit.notice("**What to notice:** on the long narrow valley one η cannot suit both directions: plain gradient "
-               "descent needs a small η for the steep y direction, so it crawls along the flat x. Momentum builds up "
-               "speed along the valley, and Adagrad, RMSProp and Adam divide η by each parameter's σ: large steps "
-               "along the flat direction, small ones across the steep one.")
-    st.download_button("Race history (CSV)", opt.history_csv(r), "optimizer_race.csv", "text/csv",
-                       help="Step, optimizer, loss, loss − f* and position (x, y) of every racer at every step.")
+        st.markdown(kit.t(f"{T}.board.head", target=f"{target:g}"))
+        col = {c: kit.t(f"{T}.board.{c}") for c in ("rank", "optimizer", "steps", "final", "diverged", "share")}
+        nr, no = kit.t(f"{T}.board.not_reached"), kit.t(f"{T}.board.no")
+        whole = lambda v, none: none if v is None or pd.isna(v) else f"{int(v)}"  # noqa: E731
+        st.dataframe(pd.DataFrame({
+            col["rank"]: board["rank"], col["optimizer"]: board.optimizer.map(NAME), "η": board["η"].map("{:g}".format),
+            col["steps"]: [whole(v, nr) for v in board["steps to target"]],
+            col["final"]: [no if v is None or pd.isna(v) else f"{v:.2e}" for v in board["final loss"]],
+            col["diverged"]: [whole(v, no) for v in board["diverged at"]],
+            col["share"]: board["share of starts at the minimum"]}), hide_index=True, width="stretch",
+            column_config={col["rank"]: st.column_config.NumberColumn(width="small"),
+                           col["optimizer"]: st.column_config.TextColumn(width="medium"),
+                           col["share"]: st.column_config.ProgressColumn(format="percent", min_value=0.0,
+                                                                         max_value=1.0, width="medium",
+                                                                         help=kit.t(f"{T}.board.share_help"))})
+        # What to notice, from this run: who got to the target, who did not, who diverged, and the surface's own
+        reach = {n: opt.steps_to_target(r, target)[k] for k, n in enumerate(r.racers)}
+        dead = [n for k, n in enumerate(r.racers) if r.diverged_at(k) is not None]
+        got = sorted((s, n) for n, s in reach.items() if s is not None)
+        lines = [kit.t(f"{T}.notice.first", name=NAME[got[0][1]], steps=got[0][0], target=f"{target:g}",
+                       others=names([n for _, n in got[1:]]) or "–") if got else
+                 kit.t(f"{T}.notice.nobody", steps=last, target=f"{target:g}")]
+        slow = [n for n, s in reach.items() if s is None and n not in dead]
+        if got and slow:
+            lines.append(kit.t(f"{T}.notice.not_reached", names=names(slow), steps=last))
+        if dead:
+            lines.append(kit.t(f"{T}.notice.diverged", names=names(dead)))
+        s = opt.SURFACES[cfg.surface]
+        ada = [n for k, n in enumerate(r.racers) if opt.BY_NAME[n].sigma is not None and n not in dead
+               and r.eff_lr.shape[1] and (r.eff_lr[k, :20, 0] > r.eff_lr[k, :20, 1]).all()]
+        if s.key == "valley" and ada:
+            lines.append(kit.t(f"{T}.notice.valley", names=names(ada)))
+        end_x = {n: r.path[k, -1, 0] for k, n in enumerate(r.racers) if n not in dead}
+        stuck = [n for n, x in end_x.items() if s.local and abs(x - s.local[0][0]) < 0.05]
+        over = [n for n, x in end_x.items() if s.local and abs(x - s.minima[0][0]) < 0.05]
+        if s.key == "hill" and stuck and over:
+            lines.append(kit.t(f"{T}.notice.hill", stuck=names(stuck), over=names(over), lx=f"{s.local[0][0]:.2f}",
+                               gx=f"{s.minima[0][0]:.2f}"))
+        kit.notice(bullets(lines))
+    kit.download(kit.t(f"{T}.dl.history"), lambda: opt.history_csv(r), "optimizer_race.csv", "text/csv",
+                 kit.t(f"{T}.dl.history_help"))
 
 st.divider()
-st.header("Learning-rate schedules")
+st.header(kit.t(f"{T}.sched.header"))
 a, b = st.columns([3, 2], gap="large")
-with a:
-    kit.chart(charts.schedule_chart, opt.schedule_frame(cfg.steps), cfg.schedule)
-with b:
-    st.markdown(
-        "**Decay**: η shrinks as the run goes on (step, exponential, cosine). **Warm-up**: η first grows, then "
-        "decays; it keeps the first steps small while σ is still a poor estimate. The chosen schedule is a "
-        "`torch.optim.lr_scheduler` (`StepLR`, `ExponentialLR`, `CosineAnnealingLR`, `LinearLR` then "
-        "`CosineAnnealingLR` in a `SequentialLR`) stepped after every update of every racer.")
-    st.markdown(
-        "**Two Adagrads.** The lecture's σ is the root *mean* square of the past gradients; "
-        "`torch.optim.Adagrad` divides by the root of their *sum*, which is √(t+1) times larger, so PyTorch's "
-        "Adagrad is the lecture's with the decay η/√(t+1) built in. The racer *Adagrad (lecture)* is "
-        "`torch.optim.Adagrad` with η multiplied by √(t+1) at update t (a `LambdaLR` factor), on top of the schedule.")
-    kit.notice("**What to notice:** with a constant η the lecture's Adagrad can explode after a long run of small "
-               "gradients (try the first preset). A decay can tame it, but not at every η: up to 1,000 steps it still explodes "
-               "under step and cosine decay at η = 0.5 and under every schedule at η = 1.")
+kit.chart(charts.schedule_chart, opt.schedule_frame(cfg.steps), cfg.schedule, lang, where=a)
+b.markdown(kit.t(f"{T}.sched.text"))
+lr = cfg.lrs.adagrad_lecture
+if lr > 0:
+    sweep = kit.shared(f"{T}-taming", lambda _k: opt.explosions(), "valley", queued=kit.queued(b.empty()))
+    runs = {k: opt.shortest_exploding_run(sweep, k, lr) for k in opt.SCHEDULES}
+    label = lambda k: charts.schedule_label(k, lang)  # noqa: E731
+    boom = sep.join(kit.t(f"{T}.sched.from", schedule=label(k), steps=v) for k, v in runs.items() if v is not None)
+    calm = sep.join(label(k) for k, v in runs.items() if v is None)
+    key = "all" if not calm else "none" if not boom else "some"
+    b.info(kit.t(f"{T}.sched.notice.{key}", lr=f"{lr:g}", boom=boom, calm=calm,
+                 longest=max(opt.STEPS), shortest=min(opt.STEPS)), icon=":material/visibility:")
+else:
+    b.caption(kit.t(f"{T}.sched.off"))
 
 st.divider()
-st.header("Inside one optimizer")
-a, b = st.columns([1, 3], gap="large")
+st.header(kit.t(f"{T}.inside.header"))
+a, b = st.columns([1, 3], gap="medium")
 with a:
-    who = kit.selectbox("Optimizer", opt.NAMES, "Momentum (lecture)", "or_inspect", "Which racer to look inside.")
-    pct = kit.slider("Moment in the run (% of the steps)", 1, 100, 10, "or_t",
-                  "Which update to inspect, as a share of the steps run.")
-    k = r.racers.index(who) if who in r.racers else -1
-    t = max(1, int(round(pct / 100 * max(1, r.steps_done))))
-    ins = kit.shared("optimizers-inside", lambda key, res: opt.inside(res, key[1], key[2]), (cfg, k, t), r,
-                     keep=lambda _: done) if k >= 0 else None
-    if k < 0:
-        kit.problem(f"{who} is not racing: give it a learning rate to look inside.")
-    elif ins is None:
-        d = r.diverged_at(k)
-        kit.problem(f"{who} diverged at step {d}: nothing to show at update {t}." if d else
-                    f"{who} has no update {t}.")
-    else:
-        st.metric("update t", f"{t} of {r.steps_done}")
-        st.metric("η_t (after the schedule)", f"{ins.lr:.4g}")
-        st.metric("η_t/σ for x, y", f"{ins.eff_lr[0]:.3g}, {ins.eff_lr[1]:.3g}")
-        st.metric("gradient g", f"({ins.grad[0]:.3g}, {ins.grad[1]:.3g})")
-with b:
-    if ins is not None:
+    who = V("inspect", fmt=NAME.get)
+    V("moment")
+k = r.racers.index(who) if who in r.racers else -1
+t = opt.update_at(r, V.value("moment"))
+ins = opt.inside(r, k, t) if k >= 0 else None
+if k < 0:
+    kit.problem(kit.t(f"{T}.inside.off", name=NAME[who]), where=a)
+elif ins is None:
+    d = r.diverged_at(k)
+    kit.problem(kit.t(f"{T}.inside.diverged", name=NAME[who], step=d) if d else
+                kit.t(f"{T}.inside.none", name=NAME[who], t=t), where=a)
+else:
+    a.metric(kit.t(f"{T}.inside.t"), f"{t} / {r.steps_done}")
+    a.metric("η_t", f"{ins.lr:.3g}")
+    a.metric("η_t/σ · x", f"{ins.eff_lr[0]:.3g}")
+    a.metric("η_t/σ · y", f"{ins.eff_lr[1]:.3g}")
+    a.metric("g", f"{ins.grad[0]:.2g}, {ins.grad[1]:.2g}")
+    with b:
         c1, c2 = st.columns(2)
-        with c1:
-            kit.chart(charts.inside_chart, r, k, ins)
-        with c2:
-            frame = kit.shared("optimizers-efflr", lambda key, res: opt.inside_frame(res, key[1]), (cfg, k), r,
-                               keep=lambda _: done)
-            kit.chart(charts.eff_lr_chart, frame, who, t)
-        kit.notice("**What to notice:** the red arrow is where plain gradient descent would step (−η·g); the blue "
-                   "one is where the optimizer actually went. With momentum the update is the last movement carried "
-                   "over (green, λ·m) plus the gradient step: it keeps rolling even where the gradient is tiny. "
-                   "Adaptive methods rescale each coordinate by η/σ (right), read from the optimizer's state: it "
-                   "grows where gradients have been small and shrinks where they were large.")
-
-st.divider()
-st.header(f"Many starts: {len(r.starts)} starting points per optimizer, run at once")
-a, b = st.columns([1, 3], gap="large")
-with a:
-    ends_of = kit.selectbox("Show the ends of", opt.NAMES, "Adam", "or_ends",
-                         "Whose end points to draw on the map.")
-    st.caption("The random starts ran in the same batched computation as the race above: each optimizer's "
-               "parameter is a (101, 2) tensor whose rows move independently (tested equal to separate runs).")
-with b:
-    c1, c2 = st.columns(2)
-    with c1:
-        if ends_of in r.racers:
-            kit.chart(charts.ends_chart, r, grid, r.racers.index(ends_of))
+        kit.chart(charts.inside_chart, r, k, ins, lang, where=c1)
+        frame = kit.shared(f"{T}-eff", lambda key, res: opt.inside_frame(res, key[1]), (cfg, k), r, gate=False)
+        kit.chart(charts.eff_lr_chart, frame, who, t, lang, where=c2)
+        arrow = {a_: colour(charts.ARROW_COLOURS[a_]) for a_ in charts.ARROW_COLOURS}
+        lines = [kit.t(f"{T}.inside.arrows", grad=arrow["gradient"], update=arrow["update"])]
+        if ins.kind == "carried":
+            lines.append(kit.t(f"{T}.inside.carried_lecture" if who == "Momentum (lecture)" else f"{T}.inside.carried",
+                               green=arrow["carried"], beta=f"{cfg.beta:g}"))
+        elif ins.kind == "adam":
+            lines.append(kit.t(f"{T}.inside.adam", green=arrow["adam"]))
+        if opt.BY_NAME[who].sigma is not None:
+            big = "x" if ins.eff_lr[0] > ins.eff_lr[1] else "y"
+            lines.append(kit.t(f"{T}.inside.sigma", ex=f"{ins.eff_lr[0]:.3g}", ey=f"{ins.eff_lr[1]:.3g}", big=big,
+                               x=colour(charts.PARAM_COLOURS["x"]), y=colour(charts.PARAM_COLOURS["y"])))
         else:
-            kit.problem(f"{ends_of} is not racing: give it a learning rate.")
-    with c2:
-        if len(board):
-            kit.chart(charts.share_chart, board)
-    kit.notice("**What to notice:** where a surface has local minima or plateaus, the start decides much of the "
-               "outcome; momentum carries some starts over small hills that stop plain gradient descent.")
+            lines.append(kit.t(f"{T}.inside.no_sigma", x=colour(charts.PARAM_COLOURS["x"]),
+                               y=colour(charts.PARAM_COLOURS["y"])))
+        kit.notice(bullets(lines))
 
 st.divider()
-st.header("A real race: a small network on handwritten digits")
-st.markdown("Each racer that is on above trains its own copy of the same 64-32-10 network on scikit-learn's 8×8 "
-            "digits (1,347 training images), on the same minibatches of 32, for 300 updates.")
-if kit.toggle("Run the real race", False, "or_real", "Trains one network per racer (about 1-2 s on a 2-core CPU)."):
-    scale = kit.select_slider("Learning rates ×", [0.1, 0.3, 1.0, 3.0, 10.0], 1.0, "or_real_lr",
-                           "Every racer's network learning rate (SGD 0.1, Momentum 0.05, Adagrad 0.05, lecture "
-                           "Adagrad 0.003, RMSProp 0.002, Adam 0.003) times this.", fmt=lambda v: f"×{v:g}"
-                           if not isinstance(v, str) else v)
-    rc = opt.RealConfig(racers=tuple(r.racers), lr_scale=float(scale), seed=kit.seed())
-    if not rc.racers:
-        kit.problem("No optimizer is racing: give at least one of them a learning rate above.")
+st.header(kit.t(f"{T}.ends.header"))
+a, b = st.columns([1, 3], gap="medium")
+with a:
+    ends_of = V("ends_of", fmt=NAME.get)
+    F("starts")
+    st.caption(kit.t(f"{T}.ends.caption"))
+with b:
+    S = len(r.starts)
+    if not S:
+        kit.problem(kit.t(f"{T}.ends.no_starts"))
+    elif ends_of not in r.racers:
+        kit.problem(kit.t(f"{T}.inside.off", name=NAME[ends_of]))
     else:
-        with st.spinner("training one network per optimizer…"):
-            real = kit.shared("optimizers-real", opt.real_race, rc)
-        kit.report(real.log, real.racers)
         c1, c2 = st.columns(2)
-        with c1:
-            kit.chart(charts.real_chart, real, "step")
-        with c2:
-            kit.chart(charts.real_chart, real, "seconds")
-        st.markdown("Validation accuracy: " + " · ".join(
-            f"**{n}** {v:.1%}" if np.isfinite(v) else f"**{n}** diverged" for n, v in real.val_acc.items()))
-        kit.notice("**What to notice:** the adaptive methods and momentum usually get the loss down in fewer steps; "
-                   "against wall time the ranking can shift, since Adam does more arithmetic per update than SGD.")
-        if real.weights:
-            st.download_button("Trained networks (.safetensors)", opt.weights_safetensors(real),
-                               "digits_race.safetensors", "application/octet-stream",
-                               help="Each optimizer's network (nn.Sequential keys, prefixed by the optimizer's name).")
+        kit.chart(charts.ends_chart, r, grid, r.racers.index(ends_of), lang, where=c1)
+        kit.chart(charts.share_chart, board, lang, where=c2)
+        n_at = {n: int(r.reached[k].sum()) for k, n in enumerate(r.racers)}
+        best = max(n_at, key=n_at.get)
+        lines = [kit.t(f"{T}.ends.best", name=NAME[best], n=n_at[best], total=S,
+                       green=colour(charts.ENDS_COLOURS["reached"]), pink=colour(charts.ENDS_COLOURS["elsewhere"]))]
+        if "SGD" in r.racers:
+            g = r.reached[r.racers.index("SGD")]
+            more = {n: int((r.reached[k] & ~g).sum()) for k, n in enumerate(r.racers) if n != "SGD"}
+            more = {n: v for n, v in more.items() if v > 0}
+            if more:
+                lines.append(kit.t(f"{T}.ends.over", parts=sep.join(
+                    kit.t(f"{T}.ends.part", name=NAME[n], n=v) for n, v in more.items())))
+        kit.notice(bullets(lines))
+
+st.divider()
+st.header(kit.t(f"{T}.real.header"))
+st.markdown(kit.t(f"{T}.real.intro"))
+if RV("show"):
+    a, b = st.columns([1, 3], gap="medium")
+    with a:
+        R("lr_scale", fmt=lambda v: f"×{v:g}")
+        R("steps")
+    rc = R.config(seed=kit.seed(), racers=tuple(r.racers))
+    with b:
+        if not rc.racers:
+            kit.problem(kit.t(f"{T}.none_racing"))
+        else:
+            rbar = st.empty()
+            real = kit.shared(f"{T}-real", opt.real_race, rc, queued=kit.queued(rbar), progress=lambda log: rbar.progress(
+                min(1.0, log.steps / max(1, log.planned)), text=kit.t("common.training", done=log.steps, total=log.planned)))
+            rbar.empty()
+            kit.report(real.log, [NAME[n] for n in real.racers])
+            c1, c2 = st.columns(2)
+            kit.chart(charts.real_chart, real, "step", lang, where=c1)
+            kit.chart(charts.real_chart, real, "seconds", lang, where=c2)
+            h = real.history
+            first = min(100, rc.steps)
+            mean = h[h.step <= first].groupby("optimizer").loss.mean()
+            secs = h.groupby("optimizer").seconds.max()
+            order = [n for n in sorted(mean.index, key=mean.get) if n in real.racers]
+            acc = sep.join(kit.t(f"{T}.real.acc", name=NAME[n], v=f"{v:.1%}" if np.isfinite(v) else kit.t(f"{T}.real.dead"))
+                           for n, v in real.val_acc.items())
+            fast = sorted(secs.index, key=secs.get)
+            kit.notice(bullets([
+                kit.t(f"{T}.real.order", first=first, order=" < ".join(f"{NAME[n]} ({mean[n]:.2f})" for n in order)),
+                kit.t(f"{T}.real.time", steps=rc.steps, order=" < ".join(f"{NAME[n]} ({secs[n]:.2f} s)" for n in fast)),
+                kit.t(f"{T}.real.accs", accs=acc)]))
+            if real.weights:
+                kit.download(kit.t(f"{T}.dl.weights"), lambda: opt.weights_safetensors(real), "digits_race.safetensors",
+                             "application/octet-stream", kit.t(f"{T}.dl.weights_help"))

@@ -7,7 +7,7 @@ momentum and RMSProp as torch optimizers), ``racers`` (one record per racer), ``
 (the race on many seeds at once),
 ``digits`` (the real race). ``from core import optimizers as opt; opt.race(...)``.
 """
-from core.optimizers.digits import SCALES, RealConfig, RealResult, real_race, weights_safetensors
+from core.optimizers.digits import SCALES, RealConfig, RealResult, RealView, real_race, weights_safetensors
 from core.optimizers.inside import TARGETS, Inside, RaceView, inside, inside_frame, update_at
 from core.optimizers.lecture import MomentumLecture, RMSPropLecture
 from core.optimizers.race import (BATCHES, BOARD_COLUMNS, STEPS, RaceConfig, RaceResult, clamp_race, history,

@@ -20,7 +20,7 @@ from core import data, params, rng, train
 from core.export import safetensors_bytes
 from core.models import mlp
 from core.optimizers.racers import NAMES, racer, step_racer
-from core.params import choice, num
+from core.params import choice, flag, num
 
 SCALES = (0.1, 0.3, 1.0, 3.0, 10.0)  # options of the learning-rate multiplier
 
@@ -33,6 +33,12 @@ class RealConfig:
     batch: int = choice(32, (8, 16, 32, 64, 128), widget="select_slider")  # minibatch size
     hidden: int = choice(32, (16, 32, 64), widget="select_slider")  # hidden units of the 64-hidden-10 network
     seed: int = num(0, 0, 1_000_000, widget="number")  # split, initial weights (shared), minibatch order
+
+
+@dataclass(frozen=True)
+class RealView:
+    """Whether the page runs the real race: it trains one network per racer (seconds), so it is off by default."""
+    show: bool = flag(False)  # train the networks on the digits
 
 
 @dataclass

@@ -46,8 +46,9 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | 
              lang: str = "en") -> alt.LayerChart:
     """Trajectories on the surface up to step ``upto`` (None: the whole run), a dot at each racer's head.
 
-    The path table is the chart's one top-level dataset, shared by the line and the point layers; the surface
-    grid is sent once. Changing ``upto`` changes only a filter expression and the small heads table."""
+    The paths up to ``upto`` are the chart's one top-level dataset, shared by the line and the point layers;
+    the surface grid is sent once. A replay's frames differ only in their data: the spec (title, scales,
+    legend) is the same at every step, so the browser redraws the chart in place."""
     tr = i18n.translator(lang)
     box = SURFACES[r.config.surface].box
     T = r.steps_done
@@ -56,23 +57,24 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | 
     pad_x, pad_y = 0.5 * (box[1] - box[0]), 0.5 * (box[3] - box[2])
     paths = finite(hist, ["x", "y"])
     paths = paths[paths.x.between(box[0] - pad_x, box[1] + pad_x) & paths.y.between(box[2] - pad_y, box[3] + pad_y)]
+    paths = paths[paths.step <= upto]
     paths = with_labels(paths[["step", "optimizer", "x", "y"]], lang)[["step", "who", "x", "y"]]
     colour, dash = racer_scales(r.racers, lang)
-    who = n("who", None, scale=colour, legend={"columns": 4})
-    filt = {"filter": f"datum.step <= {upto}"}
-    lines = alt.Chart(mark={"type": "line", "strokeWidth": 2.5, "clip": True}, transform=[filt],
+    who = n("who", None, scale=colour, legend={"columns": 3, "labelLimit": 260})
+    lines = alt.Chart(mark={"type": "line", "strokeWidth": 2.5, "clip": True},
                       encoding=alt.FacetedEncoding(x=xs, y=ys, color=who, order=q("step"),
-                                                   strokeDash=n("who", None, scale=dash, legend={"columns": 4})))
-    dots = alt.Chart(mark={"type": "circle", "size": 16, "clip": True, "opacity": 0.7}, transform=[filt],
+                                                   strokeDash=n("who", None, scale=dash,
+                                                                legend={"columns": 3, "labelLimit": 260})))
+    dots = alt.Chart(mark={"type": "circle", "size": 16, "clip": True, "opacity": 0.7},
                      encoding=alt.FacetedEncoding(
                          x=xs, y=ys, color={**who, "legend": None},
                          tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                                   q("x", format=".3f"), q("y", format=".3f")]))
-    last = paths[paths.step <= upto].groupby("who", sort=False).tail(1)
+    last = paths.groupby("who", sort=False).tail(1)
     heads = mark(last, {"type": "point", "size": 160, "filled": True, "stroke": "white", "clip": True, "opacity": 1},
                  x=xs, y=ys, color={**who, "legend": None})
-    key = "optimizers.charts.title.race" if upto >= T else "optimizers.charts.title.race_upto"
-    title = tr(key, surface=surface_label(r.config.surface, lang), steps=T, upto=upto,
+    # the run's settings only, never the step shown: a replay keeps one spec from frame to frame
+    title = tr("optimizers.charts.title.race", surface=surface_label(r.config.surface, lang),
                schedule=schedule_label(r.config.schedule, lang), batch=_batch(r, tr))
     ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=440)
     ch.data = paths
