@@ -137,6 +137,8 @@ class _BatchedFit:
     def evaluate(self, epoch: int) -> None:
         xt = self.per_model(self.xt)
         acts = self.model.activations(xt)
+        ok = torch.isfinite(acts[-1]).flatten(1).all(1).reshape(len(self.seeds), self.P).all(1).cpu().numpy()
+        self.bad |= ~ok  # a diverged seed's units are never revived
         dead = self.model.dead(acts) if REVIVE else None  # (M, depth, H)
         if dead is not None and bool(dead.any()):
             for s, g in enumerate(self.revive_gens):
@@ -224,7 +226,7 @@ def dead_units(result: FitResult) -> dict[str, int]:
         a, dead = x, 0
         for l in range(result.config.depth):
             a = act(a @ w[f"{2 * l}.weight"].T + w[f"{2 * l}.bias"])  # (N_train, units)
-            dead += int(((a > 0).sum(0) == 0).sum())
+            dead += int((((a > 0).sum(0) == 0) & torch.isfinite(a).all(0)).sum())  # NaN (diverged) is not dead
         out[name] = dead
     return out
 

@@ -108,8 +108,9 @@ class BatchedMLP(nn.Module):
     def dead(self, acts: list[torch.Tensor]) -> torch.Tensor:
         """(M, depth, H) bool: units whose activation is 0 on every one of the N points that gave ``acts``
         (from ``activations``). A ReLU that is 0 on all training points gets no gradient: it stays dead.
-        Padding is never dead; a sigmoid is never exactly 0."""
-        return torch.stack([((a > 0).sum(dim=1, keepdim=False) == 0) & (self.mask[:, 0] > 0) for a in acts], 1)
+        Only ReLU units count (a sigmoid is never exactly 0), never padding."""
+        relu = (self.mask[:, 0] > 0) & ~self.is_sig[:, 0]  # (M, H) real ReLU units
+        return torch.stack([((a > 0).sum(dim=1) == 0) & relu for a in acts], 1)
 
     @torch.no_grad()
     def revive(self, x: torch.Tensor, acts: list[torch.Tensor], dead: torch.Tensor, models: list[int],
