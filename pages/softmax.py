@@ -63,7 +63,9 @@ with right:
         kit.chart(charts.surface_chart, surf, 1, step, lang, where=b)
         kit.chart(charts.grad_chart, surf, step, lang)
 
-    kit.player("sf_step", surf.config.steps, frame)
+    # one replay slider per step count: a slider whose range changes would lose its position
+    n_steps = surf.config.steps
+    kit.player("sf_step" + ("" if n_steps == softmax.SurfaceConfig.steps else str(n_steps)), n_steps, frame)
     (ce0, m0), (ce1, m1) = surf.loss[0], surf.loss[-1]
     (g0, gm0) = surf.grad_norm[0]
     words = dict(steps=surf.config.steps, ce0=ce0, ce1=ce1, m0=m0, m1=m1, g0=g0, gm0=gm0,
@@ -78,9 +80,13 @@ st.header(kit.t(f"{T}.classify.header"))
 left, right = st.columns([1, 3], gap="medium")
 with left:
     data = C("data")
-    for name in (("fx", "fy") if data in sc.REAL else ("n", "noise")) + ("loss", "hidden", "lr", "steps"):
-        C(name, fmt=(lambda i, d=data: kit.t(f"{T}.charts.feature.{d}_{i % sc.FEATURES[d]}"))
-          if name in ("fx", "fy") else None)
+    if data in sc.REAL:  # feature names made now, in this session's language
+        names = {i: kit.t(f"{T}.charts.feature.{data}_{i % sc.FEATURES[data]}") for i in range(13)}
+        C("fx", fmt=names.get), C("fy", fmt=names.get)
+    else:
+        C("n"), C("noise")
+    for name in ("loss", "hidden", "lr", "steps"):
+        C(name)
 cfg = C.config(seed=seed)
 with right:
     bar = st.empty()
