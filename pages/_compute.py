@@ -18,8 +18,8 @@ import numpy as np
 import streamlit as st
 
 RUNNING = 2  # trainings computing at once; the rest wait their turn (2 cores: more only slows all of them)
-STORE_BYTES = 48 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
-MAX_ENTRIES = 32
+STORE_BYTES = 16 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
+MAX_ENTRIES = 24
 
 
 # ---------------------------------------------------------------- start-up: import once, freeze the heap
@@ -55,10 +55,23 @@ def warm_up() -> None:
         opt = torch.optim.Adam([p], lr=0.1)  # the first step imports torch._dynamo and sympy
         p.sum().backward()
         opt.step()
+        _fewer_malloc_arenas()
         if os.environ.get("DLC_GC_FREEZE", "1") != "0":  # 0: for the benchmark's side-by-side only
             gc.collect()
             gc.freeze()
         _warm = True
+
+
+def _fewer_malloc_arenas(n: int = 2) -> None:
+    """glibc gives every thread that allocates at once its own malloc arena; thirty sessions (threads)
+    training and drawing at the same moment leave thirty arenas' worth of freed but unreturned memory.
+    Capping the arenas (what MALLOC_ARENA_MAX does) keeps the server's memory near what it really holds."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, n)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
+        pass
 
 
 # ---------------------------------------------------------------- bounded stores of shared results

@@ -20,13 +20,15 @@ from pages._draw import chart, download, spec_for  # noqa: F401
 SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
 
 
-def _leave_pages_directory_mode() -> None:
+def leave_pages_directory_mode() -> None:
     """Make a deep link work on a fresh server.
 
     Streamlit starts in its old "pages/ directory" mode whenever a ``pages/`` folder sits beside the main
     script, and leaves it only once ``st.navigation`` has run. Until then a first visit to ``/fitting`` runs
-    ``pages/fitting.py`` alone, without app.py's layout, navigation and sidebar. Every page imports this
-    module, so the first such run switches the mode off and reruns, which goes through app.py.
+    ``pages/fitting.py`` alone, without app.py's layout, navigation and sidebar. ``page()`` (the first thing
+    every page draws) switches the mode off and reruns, which goes through app.py. It must not run while
+    this module is being imported: a rerun raised mid-import left the module half-imported for the other
+    sessions arriving at the same moment (ImportError on a fresh server under load).
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
@@ -36,8 +38,6 @@ def _leave_pages_directory_mode() -> None:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
-
-_leave_pages_directory_mode()
 
 # A projector is 1280×720: the title sits close to the top, headings are smaller, and long formulas and
 # metric values wrap or scroll inside their box instead of being cut.
@@ -86,6 +86,7 @@ def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: st
     """The top of every page, kept short so the live chart is on the first screen at 1280×720: the title,
     the idea in a line or two, any link value that had to be fixed, the "Try this" row, and the lecture's
     formula with its symbols folded (it must never push the chart off the screen)."""
+    leave_pages_directory_mode()
     st.html(_CSS)
     st.title(t(f"{topic}.title"))
     st.markdown(t(f"{topic}.idea"))

@@ -10,7 +10,7 @@ from typing import Any, Callable, Hashable, Sequence
 import streamlit as st
 
 from core import device  # noqa: F401
-from pages import _kit  # noqa: F401 - leaves the pages-directory mode
+from pages import _kit  # noqa: F401
 from pages._draw import chart  # noqa: F401
 from pages._kit import seed  # noqa: F401
 
@@ -61,6 +61,7 @@ def text(label: str, default: str, key: str, help: str, max_chars: int = 80, whe
 # ---------- page furniture ----------
 
 def header(title: str, idea: str, formula: str, symbols: str) -> None:
+    _kit.leave_pages_directory_mode()
     st.title(title)
     st.markdown(idea)
     st.latex(formula)

@@ -4,6 +4,7 @@ import streamlit as st
 import course
 from pages import _kit as kit
 
+kit.leave_pages_directory_mode()
 st.html(kit._CSS)
 st.title(kit.t("course.app_title"))
 st.markdown(kit.t("course.intro"))

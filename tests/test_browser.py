@@ -99,7 +99,7 @@ def _settle(pg, timeout: float = 120_000) -> None:
     idle = ("() => { const a = document.querySelector(\"[data-testid='stApp']\");"
             " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
             " && !document.querySelector(\"[data-testid='stSkeleton']\"); }")
-    for _ in range(2):  # twice: a first visit may rerun once (see pages/_kit._leave_pages_directory_mode)
+    for _ in range(2):  # twice: a first visit may rerun once (see pages/_kit.leave_pages_directory_mode)
         pg.wait_for_function(idle, timeout=timeout)
         pg.wait_for_timeout(700)  # vega-embed draws after the script ends
 
