@@ -16,10 +16,10 @@ kit.page(T, [F, FF, FV], [
     kit.Preset("right", {"lr": 0.3}),
     kit.Preset("large", {"lr": 0.4}),
     kit.Preset("outlier", {"outlier": 10.0}),
-], r"\begin{gathered}y = b + wx,\qquad e_n = b + wx_n - \hat y_n,\qquad "
+], r"\begin{gathered}y = b + wx,\qquad e_n = b + wx_n - \hat y_n\\"
    r"L(w, b) = \frac{1}{N}\sum_{n} |e_n|\ \ \text{or}\ \ \frac{1}{N}\sum_{n} e_n^2\\"
-   r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w},\qquad b \leftarrow b - \eta\,\frac{\partial L}{\partial b}"
-   r"\qquad\qquad y = b + \sum_j w_j x_j\end{gathered}")
+   r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w},\qquad b \leftarrow b - \eta\,\frac{\partial L}{\partial b}\\"
+   r"y = b + \sum_j w_j x_j\end{gathered}")
 lang = kit.lang()
 colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour the chart draws
 
@@ -53,12 +53,9 @@ with right:
     kit.report(r.log, [kit.t(f"{T}.gd")])
     st.caption(kit.t(f"{T}.status", n=len(r.data.x), steps=r.config.steps, w0=f"{cfg.start_w:g}",
                      b0=f"{cfg.start_b:g}"))
-    m = st.columns(4)
     w, b = r.path[-1]
-    m[0].metric(kit.t(f"{T}.m_now"), kit.t(f"{T}.wb", w=w, b=b))
-    m[1].metric(kit.t(f"{T}.m_best"), kit.t(f"{T}.wb", w=r.optimum[0], b=r.optimum[1]))
-    m[2].metric(kit.t(f"{T}.m_loss", loss=cfg.loss), kit.t(f"{T}.pair", a=r.losses[-1], b=r.optimum[2]))
-    m[3].metric(kit.t(f"{T}.m_stable"), f"{r.stable_lr:.3f}")
+    st.markdown(kit.t(f"{T}.numbers", steps=r.last, w=w, b=b, ws=r.optimum[0], bs=r.optimum[1], loss=cfg.loss,
+                      now=r.losses[-1], best=r.optimum[2], stable=r.stable_lr))
     words = dict(path=colour(charts.PATH_COLOURS["path"]), start=colour(charts.PATH_COLOURS["start"]),
                  opt=colour(charts.PATH_COLOURS["optimum"]), grey=colour("grey"))
     down = bool(np.all(np.diff(r.losses) <= 1e-12))

@@ -243,3 +243,33 @@ def test_default_run_is_fast():
     R.fit(R.RegConfig(seed=1234))
     compare(key(R.RegConfig(seed=1234)))
     assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_is_valid_vega_lite(lang):
+    from core.charts import regression as C
+
+    for data in R.DATASETS:
+        cfg = R.RegConfig(data=data, outlier=3.0, lr=0.4)  # a diverged run too
+        r, c = R.fit(cfg), compare(key(cfg))
+        for step in (0, r.last):
+            for builder in (C.surface_chart, C.data_chart, C.loss_chart):
+                builder(r, step, lang).to_dict(validate=True)
+        for kind in rs.LOSSES:
+            C.compare_surface(c, kind, lang).to_dict(validate=True)
+        C.compare_data(c, data, cfg.feature, lang).to_dict(validate=True)
+    for source in ("Seattle temperatures", "diabetes"):
+        f = R.features(R.FeatureConfig(source=source))
+        for k in (1, 28):
+            C.features_chart(f, k, lang).to_dict(validate=True)
+            C.weights_chart(f, k, lang).to_dict(validate=True)
+
+
+def test_colour_constants_name_palette_colours():
+    from core.charts import COLOURS
+    from core.charts import regression as C
+
+    named = [*C.PATH_COLOURS.values(), *C.FIT_COLOURS.values(), C.OUTLIER_COLOUR, *C.SPLIT_COLOURS.values(),
+             C.WEIGHT_COLOUR]
+    assert all(c in COLOURS for c in named)
+    assert len(set(C.PATH_COLOURS.values())) == 3 and len(set(C.FIT_COLOURS.values()) | {C.OUTLIER_COLOUR}) == 5

@@ -19,6 +19,7 @@ FIT_COLOURS = {("MSE", "with"): "blue", ("MSE", "without"): "sky blue", ("MAE", 
 OUTLIER_COLOUR = "pink"
 SPLIT_COLOURS = {"train": "green", "validation": "pink"}
 WEIGHT_COLOUR = "blue"
+NO_TITLE = {"title": None}  # legends whose entries say it all
 
 
 def _axis_titles(data: str, feature: str, lang: str) -> tuple[str, str]:
@@ -71,8 +72,9 @@ def surface_chart(r: RegResult, step: int, lang: str = "en"):
     what = pd.DataFrame({"w": [r.config.start_w, r.optimum[0]], "b": [r.config.start_b, r.optimum[1]], "what": dom})
     marks = mark(what, {"type": "point", "size": 260, "filled": True, "stroke": "white", "strokeWidth": 1.2,
                         "opacity": 1, "clip": True}, x=xs, y=ys,
-                 color=n("what", None, scale=scale(dom, [COLOURS[PATH_COLOURS[k]] for k in ("start", "optimum")])),
-                 shape=n("what", scale=scale(dom, ["square", "cross"]), legend=None),
+                 color=n("what", None, scale=scale(dom, [COLOURS[PATH_COLOURS[k]] for k in ("start", "optimum")]),
+                         legend=NO_TITLE),
+                 shape=n("what", scale=scale(dom, ["square", "cross"]), legend=NO_TITLE),
                  tooltip=[n("what", tr(K + "tip.what")), q("w", "w", format=".3f"), q("b", "b", format=".3f")])
     layers = [_contour_layer(r.contours, xs, ys, lang), line, now, marks]
     return styled(layers, tr(K + "title.surface", loss=r.config.loss, lr=f"{r.config.lr:g}"), height=360)
@@ -100,8 +102,8 @@ def data_chart(r: RegResult, step: int, lang: str = "en"):
                    shape=n("kind", scale=scale(["example", "outlier"], ["circle", "diamond"]), legend=None),
                    size={"condition": {"test": "datum.kind == 'outlier'", "value": 160}, "value": 36}),
               mark(lines, {"type": "line", "strokeWidth": 3, "clip": True}, x=xs, y=ys,
-                   color=n("line", None, scale=sc), strokeDash=n("line", scale=scale(dom, [[1, 0], [7, 5]]),
-                                                               legend=None))]
+                   color=n("line", None, scale=sc, legend=NO_TITLE),
+                   strokeDash=n("line", scale=scale(dom, [[1, 0], [7, 5]]), legend=NO_TITLE))]
     return styled(layers, tr(K + f"title.data.{cfg.data}"), height=360, legend={"orient": "bottom"})
 
 
@@ -138,8 +140,8 @@ def compare_surface(c: Compare, kind: str, lang: str = "en"):
     df = pd.DataFrame([(names[k], *c.fits[k]) for k in keys], columns=["fit", "w", "b"])
     sc = scale([names[k] for k in keys], [COLOURS[FIT_COLOURS[k]] for k in keys])
     pts = mark(df, {"type": "point", "size": 300, "filled": True, "stroke": "white", "strokeWidth": 1.2,
-                    "opacity": 1, "clip": True}, x=xs, y=ys, color=n("fit", None, scale=sc),
-               shape=n("fit", scale=scale([names[k] for k in keys], ["circle", "cross"][-len(keys):]), legend=None),
+                    "opacity": 1, "clip": True}, x=xs, y=ys, color=n("fit", None, scale=sc, legend=NO_TITLE),
+               shape=n("fit", scale=scale([names[k] for k in keys], ["circle", "cross"][-len(keys):]), legend=NO_TITLE),
                tooltip=[n("fit", tr(K + "tip.what")), q("w", "w", format=".3f"), q("b", "b", format=".3f")])
     return styled([_contour_layer(c.surfaces[kind], xs, ys, lang), pts], tr(K + f"title.compare.{kind}"),
                   height=300, legend={"orient": "bottom", "columns": 1})
@@ -159,9 +161,9 @@ def compare_data(c: Compare, data: str, feature: str, lang: str = "en"):
     dom = [names[k] for k in keys]
     layers = [mark(pts[~out], {"type": "circle", "size": 30, "opacity": 0.6, "color": GREY}, x=xs, y=ys),
               mark(lines, {"type": "line", "strokeWidth": 3}, x=xs, y=ys,
-                   color=n("fit", None, scale=scale(dom, [COLOURS[FIT_COLOURS[k]] for k in keys])),
+                   color=n("fit", None, scale=scale(dom, [COLOURS[FIT_COLOURS[k]] for k in keys]), legend=NO_TITLE),
                    strokeDash=n("fit", scale=scale(dom, [[1, 0] if k[1] == "with" else [7, 5] for k in keys]),
-                                legend=None))]
+                                legend=NO_TITLE))]
     if c.has_outlier:
         layers.append(mark(pts[out], {"type": "point", "shape": "diamond", "size": 260, "filled": True,
                                       "color": COLOURS[OUTLIER_COLOUR], "stroke": "white", "opacity": 1}, x=xs, y=ys))
@@ -177,7 +179,7 @@ def features_chart(f: Features, k: int, lang: str = "en"):
     sc = scale(dom, [COLOURS[SPLIT_COLOURS["train"]], COLOURS[SPLIT_COLOURS["validation"]]])
     enc = dict(x=q("k", tr(K + f"axis.k.{f.config.source}"), scale={"nice": False}, axis={"tickMinStep": 1}),
                y=q("loss", tr(K + f"axis.mse.{f.config.source}"), scale={"zero": False}),
-               color=n("split", None, scale=sc),
+               color=n("split", None, scale=sc, legend=NO_TITLE),
                tooltip=[q("k", "k"), n("split", tr(K + "tip.split")), q("loss", "MSE", format=".4g")])
     rule = mark(pd.DataFrame({"k": [min(k, int(f.ks[-1]))]}), {"type": "rule", "strokeDash": [4, 4],
                                                                "color": GREY, "strokeWidth": 2}, x=q("k"))
