@@ -57,26 +57,26 @@ with right:
     names = charts.method_names(r, lang)
     U, per = r.updates(method), r.per_epoch[method]
 
+    map_caption = kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
+                        minimum=colour(charts.MARKER_COLOURS["minimum"]), paths=sep.join(who(m) for m in batches.METHODS))
+
     def frame(u: int) -> None:
-        a, b = st.columns([3, 2], gap="small")
-        live = u != U  # the whole run is drawn once for every session; a replay's frames are drawn fresh
-        kit.chart(charts.path_map, r, u / per, lang, where=a, live=live)
-        kit.chart(charts.data_chart, r, method, u, lang, where=b, live=live)
         done = r.updates_by(u / per)
         counts = sep.join(kit.t(f"{T}.count", name=kit.t(f"{T}.opt.method.{m}"), n=done[m]) for m in batches.METHODS)
         pers = sep.join(str(r.per_epoch[m]) for m in batches.METHODS)
-        if u == 0:
-            b.caption(kit.t(f"{T}.moment_start", epochs=cfg.epochs, per=pers))
-        else:
-            k = math.ceil(u / per)
-            b.caption(kit.t(f"{T}.moment", epoch=k, epochs=cfg.epochs, counts=counts, per=pers,
-                            size=len(r.batch_of(method, u)), n=len(r.x), u=u, j=u - (k - 1) * per, of=per))
+        k = math.ceil(u / per)  # the epoch of update u (0: the start)
+        st.caption(kit.t(f"{T}.moment", epoch=k, epochs=cfg.epochs, counts=counts) if u else
+                   kit.t(f"{T}.moment_start", epochs=cfg.epochs, per=pers))
+        live = u != U  # the whole run is drawn once for every session; a replay's frames are drawn fresh
+        kit.chart(charts.path_map, r, u / per, lang, live=live)
+        st.caption(map_caption)
+        a, b = st.columns([3, 2], gap="small", vertical_alignment="center")
+        kit.chart(charts.data_chart, r, method, u, lang, where=a, live=live)
+        b.caption(kit.t(f"{T}.batch_caption", u=u, size=len(r.batch_of(method, u)), n=len(r.x), j=u - (k - 1) * per,
+                        of=per, epoch=k, per=pers) if u else kit.t(f"{T}.start_caption", per=pers))
 
     keep_moment("update", U, per)
     kit.player("update", U, frame, fps=min(10.0, max(2.0, U / 8)), label=kit.t(f"{T}.replay", name=names[method]))
-    st.caption(kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
-                     minimum=colour(charts.MARKER_COLOURS["minimum"]),
-                     paths=sep.join(who(m) for m in batches.METHODS)))
     for m in batches.METHODS:
         kit.report(r.logs[m], [names[m]])
     kit.chart(charts.loss_chart, r, loss_x, lang)

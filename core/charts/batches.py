@@ -41,7 +41,8 @@ def path_map(r: PathResult, epochs: float | None = None, lang: str = "en"):
     names = method_names(r, lang)
     g = r.grid
     box = (float(g.w.min()), float(g.w2.max()), float(g.b.min()), float(g.b2.max()))
-    xs = q("w", tr(K + "axis.w"), scale={"domain": [box[0], box[1]], "nice": False, "zero": False})
+    xs = q("w", tr(K + "axis.w"), scale={"domain": [box[0], box[1]], "nice": False, "zero": False},
+           axis={"tickCount": 6})
     ys = q("b", tr(K + "axis.b"), scale={"domain": [box[2], box[3]], "nice": False, "zero": False})
     heat = mark(g, {"type": "rect", "opacity": 0.7}, x=xs, x2={"field": "w2"}, y=ys, y2={"field": "b2"},
                 color=q("level", None, scale={"type": "quantize", "scheme": "greys", "nice": True}, legend=None),
@@ -50,7 +51,7 @@ def path_map(r: PathResult, epochs: float | None = None, lang: str = "en"):
     df = _upto(r, epochs)
     df = df.assign(name=df.method.map(names))[["name", "update", "epoch", "w", "b", "loss"]]
     df = df[df.w.between(box[0], box[1]) & df.b.between(box[2], box[3])]
-    col = n("name", None, scale=_colour_scale(names, PATH_COLOURS), legend={"columns": 3})
+    col = n("name", None, scale=_colour_scale(names, PATH_COLOURS), legend={"title": None, "orient": "right"})
     quiet = {**col, "legend": None}
     tip = [n("name", tr(K + "tip.method")), q("update", tr(K + "tip.update")), q("epoch", tr(K + "tip.epoch")),
            q("w", "w", format=".3f"), q("b", "b", format=".3f"), q("loss", tr(K + "axis.loss"), format=".4f")]
@@ -71,7 +72,7 @@ def path_map(r: PathResult, epochs: float | None = None, lang: str = "en"):
                 x=xs, y=ys, tooltip=[n("what", tr(K + "tip.what"))])
     # the run's epochs, not the moment shown: a replay's frames keep one spec and change only their data
     title = tr(K + "title.map", epochs=r.config.epochs, lr=r.config.lr, n=len(r.x))
-    return styled([heat, lines, dots, heads, start, best], title, height=440)
+    return styled([heat, lines, dots, heads, start, best], title, height=340)
 
 
 def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
@@ -96,7 +97,7 @@ def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
     colour = COLOURS[PATH_COLOURS[method]]
     dom = [tr(K + "in_batch"), tr(K + "other_examples")]
     dots = mark(pts.sort_values("what", key=lambda s: s == dom[0]), {"type": "circle", "opacity": 0.85},
-                x=xs, y=ys, color=n("what", None, scale=scale(dom, [colour, GREY]), legend={"columns": 2}),
+                x=xs, y=ys, color=n("what", None, scale=scale(dom, [colour, GREY]), legend={"columns": 2, "title": None}),
                 size=n("what", None, scale=scale(dom, [110, 30]), legend=None),
                 tooltip=[q("today", tr(K + "axis.today"), format=".1f"),
                          q("tomorrow", tr(K + "axis.tomorrow"), format=".1f")])
@@ -106,7 +107,7 @@ def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
     line = pd.DataFrame({"today": mu + sd * np.array([lo, hi]), "tomorrow": mu + sd * (b + w * np.array([lo, hi]))})
     fit = mark(line, {"type": "line", "strokeWidth": 3.5, "color": colour, "clip": True}, x=xs, y=ys)
     title = tr(K + "title.data", method=names[method])  # no update number: a replay's frames keep one spec
-    return styled([dots, fit], title, height=340)
+    return styled([dots, fit], title, height=360)
 
 
 def loss_chart(r: PathResult, x: str = "epoch", lang: str = "en"):
@@ -120,11 +121,11 @@ def loss_chart(r: PathResult, x: str = "epoch", lang: str = "en"):
     xs = q(field, tr(K + ("axis.update" if x == "update" else "axis.epoch")))
     ch = mark(df, {"type": "line", "strokeWidth": 2.5, "point": {"size": 20, "filled": True}},
               x=xs, y=q("loss", tr(K + "axis.loss_log"), scale={"type": "log"}),
-              color=n("name", None, scale=_colour_scale(names, PATH_COLOURS), legend={"columns": 3}),
+              color=n("name", None, scale=_colour_scale(names, PATH_COLOURS), legend={"columns": 3, "title": None}),
               tooltip=[n("name", tr(K + "tip.method")), q("update", tr(K + "tip.update")),
                        q("epochs_done", tr(K + "tip.epoch"), format=".2f"), q("loss", tr(K + "axis.loss"), format=".4f")])
     key = "title.loss_update" if x == "update" else "title.loss_epoch"
-    return styled(ch, tr(K + key), height=300)
+    return styled(ch, tr(K + key), height=330)
 
 
 def _b_label(r: LabResult, b: int, tr) -> str:
@@ -142,7 +143,7 @@ def lab_time_chart(r: LabResult, lang: str = "en"):
     ch = mark(df, {"type": "line", "strokeWidth": 2.5, "point": {"size": 70, "filled": True}},
               x=q("batch", tr(K + "axis.batch_log"), scale={"type": "log", "base": 2}),
               y=q("ms", tr(K + "axis.ms_log"), scale={"type": "log"}),
-              color=n("what", None, scale=_colour_scale(names, TIME_COLOURS)),
+              color=n("what", None, scale=_colour_scale(names, TIME_COLOURS), legend={"title": None}),
               tooltip=[q("batch", tr(K + "axis.batch")), n("what", tr(K + "tip.what")), q("ms", "ms", format=".3f")])
     return styled(ch, tr(K + "title.time", device=r.device), height=300)
 
@@ -158,7 +159,7 @@ def lab_acc_chart(r: LabResult, lang: str = "en"):
     ch = mark(df, {"type": "line", "strokeWidth": 2.5, "point": {"size": 70, "filled": True}},
               x=q("batch", tr(K + "axis.batch_log"), scale={"type": "log", "base": 2}),
               y=q("accuracy", tr(K + "axis.accuracy"), axis={"format": "%"}, scale={"domain": [0, 1]}),
-              color=n("split", None, scale=_colour_scale(names, SPLIT_COLOURS)),
+              color=n("split", None, scale=_colour_scale(names, SPLIT_COLOURS), legend={"title": None}),
               strokeDash=n("split", None, scale=scale(list(names.values()), [[1, 0], [6, 4]]), legend=None),
               tooltip=[q("batch", tr(K + "axis.batch")), n("split", tr(K + "tip.split")),
                        q("accuracy", tr(K + "axis.accuracy"), format=".1%")])
@@ -180,7 +181,7 @@ def lab_loss_chart(r: LabResult, x: str = "epoch", lang: str = "en"):
     ch = mark(df, {"type": "line", "strokeWidth": 2.5, "point": {"size": 50, "filled": True}},
               x=xs, y=q("train_loss", tr(K + "axis.ce")),
               color=n("name", None, scale=scale(dom, [COLOURS[c] for c in LAB_COLOURS[:len(dom)]]),
-                      sort=dom, legend={"columns": 3}),
+                      sort=dom, legend={"columns": 3, "title": None}),
               tooltip=[n("name", "B"), q("epoch", tr(K + "tip.epoch")), q("updates", tr(K + "tip.update")),
                        q("train_loss", tr(K + "axis.ce"), format=".3f")])
     key = "title.lab_loss_update" if x == "update" else "title.lab_loss_epoch"
