@@ -45,7 +45,7 @@ def lab_bars(r: LabResult, lang: str = "en"):
     target = mark(df, {"type": "bar", "fillOpacity": 0, "stroke": GREY, "strokeWidth": 3, "strokeDash": [6, 4],
                        "width": {"band": 0.8}}, x=x, y=q("t"), tooltip=tip)
     text = mark(df, {"type": "text", "dy": -10, "fontSize": 15, "color": GREY}, x=x, y=q("p"), text=n("label"))
-    return styled([bars, target, text], tr("softmax.charts.bars_title"), height=230)
+    return styled([bars, target, text], tr("softmax.charts.bars_title"), height=260)
 
 
 def lab_gradient(r: LabResult, lang: str = "en"):
@@ -59,7 +59,7 @@ def lab_gradient(r: LabResult, lang: str = "en"):
                 y=q("g", tr("softmax.charts.grad"), scale={"domain": [-lim, lim]}),
                 tooltip=[o("cls", tr("softmax.charts.cls")), q("g", tr("softmax.charts.grad"), format=".3f")])
     zero = mark(pd.DataFrame({"g": [0.0]}), {"type": "rule", "color": GREY}, y=q("g"))
-    return styled([bars, zero], tr("softmax.charts.grad_title"), height=230)
+    return styled([bars, zero], tr("softmax.charts.grad_title"), height=260)
 
 
 def lab_sigmoid(r: LabResult, lang: str = "en"):
@@ -75,7 +75,7 @@ def lab_sigmoid(r: LabResult, lang: str = "en"):
     cur = mark(now, {"type": "point", "filled": True, "size": 260, "shape": "diamond",
                      "color": _hex(LAB_COLOURS["current"])}, x=q("d"), y=q("softmax"),
                tooltip=[q("d", d_title, format=".2f"), q("softmax", tr("softmax.charts.pair_prob"), format=".3f")])
-    return styled([line, dots, cur], tr("softmax.charts.sigmoid_title"), height=230)
+    return styled([line, dots, cur], tr("softmax.charts.sigmoid_title"), height=260)
 
 
 def surface_chart(res: SurfaceResult, which: int, step: int, lang: str = "en"):
@@ -83,7 +83,7 @@ def surface_chart(res: SurfaceResult, which: int, step: int, lang: str = "en"):
     tr = i18n.translator(lang)
     loss = ("cross-entropy", "MSE")[which]
     g = res.grid.rename(columns={loss: "e"})[["y1", "y2", "e"]].copy()
-    half = float(g.y1.diff().abs().max()) / 2
+    half = float(np.diff(np.unique(g.y1)).min()) / 2  # half a grid cell
     g["y1a"], g["y1b"], g["y2a"], g["y2b"] = g.y1 - half, g.y1 + half, g.y2 - half, g.y2 + half
     s = int(np.clip(step, 0, len(res.path) - 1))
     p = pd.DataFrame({"y1": res.path[: s + 1, which, 0], "y2": res.path[: s + 1, which, 1],
@@ -175,10 +175,11 @@ def history_chart(run: Run, column: str, lang: str = "en"):
     y = q("v", title, scale={"domain": [0, 1]} if column == "accuracy" else {"zero": True})
     layers = [mark(df, {"type": "line", "strokeWidth": 2.5}, x=q("step", tr("softmax.charts.step")), y=y,
                    color=n("model", tr("softmax.charts.model_title"), scale=scale(dom, [_hex(c) for c in colours.values()])),
-                   strokeDash=n("split", tr("softmax.charts.data"), scale=scale(split, [[1, 0], [6, 4]])),
+                   strokeDash=n("split", tr("softmax.charts.data"), scale=scale(split, [[1, 0], [6, 4]]),
+                                **({"legend": None} if column == "trained_on" else {})),
                    tooltip=[q("step", tr("softmax.charts.step")), n("model", tr("softmax.charts.model_title")),
                             n("split", tr("softmax.charts.data")), q("v", title, format=".3f")])]
     if column == "trained_on" and pit:
         floor = pd.DataFrame({"v": [wrong_floor(run.points.classes)]})
         layers.append(mark(floor, {"type": "rule", "color": GREY, "strokeDash": [2, 3], "strokeWidth": 2}, y=q("v")))
-    return styled(layers, title, height=240, legend={"orient": "bottom"})
+    return styled(layers, title, height=340)  # total height: the legends below take about 90 px
