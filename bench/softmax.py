@@ -1,0 +1,63 @@
+"""Benchmark of the softmax page's core: ``run()`` returns named figures (seconds).
+
+The page's default run is the lab, the two surfaces, the classifier and the pitfall, each on a seed not seen
+before; wall seconds and, beside them, the CPU seconds of this thread (what the figures would be on an idle
+machine when other work shares the cores).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _timed(fn) -> tuple[float, float, object]:
+    w, c = time.perf_counter(), time.thread_time()
+    out = fn()
+    return time.perf_counter() - w, time.thread_time() - c, out
+
+
+def run() -> dict[str, float]:
+    from core import device, softmax
+    from core import softmax_classify as sc
+    from core.charts import softmax as charts
+
+    device.configure_threads(1)
+    sc.classify(sc.ClassifyConfig(steps=50, seed=999_999))  # warm the process (imports, the optimizer's first step)
+    softmax.surface(softmax.SurfaceConfig(steps=25))
+    out: dict[str, float] = {}
+    parts = {"lab": lambda: softmax.lab(), "surfaces": lambda: softmax.surface(),
+             "classifier": lambda: sc.classify(sc.ClassifyConfig(seed=4242)),
+             "pitfall": lambda: sc.pitfall(sc.ClassifyConfig(seed=4242))}
+    wall = cpu = 0.0
+    res = {}
+    for name, fn in parts.items():
+        w, c, res[name] = _timed(fn)
+        out[f"{name}, default run (s)"], out[f"{name}, default run (CPU s)"] = w, c
+        wall, cpu = wall + w, cpu + c
+    out["page default run, all four (s)"], out["page default run, all four (CPU s)"] = wall, cpu
+    w, c, _ = _timed(lambda: [ch.to_dict() for ch in (
+        charts.lab_bars(res["lab"]), charts.lab_gradient(res["lab"]), charts.lab_sigmoid(res["lab"]),
+        charts.surface_chart(res["surfaces"], 0, 50), charts.surface_chart(res["surfaces"], 1, 50),
+        charts.grad_chart(res["surfaces"], 50), charts.regions_chart(res["classifier"], "network"),
+        charts.regions_chart(res["classifier"], "softmax regression"),
+        charts.history_chart(res["classifier"], "loss"), charts.history_chart(res["classifier"], "accuracy"),
+        charts.history_chart(res["pitfall"], "trained_on"), charts.history_chart(res["pitfall"], "loss"))])
+    out["all twelve charts built (s)"] = w
+    w, c, _ = _timed(lambda: softmax.lab(softmax.LabConfig(classes=5, temperature=0.1)))
+    out["lab, a control change (s)"] = w
+    big = sc.ClassifyConfig(data="spirals", n=600, hidden=64, steps=800, seed=7)
+    out["classifier, largest setting (s)"], out["classifier, largest setting (CPU s)"], _ = _timed(
+        lambda: sc.classify(big))[:3]
+    out["pitfall, largest setting (s)"], out["pitfall, largest setting (CPU s)"], _ = _timed(lambda: sc.pitfall(big))
+    out["surfaces, 200 steps (s)"], _, _ = _timed(lambda: softmax.surface(softmax.SurfaceConfig(steps=200)))
+    return out
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k:48s} {v:8.3f}")
