@@ -22,8 +22,9 @@ kit.page(T, [F, TF, V, R], [
     kit.Preset("relu", {"at_act": "ReLU"}),
     kit.Preset("sort", {"at_task": "sort", "at_steps": 300}),
     kit.Preset("rnn", {"at_rnn": True}),
-], r"q^i = W^q a^i,\; k^j = W^k a^j,\; v^j = W^v a^j \qquad \alpha_{i,j} = \frac{q^i\cdot k^j}{\sqrt{d_k}} \qquad "
-   r"\alpha'_{i,j} = \frac{e^{\alpha_{i,j}}}{\sum_{j'} e^{\alpha_{i,j'}}} \qquad b^i = \sum_j \alpha'_{i,j}\, v^j")
+], r"\begin{gathered}q^i = W^q a^i,\quad k^j = W^k a^j,\quad v^j = W^v a^j\\"
+   r"\alpha_{i,j} = \frac{q^i\cdot k^j}{\sqrt{d_k}},\qquad"
+   r"\alpha'_{i,j} = \frac{e^{\alpha_{i,j}}}{\sum_{j'} e^{\alpha_{i,j'}}}\\ b^i = \sum_j \alpha'_{i,j}\, v^j\end{gathered}")
 lang = kit.lang()
 t = lambda key, **kw: kit.t(f"{T}.{key}", **kw)  # noqa: E731 - this page's text
 colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
@@ -55,7 +56,7 @@ if r is not None:
         st.markdown(t("rows.softmax" if soft else "rows.relu", lo=f"{sums.min():.2f}", hi=f"{sums.max():.2f}",
                       top=r.labels[int(r.parts['weights'][0, qi].argmax())],
                       w=f"{float(r.parts['weights'][0, qi].max()):.2f}"))
-        kit.notice(t("notice.calc", how=t("notice.softmax" if soft else "notice.relu")))
+        kit.notice(t("notice.calc", how=t("notice.softmax" if soft else "notice.relu"), act=cfg.activation))
 
 # ---------------------------------------------------------------- the sections, one tab each
 tabs = st.tabs([t(f"tab.{k}") for k in ("steps", "heads", "position", "masks", "cnn", "train", "rnn")])
@@ -129,25 +130,25 @@ with tabs[5]:
     with tr_:
         st.markdown(t("train.intro", T=tcfg.length, v=tcfg.vocab - 1, b=att.BATCH, pe=t(f"opt.pe.{tcfg.pe}")))
         bar, acc_ph = st.empty(), st.empty()
-        st.caption(t("train.maps"))
-        n_maps = min(4, tcfg.heads) + 1  # every head of the model with the encoding, then head 1 without
-        per_row = 2 if n_maps == 2 else 3
-        slots = [c.empty() for _ in range(-(-n_maps // per_row)) for c in st.columns(per_row)]
+        maps_ph = st.container()  # the maps are drawn once training is over (directly, not into placeholders)
 
         def draw(res: att.TrainResult, live: bool) -> None:
             if live:
                 bar.progress(min(1.0, res.log.steps / max(1, res.log.planned)),
                              text=kit.t("common.training", done=res.log.steps, total=res.log.planned))
-            L = res.config.layers - 1
             kit.chart(charts.accuracy_chart, res, lang, where=acc_ph, live=live)
-            for h in range(n_maps - 1):
-                kit.chart(charts.train_map, res, 0, L, h, lang, where=slots[h], live=live)
-            if not live:
-                kit.chart(charts.train_map, res, 1, L, 0, lang, where=slots[n_maps - 1])
 
         res = kit.shared(f"{T}-train", att.train_tiny, tcfg, progress=lambda x: draw(x, True), queued=kit.queued(bar))
         bar.empty()
         draw(res, False)
+        with maps_ph:
+            st.caption(t("train.maps"))
+            L, n_maps = tcfg.layers - 1, min(4, tcfg.heads) + 1  # every head with the encoding, then head 1 without
+            per_row = 2 if n_maps == 2 else 3
+            cols = [c for _ in range(-(-n_maps // per_row)) for c in st.columns(per_row)]
+            for h in range(n_maps - 1):
+                kit.chart(charts.train_map, res, 0, L, h, lang, where=cols[h])
+            kit.chart(charts.train_map, res, 1, L, 0, lang, where=cols[n_maps - 1])
         kit.report(res.log, [t(f"charts.models.{k}") for k in ("with_pe", "without_pe")])
         m = st.columns(4)
         for col, (k, v) in zip(m, [("acc_pe", res.accuracy[0]), ("acc_nope", res.accuracy[1]),
@@ -183,9 +184,8 @@ with tabs[6]:
         rnn = kit.shared(f"{T}-rnn", att.train_rnn, rcfg, queued=kit.queued(ph))
         tiny = res if tcfg.task == "reverse" else kit.shared(f"{T}-train", att.train_tiny, replace(tcfg, task="reverse"),
                                                              queued=kit.queued(ph))
-        c1, c2 = st.columns([3, 2])
-        kit.chart(charts.distance_chart, att.distance_frame(tiny, rnn), lang, where=c1)
-        kit.chart(charts.steps_chart, att.steps_frame(tiny, rnn), lang, where=c2)
+        kit.chart(charts.distance_chart, att.distance_frame(tiny, rnn), lang)
+        kit.chart(charts.steps_chart, att.steps_frame(tiny, rnn), lang)
         kit.report(rnn.log, [t(f"opt.cell.{rcfg.cell}")])
         acc, dist = rnn.position_accuracy, rnn.distance
         far = acc[dist >= 5]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from core import i18n
 from core.attention import COST_KINDS, CalcResult, ConvCompare
-from core.charts import COLOURS, mark, n, q, scale, styled
+from core.charts import COLOURS, GREY, mark, n, q, scale, styled
 from core.charts.attention_heat import heat, height, long, np_, wrap
 from core.charts.attention_train import (MODEL_COLOURS, SERIES_COLOURS, TrainView, accuracy_chart, distance_chart,  # noqa: F401
                                          steps_chart, train_map)
@@ -83,14 +83,18 @@ def query_steps(r: CalcResult, i: int, lang: str = "en"):
     df = pd.concat([pd.DataFrame({"key": keys, "value": a[ok], "step": steps[0]}),
                     pd.DataFrame({"key": keys, "value": w[ok], "step": steps[1]})], ignore_index=True)
     df["label"] = [f"{v:.2f}" for v in df.value]
-    enc = dict(x=n("key", tr(K + "key"), sort=list(r.labels), axis={"labelAngle": -40, "labelOverlap": False}),
-               xOffset=n("step", sort=steps), y=q("value", tr(K + "value")),
+    # horizontal bars: every key label upright and readable in a narrow slot, the value written beside its bar
+    enc = dict(y=n("key", tr(K + "key"), sort=list(r.labels), axis={"labelOverlap": False, "labelLimit": 120}),
+               yOffset=n("step", sort=steps), x=q("value", tr(K + "value")),
                tooltip=[n("key", tr(K + "key")), n("step", tr(K + "stage")), n("label", tr(K + "value"))])
     colours = [COLOURS[QUERY_STEP_COLOURS["score"]], COLOURS[QUERY_STEP_COLOURS["weight"]]]
-    bars = mark(df, "bar", **enc, color=n("step", None, sort=steps, scale=scale(steps, colours)))
-    text = mark(df, {"type": "text", "dy": -9, "fontSize": 12}, **enc, text=n("label"))
+    bars = mark(df, "bar", **enc, color=n("step", None, sort=steps, scale=scale(steps, colours),
+                                            legend={"title": None, "columns": 1}))
+    at = df.assign(end=np.maximum(df.value, 0.0))  # labels right of the bar's end, or of 0 for a negative bar
+    text = mark(at, {"type": "text", "fontSize": 11, "fill": GREY, "align": "left", "dx": 3},
+                **{**enc, "x": q("end", tr(K + "value"))}, text=n("label"))
     masked = "" if ok.all() else tr(K + "keys_masked", k=int((~ok).sum()))
-    return styled([bars, text], wrap(tr(K + "query_steps", q=r.labels[i]) + masked), 330)
+    return styled([bars, text], wrap(tr(K + "query_steps", q=r.labels[i]) + masked, 28), height(len(keys)) + 40)
 
 
 def weighted_sum(r: CalcResult, i: int, lang: str = "en"):

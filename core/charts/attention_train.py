@@ -48,7 +48,7 @@ def accuracy_chart(t: TrainResult, lang: str = "en"):
     enc = dict(x=q("step", tr(K + "update"), scale={"domain": [0, t.config.steps]}),
                y=q("accuracy", tr(K + "accuracy"), scale={"domain": [0, 1]}),
                color=n("model", None, scale=scale(dom, [COLOURS[MODEL_COLOURS[m]] for m in MODEL_NAMES]),
-                       legend={"labelLimit": 400, "columns": 1}),
+                       legend={"title": None, "labelLimit": 400, "columns": 1}),
                tooltip=[q("step", tr(K + "update")), n("model", tr(K + "model")),
                         q("accuracy", tr(K + "accuracy"), format=".3f"), q("loss", tr(K + "loss"), format=".3f")])
     title = tr(K + "learning", task=tr(K + "task." + t.config.task), v=t.config.vocab)
@@ -63,7 +63,8 @@ def distance_chart(df: pd.DataFrame, lang: str = "en"):
     d = df.assign(model=df.model.map(names))
     dom = [names[s] for s in SERIES]
     enc = dict(x=q("distance", tr(K + "rnn.distance")), y=q("accuracy", tr(K + "accuracy"), scale={"domain": [0, 1]}),
-               color=n("model", None, scale=scale(dom, [COLOURS[SERIES_COLOURS[s]] for s in SERIES])),
+               color=n("model", None, scale=scale(dom, [COLOURS[SERIES_COLOURS[s]] for s in SERIES]),
+                       legend={"title": None, "labelLimit": 400, "columns": 1}),
                tooltip=[n("model", tr(K + "model")), q("output", tr(K + "rnn.output")),
                         q("distance", tr(K + "rnn.distance")), q("hops", tr(K + "rnn.hops")),
                         q("accuracy", tr(K + "accuracy"), format=".3f")])
@@ -76,7 +77,7 @@ def steps_chart(df: pd.DataFrame, lang: str = "en"):
     names = {k: tr(K + v) for k, v in _SERIES_KEYS.items()}
     d = df.assign(model=df.model.map(names))
     dom = [names[s] for s in SERIES]
-    enc = dict(y=n("model", None, sort=dom), x=q("steps", tr(K + "rnn.sequential")),
+    enc = dict(y=n("model", None, sort=dom, axis={"labelLimit": 320, "title": None}), x=q("steps", tr(K + "rnn.sequential")),
                color=n("model", None, legend=None, scale=scale(dom, [COLOURS[SERIES_COLOURS[s]] for s in SERIES])),
                tooltip=[n("model", tr(K + "model")), q("steps", tr(K + "rnn.sequential"))])
     return styled(mark(d, "bar", **enc), wrap(tr(K + "rnn.steps_title")), 180)
