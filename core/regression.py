@@ -167,7 +167,7 @@ def fit(cfg: RegConfig = RegConfig(), progress=None) -> RegResult:
     losses = rs.loss(pt[:, 0], pt[:, 1], d.x, d.y, cfg.loss).numpy()  # (U+1,) one pass over the path
     opt = exact_optimum(d, cfg.loss)
     ls = tuple(rs.lstsq(d.x, d.y).tolist())
-    bx = rs.box(path, np.array([[cfg.start_w, cfg.start_b], opt[:2], ls]))
+    bx = rs.box(path, np.array([[cfg.start_w, cfg.start_b], opt[:2], ls]), reach=0.6)
     return RegResult(cfg, d, path, losses, log, opt, ls, bx, rs.surface(d.x, d.y, bx, cfg.loss), stable_lr(d.x))
 
 

@@ -76,10 +76,10 @@ st.divider()
 st.header(kit.t(f"{T}.compare.header"))
 st.markdown(kit.t(f"{T}.compare.intro"))
 c = kit.shared(f"{T}-compare", regression.compare, compare_key(cfg), gate=False)
-a1, a2, a3 = st.columns(3)
+a1, a2 = st.columns(2)
 for col, kind in ((a1, "MSE"), (a2, "MAE")):
     kit.chart(charts.compare_surface, c, kind, lang, where=col)
-kit.chart(charts.compare_data, c, cfg.data, cfg.feature, lang, where=a3)
+kit.chart(charts.compare_data, c, cfg.data, cfg.feature, lang)
 if c.has_outlier:
     mse, mae = c.slope_shift("MSE"), c.slope_shift("MAE")
     s1, s2 = st.columns(2)

@@ -70,14 +70,14 @@ def surface_chart(r: RegResult, step: int, lang: str = "en"):
                              "opacity": 1, "clip": True}, x=xs, y=ys, tooltip=tip)
     dom = [tr(K + "start"), tr(K + f"optimum.{r.config.loss}")]
     what = pd.DataFrame({"w": [r.config.start_w, r.optimum[0]], "b": [r.config.start_b, r.optimum[1]], "what": dom})
-    marks = mark(what, {"type": "point", "size": 260, "filled": True, "stroke": "white", "strokeWidth": 1.2,
-                        "opacity": 1, "clip": True}, x=xs, y=ys,
+    marks = mark(what, {"type": "point", "size": 260, "filled": True, "opacity": 1, "clip": True}, x=xs, y=ys,
                  color=n("what", None, scale=scale(dom, [COLOURS[PATH_COLOURS[k]] for k in ("start", "optimum")]),
                          legend=NO_TITLE),
                  shape=n("what", scale=scale(dom, ["square", "cross"]), legend=NO_TITLE),
                  tooltip=[n("what", tr(K + "tip.what")), q("w", "w", format=".3f"), q("b", "b", format=".3f")])
     layers = [_contour_layer(r.contours, xs, ys, lang), line, now, marks]
-    return styled(layers, tr(K + "title.surface", loss=r.config.loss, lr=f"{r.config.lr:g}"), height=360)
+    return styled(layers, tr(K + "title.surface", loss=r.config.loss, lr=f"{r.config.lr:g}"), height=360,
+                  legend={"columns": 1})
 
 
 def data_chart(r: RegResult, step: int, lang: str = "en"):
@@ -89,7 +89,8 @@ def data_chart(r: RegResult, step: int, lang: str = "en"):
     kind = np.where(np.arange(len(x)) == len(x) - 1, "outlier", "example") if d.has_outlier else "example"
     pts = pd.DataFrame({"x": _disp(d.to_x, x), "y": _disp(d.to_y, y), "kind": kind})
     xs = q("x", xt, scale={"zero": False, "nice": False})
-    ys = q("y", yt, scale={"zero": False})
+    lo, hi = float(pts.y.min()), float(pts.y.max())
+    ys = q("y", yt, scale={"zero": False, "domain": [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]})  # the data's range
     s = int(np.clip(step, 0, r.last))
     w, b = r.path[s]
     ends = np.array([x.min(), x.max()])
@@ -104,7 +105,7 @@ def data_chart(r: RegResult, step: int, lang: str = "en"):
               mark(lines, {"type": "line", "strokeWidth": 3, "clip": True}, x=xs, y=ys,
                    color=n("line", None, scale=sc, legend=NO_TITLE),
                    strokeDash=n("line", scale=scale(dom, [[1, 0], [7, 5]]), legend=NO_TITLE))]
-    return styled(layers, tr(K + f"title.data.{cfg.data}"), height=360, legend={"orient": "bottom"})
+    return styled(layers, tr(K + f"title.data.{cfg.data}"), height=360, legend={"columns": 1})
 
 
 def loss_chart(r: RegResult, step: int, lang: str = "en"):
@@ -139,8 +140,7 @@ def compare_surface(c: Compare, kind: str, lang: str = "en"):
     keys = [(kind, "without"), (kind, "with")] if c.has_outlier else [(kind, "with")]
     df = pd.DataFrame([(names[k], *c.fits[k]) for k in keys], columns=["fit", "w", "b"])
     sc = scale([names[k] for k in keys], [COLOURS[FIT_COLOURS[k]] for k in keys])
-    pts = mark(df, {"type": "point", "size": 300, "filled": True, "stroke": "white", "strokeWidth": 1.2,
-                    "opacity": 1, "clip": True}, x=xs, y=ys, color=n("fit", None, scale=sc, legend=NO_TITLE),
+    pts = mark(df, {"type": "point", "size": 300, "filled": True, "opacity": 1, "clip": True}, x=xs, y=ys, color=n("fit", None, scale=sc, legend=NO_TITLE),
                shape=n("fit", scale=scale([names[k] for k in keys], ["circle", "cross"][-len(keys):]), legend=NO_TITLE),
                tooltip=[n("fit", tr(K + "tip.what")), q("w", "w", format=".3f"), q("b", "b", format=".3f")])
     return styled([_contour_layer(c.surfaces[kind], xs, ys, lang), pts], tr(K + f"title.compare.{kind}"),
@@ -167,8 +167,7 @@ def compare_data(c: Compare, data: str, feature: str, lang: str = "en"):
     if c.has_outlier:
         layers.append(mark(pts[out], {"type": "point", "shape": "diamond", "size": 260, "filled": True,
                                       "color": COLOURS[OUTLIER_COLOUR], "stroke": "white", "opacity": 1}, x=xs, y=ys))
-    return styled(layers, i18n.text(lang, K + "title.compare.data"), height=300,
-                  legend={"orient": "bottom", "columns": 2})
+    return styled(layers, i18n.text(lang, K + "title.compare.data"), height=300, legend={"orient": "right"})
 
 
 def features_chart(f: Features, k: int, lang: str = "en"):
