@@ -63,15 +63,16 @@ pcfg = P.config(seed=sseed)
 surf = kit.shared(f"{T}-surface", critical.surface, critical.SurfaceConfig(name=name, seed=sseed), gate=False)
 pt = kit.shared(f"{T}-point", critical.point, pcfg, gate=False)
 saddle = critical.nearest_saddle(surf.critical, x, y)
-lams = kit.t(f"{T}.sep").join(f"{v:.3g}" for v in pt.eigvals)
+lams = kit.t(f"{T}.sep").join(f"{v:.4g}" for v in pt.eigvals)
 gnorm = float(np.linalg.norm(pt.grad))
 
 with right:
-    st.markdown(kit.t(f"{T}.verdict.line", x=f"{x:.2f}", y=f"{y:.2f}", kind=kit.t(f"{T}.verdict.{pt.kind}")))
-    map_ph = st.empty()
-    m = st.columns(4)
-    for col, label, v in zip(m, ("loss", "grad", "lam1", "lam2"), (pt.loss, gnorm, *pt.eigvals)):
-        col.metric(kit.t(f"{T}.metric.{label}"), short(float(v)))
+    mc, ic = st.columns([2, 1], gap="small")
+    map_ph = mc.empty()  # drawn once the escape paths are known
+    with ic:
+        st.markdown(kit.t(f"{T}.verdict.line", x=f"{x:.2f}", y=f"{y:.2f}", kind=kit.t(f"{T}.verdict.{pt.kind}")))
+        for label, v in zip(("loss", "grad", "lam1", "lam2"), (pt.loss, gnorm, *pt.eigvals)):
+            st.metric(kit.t(f"{T}.metric.{label}"), short(float(v)))
     signs = {critical.sign_of(v, pt.eigvals) for v in pt.eigvals}
     shape = ("up" if signs == {"λ > 0"} else "down" if signs == {"λ < 0"} else
              "mixed" if {"λ < 0", "λ > 0"} <= signs else "flat")
@@ -79,16 +80,15 @@ with right:
     if pt.higher_order is not None:
         reason += " " + kit.t(f"{T}.higher.{pt.higher_order}")
     st.markdown(reason)
-    c1, c2 = st.columns(2, gap="small")
+    st.latex(critical.FORMULAS[name])
     g, H, U = pt.grad, pt.hessian, pt.eigvecs
-    with c1:
-        st.latex(critical.FORMULAS[name])
-        st.latex(rf"g = \begin{{pmatrix}}{num(g[0])}\\ {num(g[1])}\end{{pmatrix}}\quad "
-                 rf"H = \begin{{pmatrix}}{num(H[0, 0])} & {num(H[0, 1])}\\ {num(H[1, 0])} & {num(H[1, 1])}\end{{pmatrix}}")
-    with c2:
-        for k in range(2):
-            st.latex(rf"u_{k + 1} = \begin{{pmatrix}}{U[0, k]:.3f}\\ {U[1, k]:.3f}\end{{pmatrix}},\ "
-                     rf"\lambda_{k + 1} = {num(pt.eigvals[k])}")
+    cells = [rf"g = \begin{{pmatrix}}{num(g[0])}\\ {num(g[1])}\end{{pmatrix}}",
+             rf"H = \begin{{pmatrix}}{num(H[0, 0])} & {num(H[0, 1])}\\ {num(H[1, 0])} & {num(H[1, 1])}\end{{pmatrix}}"]
+    cells += [rf"u_{k + 1} = \begin{{pmatrix}}{U[0, k]:.3f}\\ {U[1, k]:.3f}\end{{pmatrix}},\ "
+              rf"\lambda_{k + 1} = {num(pt.eigvals[k])}" for k in range(2)]
+    for row in (cells[:2], cells[2:]):  # one formula per cell: each fits half the column
+        for col, tex in zip(st.columns(2, gap="small"), row):
+            col.latex(tex)
     if np.isfinite(pt.condition) and pt.condition >= 10:
         cond = f"{pt.condition:,.0f}" if pt.condition >= 100 else f"{pt.condition:.3g}"
         st.caption(kit.t(f"{T}.map.condition", cond=cond))

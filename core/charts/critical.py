@@ -26,6 +26,7 @@ KINDS = ("minimum", "maximum", "saddle", "degenerate")
 KIND_SHAPES = {"minimum": "circle", "maximum": "triangle-down", "saddle": "diamond", "degenerate": "square"}
 KIND_FILL = "#FFFFFF"  # critical points: white markers told apart by shape (colours belong to arrows and runs)
 GRADIENT_COLOUR = "#FFFFFF"  # −g, dashed, on the heat map (white reads on viridis)
+MAP_HEIGHT = 540  # the contour map's whole height: its plot is about square in a 380 px slot
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _arrows(p: PointResult, length: float, box: tuple[float, float, float, float
         depth = [min((ex - xl) / sx, (xh - ex) / sx, (ey - yl) / sy, (yh - ey) / sy) for ex, ey in ends]
         ex, ey = ends[int(np.argmax(depth))]
         labels.append(dict(x=_inside(ex, xl, xh, 0.12 * sx), y=_inside(ey, yl, yh, 0.05 * sy),
-                           text=f"u{k + 1}: λ={p.eigvals[k]:.3g}" if full else f"u{k + 1}"))
+                           text=f"u{k + 1}: λ={p.eigvals[k]:.4g}" if full else f"u{k + 1}"))
     a, b = labels
     if abs(a["x"] - b["x"]) < 0.3 * sx and abs(a["y"] - b["y"]) < 0.07 * sy:
         b["y"] = a["y"] - 0.08 * sy if a["y"] - 0.08 * sy > yl + 0.04 * sy else a["y"] + 0.08 * sy
@@ -82,16 +83,25 @@ def _point_layers(p: PointResult, xy: dict, length: float, box, show_lambda: boo
     """θ' as a cross, its eigenvectors (ARROW_COLOURS by sign), and −g dashed."""
     arrows, labels = _arrows(p, length, box, show_lambda, tr)
     dom = [tr(K + "sign." + s) for s in ARROW_COLOURS]
-    out = [mark(arrows, {"type": "rule", "strokeWidth": 5, "clip": True}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
+    # a white halo under each eigenvector and label: they stay apart from an escape path drawn in a close
+    # colour along the same line (plain descent leaves a saddle along u1), and legible on every band
+    text = {"type": "text", "fontSize": 15, "fontWeight": "bold"}
+    out = [mark(arrows, {"type": "rule", "strokeWidth": 9, "color": "white", "clip": True}, **xy,
+                x2={"field": "x2"}, y2={"field": "y2"}),
+           mark(arrows, {"type": "rule", "strokeWidth": 5, "clip": True}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
                 color=n("sign", scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend=None),
                 tooltip=[n("name", tr(K + "tip.eigenvector")), n("sign", tr(K + "tip.sign")), q("lam", "λ", format=".4g")]),
-           mark(labels, {"type": "text", "fontSize": 14, "fontWeight": "bold", "color": "white", "stroke": "black",
-                         "strokeWidth": 0.4}, **xy, text=n("text"))]
+           mark(labels, {**text, "color": "white", "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}, **xy,
+                text=n("text")),
+           mark(labels, {**text, "color": "#111111"}, **xy, text=n("text"))]
     gn = float(np.linalg.norm(p.grad))
     if gn > 1e-9:
         d = -p.grad / gn * length * 0.9
         g = pd.DataFrame({"x": [p.config.x], "y": [p.config.y], "x2": [p.config.x + d[0]], "y2": [p.config.y + d[1]],
                           "what": [tr(K + "tip.downhill")]})
+        # a dark line under the white dashes: −g stays visible where it crosses an eigenvector's white halo
+        out.append(mark(g, {"type": "rule", "strokeWidth": 5, "color": "#111111", "opacity": 0.7, "clip": True}, **xy,
+                        x2={"field": "x2"}, y2={"field": "y2"}))
         out.append(mark(g, {"type": "rule", "strokeWidth": 3, "strokeDash": [4, 3], "color": GRADIENT_COLOUR, "clip": True}, **xy,
                         x2={"field": "x2"}, y2={"field": "y2"}, tooltip=[n("what", "−g")]))
     out.append(mark(pd.DataFrame({"x": [p.config.x], "y": [p.config.y]}),
@@ -138,9 +148,11 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None, lang
         tr_df = pd.DataFrame({"x": [tx], "y": [ty], "text": [tr(K + "trained")]})
         layers.append(mark(tr_df, {"type": "text", "dy": -16, "fontSize": 13, "fontWeight": "bold", "color": "white"},
                            **xy, text=n("text")))
-    layers += _point_layers(p, xy, 0.35, (LO, HI, LO, HI), True, tr)
+    layers += _point_layers(p, xy, 0.5, (LO, HI, LO, HI), True, tr)
     title = tr(K + "title.map", surface=_surface_name(tr, name), x=f"{p.config.x:.2f}", y=f"{p.config.y:.2f}")
-    return styled(layers, title, 560, {"color": "independent", "shape": "independent"})
+    # MAP_HEIGHT in all (Streamlit fits title, axes and legend inside): the plot is about square in the page's
+    # map slot at 1280 px, so the eigenvectors look perpendicular and the whole map is on the first screen
+    return styled(layers, title, MAP_HEIGHT, {"color": "independent", "shape": "independent"})
 
 
 def local_chart(p: PointResult, which: str, lang: str = "en") -> alt.LayerChart:
@@ -173,7 +185,8 @@ def slices_chart(p: PointResult, lang: str = "en") -> alt.LayerChart:
                 color=n("direction", None, scale={"domain": sorted(df.direction.unique()), "range": _hex(DIRECTION_COLOURS)},
                         legend={"columns": 1, "title": None}),
                 strokeDash=n("curve_t", None, scale={"domain": [tr(K + "curve.true loss"), tr(K + "curve.quadratic")],
-                                                     "range": [[1, 0], [7, 5]]}, legend={"columns": 1, "title": None}),
+                                                     "range": [[1, 0], [7, 5]]},
+                             legend={"orient": "top", "direction": "horizontal", "title": None}),  # two bottom legends clip
                 tooltip=[n("direction", tr(K + "tip.eigenvector")), n("curve_t", tr(K + "tip.curve")),
                          q("t", format=".3f"), q("loss", tr(K + "tip.loss"), format=".4g")])
     return styled([line], tr(K + "title.slices"), 320, {"color": "independent", "strokeDash": "independent"})

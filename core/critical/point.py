@@ -88,7 +88,7 @@ def point(cfg: PointConfig = PointConfig()) -> PointResult:
         u = U[:, k]
         dd = t[:, None] * u[None, :]  # (T, 2)
         tr = evaluate(f, torch.tensor(dd + [cfg.x, cfg.y], dtype=DT)).numpy()
-        name = f"u{k + 1} (λ = {lam[k]:.3g})"
+        name = f"u{k + 1} (λ = {lam[k]:.4g})"
         frames += [pd.DataFrame({"t": t, "direction": name, "curve": "true loss", "loss": tr}),
                    pd.DataFrame({"t": t, "direction": name, "curve": "quadratic", "loss": quadratic(loss, g, H, dd)})]
     slices = pd.concat(frames, ignore_index=True)
