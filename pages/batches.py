@@ -57,26 +57,24 @@ with right:
     names = charts.method_names(r, lang)
     U, per = r.updates(method), r.per_epoch[method]
 
-    map_caption = kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
-                        minimum=colour(charts.MARKER_COLOURS["minimum"]), paths=sep.join(who(m) for m in batches.METHODS))
-
     def frame(u: int) -> None:
-        done = r.updates_by(u / per)
-        counts = sep.join(kit.t(f"{T}.count", name=kit.t(f"{T}.opt.method.{m}"), n=done[m]) for m in batches.METHODS)
-        pers = sep.join(str(r.per_epoch[m]) for m in batches.METHODS)
-        k = math.ceil(u / per)  # the epoch of update u (0: the start)
-        st.caption(kit.t(f"{T}.moment", epoch=k, epochs=cfg.epochs, counts=counts) if u else
-                   kit.t(f"{T}.moment_start", epochs=cfg.epochs, per=pers))
+        done, k = r.updates_by(u / per), math.ceil(u / per)  # k: the epoch of update u (0: the start)
+        if u:
+            counts = sep.join(kit.t(f"{T}.count", name=who(m), n=done[m]) for m in batches.METHODS)
+            st.caption(kit.t(f"{T}.moment", epoch=k, epochs=cfg.epochs, counts=counts, j=u - (k - 1) * per, of=per,
+                             size=len(r.batch_of(method, u)), n=len(r.x)))
+        else:
+            pers = sep.join(kit.t(f"{T}.count", name=who(m), n=r.per_epoch[m]) for m in batches.METHODS)
+            st.caption(kit.t(f"{T}.moment_start", epochs=cfg.epochs, per=pers))
         live = u != U  # the whole run is drawn once for every session; a replay's frames are drawn fresh
-        kit.chart(charts.path_map, r, u / per, lang, live=live)
-        st.caption(map_caption)
-        a, b = st.columns([3, 2], gap="small", vertical_alignment="center")
-        kit.chart(charts.data_chart, r, method, u, lang, where=a, live=live)
-        b.caption(kit.t(f"{T}.batch_caption", u=u, size=len(r.batch_of(method, u)), n=len(r.x), j=u - (k - 1) * per,
-                        of=per, epoch=k, per=pers) if u else kit.t(f"{T}.start_caption", per=pers))
+        a, b = st.columns([3, 2], gap="small")
+        kit.chart(charts.path_map, r, u / per, lang, where=a, live=live)
+        kit.chart(charts.data_chart, r, method, u, lang, where=b, live=live)
 
     keep_moment("update", U, per)
     kit.player("update", U, frame, fps=min(10.0, max(2.0, U / 8)), label=kit.t(f"{T}.replay", name=names[method]))
+    st.caption(kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
+                     minimum=colour(charts.MARKER_COLOURS["minimum"]), per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
     for m in batches.METHODS:
         kit.report(r.logs[m], [names[m]])
     kit.chart(charts.loss_chart, r, loss_x, lang)

@@ -51,7 +51,7 @@ def path_map(r: PathResult, epochs: float | None = None, lang: str = "en"):
     df = _upto(r, epochs)
     df = df.assign(name=df.method.map(names))[["name", "update", "epoch", "w", "b", "loss"]]
     df = df[df.w.between(box[0], box[1]) & df.b.between(box[2], box[3])]
-    col = n("name", None, scale=_colour_scale(names, PATH_COLOURS), legend={"title": None, "orient": "right"})
+    col = n("name", None, scale=_colour_scale(names, PATH_COLOURS), legend=None)  # the loss chart and the page name them
     quiet = {**col, "legend": None}
     tip = [n("name", tr(K + "tip.method")), q("update", tr(K + "tip.update")), q("epoch", tr(K + "tip.epoch")),
            q("w", "w", format=".3f"), q("b", "b", format=".3f"), q("loss", tr(K + "axis.loss"), format=".4f")]
@@ -70,16 +70,14 @@ def path_map(r: PathResult, epochs: float | None = None, lang: str = "en"):
     best = mark(marks.iloc[1:], {"type": "point", "shape": "cross", "size": 260, "filled": True,
                                  "color": COLOURS[MARKER_COLOURS["minimum"]], "stroke": "white", "opacity": 1},
                 x=xs, y=ys, tooltip=[n("what", tr(K + "tip.what"))])
-    # the run's epochs, not the moment shown: a replay's frames keep one spec and change only their data
-    title = tr(K + "title.map", epochs=r.config.epochs, lr=r.config.lr, n=len(r.x))
-    return styled([heat, lines, dots, heads, start, best], title, height=340)
+    # no title: the page's line above says the moment; a replay's frames keep one spec, only data changes
+    return styled([heat, lines, dots, heads, start, best], height=310)
 
 
 def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
     """The N training days (today's maximum, tomorrow's) with the batch of update ``update`` (1-based) of
     ``method`` highlighted, and that path's line y = b + w x after the update."""
     tr = i18n.translator(lang)
-    names = method_names(r, lang)
     mu, sd = r.celsius
     U = r.updates(method)
     u = int(np.clip(update, 0, U))
@@ -97,7 +95,7 @@ def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
     colour = COLOURS[PATH_COLOURS[method]]
     dom = [tr(K + "in_batch"), tr(K + "other_examples")]
     dots = mark(pts.sort_values("what", key=lambda s: s == dom[0]), {"type": "circle", "opacity": 0.85},
-                x=xs, y=ys, color=n("what", None, scale=scale(dom, [colour, GREY]), legend={"columns": 2, "title": None}),
+                x=xs, y=ys, color=n("what", None, scale=scale(dom, [colour, GREY]), legend={"columns": 1, "title": None}),
                 size=n("what", None, scale=scale(dom, [110, 30]), legend=None),
                 tooltip=[q("today", tr(K + "axis.today"), format=".1f"),
                          q("tomorrow", tr(K + "axis.tomorrow"), format=".1f")])
@@ -106,8 +104,7 @@ def data_chart(r: PathResult, method: str, update: int, lang: str = "en"):
     lo, hi = float(r.x.min()), float(r.x.max())
     line = pd.DataFrame({"today": mu + sd * np.array([lo, hi]), "tomorrow": mu + sd * (b + w * np.array([lo, hi]))})
     fit = mark(line, {"type": "line", "strokeWidth": 3.5, "color": colour, "clip": True}, x=xs, y=ys)
-    title = tr(K + "title.data", method=names[method])  # no update number: a replay's frames keep one spec
-    return styled([dots, fit], title, height=360)
+    return styled([dots, fit], height=310)  # no title: it sits beside the map, under the page's line of the moment
 
 
 def loss_chart(r: PathResult, x: str = "epoch", lang: str = "en"):
@@ -145,7 +142,7 @@ def lab_time_chart(r: LabResult, lang: str = "en"):
               y=q("ms", tr(K + "axis.ms_log"), scale={"type": "log"}),
               color=n("what", None, scale=_colour_scale(names, TIME_COLOURS), legend={"title": None}),
               tooltip=[q("batch", tr(K + "axis.batch")), n("what", tr(K + "tip.what")), q("ms", "ms", format=".3f")])
-    return styled(ch, tr(K + "title.time", device=r.device), height=300)
+    return styled(ch, tr(K + "title.time", device=r.device.upper()), height=300)
 
 
 def lab_acc_chart(r: LabResult, lang: str = "en"):
@@ -185,4 +182,4 @@ def lab_loss_chart(r: LabResult, x: str = "epoch", lang: str = "en"):
               tooltip=[n("name", "B"), q("epoch", tr(K + "tip.epoch")), q("updates", tr(K + "tip.update")),
                        q("train_loss", tr(K + "axis.ce"), format=".3f")])
     key = "title.lab_loss_update" if x == "update" else "title.lab_loss_epoch"
-    return styled(ch, tr(K + key), height=300)
+    return styled(ch, tr(K + key), height=340)
