@@ -39,9 +39,9 @@ cfg = F.config(seed=kit.seed())
 calc = replace(cfg, query=1, window=cfg.window if cfg.mask == "window" else att.CalcConfig().window)
 try:
     r = kit.shared(f"{T}-calc", att.calculate, calc, gate=False)
-except att.NoWordError as e:
+except att.NoWordError:
     r = None
-    right.warning(t("no_word", why=str(e)), icon=":material/warning:")
+    kit.problem(t("no_word"), where=right)
 if r is not None:
     qi = min(cfg.query, r.n) - 1
     soft = cfg.activation == "softmax"
@@ -92,7 +92,7 @@ if r is not None:
         m1.metric(t("position.metric"), f"{err:.2e}")
         m2.metric(t("position.pe"), t("on" if cfg.positional else "off"))
         if err < 1e-5:
-            kit.notice(t("position.same"))
+            st.success(t("position.same"), icon=":material/check_circle:")
         else:
             why = t("position.why_pe") if cfg.positional else t("position.why_mask", mask=t(f"opt.mask.{cfg.mask}"))
             kit.notice(t("position.differ", err=f"{err:.2f}", why=why))
