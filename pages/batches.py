@@ -1,5 +1,5 @@
 """Batches and epochs: one gradient descent with the full batch, a mini-batch and one example at a time,
-from one start on one loss surface, replayed update by update; then a batch-size lab timed on this machine."""
+from one start on one loss surface, replayed epoch by epoch; then a batch-size lab timed on this machine."""
 import math
 
 import streamlit as st
@@ -9,9 +9,9 @@ from core.charts import batches as charts
 from pages import _kit as kit
 
 T = "batches"
-KEY = {"full batch": "full_batch", "mini-batch": "mini_batch", "single example": "single_example"}
+FRAMES = 200  # moments of a replay: one timeline in epochs for the three paths, whatever the settings
 F = kit.Form(T, batches.PathConfig)
-V = kit.Form(T, batches.PathView, skip=("seed", "epochs_shown", "update"))  # the replay below binds `update`
+V = kit.Form(T, batches.PathView, skip=("seed", "epochs_shown", "update"))  # the replay (kit.player) is the moment
 L = kit.Form(f"{T}.lab", batches.LabConfig, prefix="lab_")
 LV = kit.Form(f"{T}.lab", batches.LabView, keys={"show": "lab"}, prefix="lab_")
 kit.page(T, [F, V, L, LV], [
@@ -32,16 +32,6 @@ def who(m: str) -> str:
     return kit.t(f"{T}.who", name=kit.t(f"{T}.opt.method.{m}"), colour=colour(charts.PATH_COLOURS[m]))
 
 
-def keep_moment(key: str, last: int, per: int) -> None:
-    """When the run or the followed path changes, the replay stays at its end if it was there, else at the
-    same moment in epochs (the player only knows the new number of updates)."""
-    ss = st.session_state
-    prev = ss.get("_batches_moment")
-    if prev and prev != (last, per) and isinstance(ss.get(key), int):
-        ss[key] = last if ss[key] >= prev[0] else min(last, round(ss[key] * per / prev[1]))
-    ss["_batches_moment"] = (last, per)
-
-
 left, right = st.columns([1, 3], gap="medium")
 with left:
     for name in ("n", "batch", "epochs", "lr", "start_w", "start_b"):
@@ -55,24 +45,24 @@ with right:
     r = kit.shared(T, batches.paths, cfg, queued=kit.queued(bar))
     bar.empty()
     names = charts.method_names(r, lang)
-    U, per = r.updates(method), r.per_epoch[method]
+    per = r.per_epoch[method]
 
-    def frame(u: int) -> None:
-        done, k = r.updates_by(u / per), math.ceil(u / per)  # k: the epoch of update u (0: the start)
-        if u:
-            counts = sep.join(kit.t(f"{T}.count", name=who(m), n=done[m]) for m in batches.METHODS)
-            st.caption(kit.t(f"{T}.moment", epoch=k, epochs=cfg.epochs, counts=counts, j=u - (k - 1) * per, of=per,
-                             size=len(r.batch_of(method, u)), n=len(r.x)))
-        else:
-            pers = sep.join(kit.t(f"{T}.count", name=who(m), n=r.per_epoch[m]) for m in batches.METHODS)
-            st.caption(kit.t(f"{T}.moment_start", epochs=cfg.epochs, per=pers))
-        live = u != U  # the whole run is drawn once for every session; a replay's frames are drawn fresh
+    def frame(f: int) -> None:
+        """Moment f of FRAMES: every path after the same f / FRAMES of the run's epochs."""
+        e = cfg.epochs * f / FRAMES
+        done = r.updates_by(e)
+        u, k = done[method], math.ceil(done[method] / per)  # the followed path's update and its epoch (0: start)
+        counts = sep.join(kit.t(f"{T}.count", name=who(m), n=done[m]) for m in batches.METHODS)
+        where = (kit.t(f"{T}.moment_batch", j=u - (k - 1) * per, of=per, epoch=k, size=len(r.batch_of(method, u)),
+                       n=len(r.x)) if u else kit.t(f"{T}.moment_start"))
+        st.caption(kit.t(f"{T}.moment", e=f"{e:.2f}".rstrip("0").rstrip("."), epochs=cfg.epochs, counts=counts,
+                         where=where))
+        live = f != FRAMES  # the whole run is drawn once for every session; a replay's frames are drawn fresh
         a, b = st.columns([3, 2], gap="small")
-        kit.chart(charts.path_map, r, u / per, lang, where=a, live=live)
+        kit.chart(charts.path_map, r, e, lang, where=a, live=live)
         kit.chart(charts.data_chart, r, method, u, lang, where=b, live=live)
 
-    keep_moment("update", U, per)
-    kit.player("update", U, frame, fps=min(10.0, max(2.0, U / 8)), label=kit.t(f"{T}.replay", name=names[method]))
+    kit.player("at", FRAMES, frame, label=kit.t(f"{T}.replay", frames=FRAMES))
     st.caption(kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
                      minimum=colour(charts.MARKER_COLOURS["minimum"]), per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
     for m in batches.METHODS:
