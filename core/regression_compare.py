@@ -47,17 +47,22 @@ def optima(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[float, float]:
     return rs.lad(x, y)
 
 
+def exact_fits(x: np.ndarray, y: np.ndarray, has_outlier: bool) -> dict:
+    """(loss, "with" | "without") -> the exact optimum (w, b), with and without the last example (the outlier)."""
+    fits = {}
+    for kind in rs.LOSSES:
+        fits[(kind, "with")] = optima(x, y, kind)
+        fits[(kind, "without")] = optima(x[:-1], y[:-1], kind) if has_outlier else fits[(kind, "with")]
+    return fits
+
+
 def compare(cfg) -> Compare:
     from core.regression import make_data
 
     cfg = clamp(cfg)
     d = make_data(cfg)
     x, y = d.x.numpy(), d.y.numpy()
-    base = slice(0, len(x) - 1) if d.has_outlier else slice(None)
-    fits = {}
-    for kind in rs.LOSSES:
-        fits[(kind, "with")] = optima(x, y, kind)
-        fits[(kind, "without")] = optima(x[base], y[base], kind) if d.has_outlier else fits[(kind, "with")]
+    fits = exact_fits(x, y, d.has_outlier)
     pts = np.array(list(fits.values()))
     bx = rs.box(pts, pts, pad=0.35)
     surfaces = {kind: rs.surface(d.x, d.y, bx, kind) for kind in rs.LOSSES}
