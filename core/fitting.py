@@ -74,6 +74,8 @@ class FitResult:
     updates_per_epoch: int
     epochs_done: int
     revived: np.ndarray | None = None  # (2,) dead units re-initialised during training, per model
+    frames: np.ndarray | None = None  # (F, 2, G) both fits on the grid at the recorded epochs, for the replay
+    frame_epochs: np.ndarray | None = None  # (F,) the epoch of each frame (0 = before training)
 
     @property
     def final(self) -> pd.DataFrame:
@@ -128,6 +130,8 @@ class _BatchedFit:
         self.rows: list[tuple[int, int, float, float]] = []  # (epoch, model, train loss, val loss)
         self.revived = np.zeros(len(seeds) * self.P, dtype=int)  # units re-initialised, per model
         self.bad = np.zeros(len(seeds), dtype=bool)  # seeds whose run diverged (never revived again)
+        self.frame_epochs = [] if full_batch else sorted({int(round(e)) for e in np.linspace(0, cfg.epochs, FRAMES + 1)})
+        self.frames: list[np.ndarray] = []  # per recorded epoch: (M, G) every model's fit on GRID
         self.evaluate(0)
 
     def per_model(self, t: torch.Tensor) -> torch.Tensor:
@@ -153,6 +157,8 @@ class _BatchedFit:
         lv = (per_model_loss(self.model(self.per_model(self.xv)), self.per_model(self.yv), self.cfg.loss).cpu().numpy()
               if self.xv.shape[1] else np.full(len(lt), np.nan))
         self.rows += [(epoch, m, float(lt[m]), float(lv[m])) for m in range(len(lt))]
+        if epoch in self.frame_epochs[len(self.frames):len(self.frames) + 1]:  # a replay frame
+            self.frames.append(self.model(GRID.to(self.xt.device))[:, :, 0].cpu().numpy())  # (M, G)
         self.bad |= ~np.isfinite(lt.reshape(len(self.seeds), self.P)).all(1)
 
     def step(self, i: int) -> torch.Tensor:
@@ -191,10 +197,13 @@ class _BatchedFit:
                          self.model.b.detach()[ms, 0, 0].cpu().numpy(),
                          train.history_frame(rows, NAMES), slog,
                          [self.model.export(m) for m in ms] if final else [], self.per_epoch,
-                         rows[-1][0] if rows else 0, self.revived[ms].copy())
+                         rows[-1][0] if rows else 0, self.revived[ms].copy(),
+                         np.stack([f[ms] for f in self.frames]) if self.frames else np.zeros((0, P, len(GRID))),
+                         np.array(self.frame_epochs[:len(self.frames)], dtype=int))
 
 
 GRID = torch.linspace(-1, 1, 240)[:, None]  # (G, 1) x where the fits are drawn
+FRAMES = 40  # replay frames recorded over a run (the fits at evenly spaced epochs)
 
 
 def fit(cfg: FitConfig = FitConfig(), progress: Callable[["FitResult"], None] | None = None) -> FitResult:

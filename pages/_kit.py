@@ -125,7 +125,8 @@ def queued(where):
 
 
 def player(key: str, last: int, draw, fps: float = 12.0, label: str | None = None, default: int | None = None) -> int:
-    """Replay a recorded run: a play/pause button and a step slider bound to the link (``?<key>=step``).
+    """Replay a recorded run: the frame, then a play/pause button and a step slider bound to the link
+    (``?<key>=step``).
 
     ``draw(step)`` draws the frame of ``step`` (0..last) into the page; it runs inside a fragment that
     reruns on a timer while playing, so only the frame is redrawn, fps times a second. Keep the chart's
@@ -155,13 +156,14 @@ def player(key: str, last: int, draw, fps: float = 12.0, label: str | None = Non
             ss[key] = min(last, int(ss.get(key, 0)) + 1)
             if ss[key] >= last:
                 ss[playing] = False
+        step = int(ss.get(key, default))
+        draw(step)
         c1, c2 = st.columns([1, 5], vertical_alignment="bottom")
         c1.button(t("common.pause") if ss.get(playing) else t("common.play"), key=f"_play:{key}", on_click=toggle,
                   icon=":material/pause:" if ss.get(playing) else ":material/play_arrow:", width="stretch")
         v = c2.slider(label or t("common.step"), 0, max(1, last), key=key, disabled=last == 0,
                       help=t("common.replay_help"))
         sync_url(key, v, default)
-        draw(int(v))
 
     frame()
     return int(ss.get(key, default))

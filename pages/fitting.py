@@ -29,44 +29,62 @@ with left:
     show_parts = V("parts")
 
 cfg = F.config(seed=kit.seed())
+names = [kit.t(f"{T}.charts.model.{m}") for m in fitting.NAMES]
 with right:
-    bar = st.empty()
-    cols = st.columns(2)
-    fit_ph = [c.empty() for c in cols]
-    status = st.empty()
-    parts_ph = [c.empty() for c in cols]
-    loss_ph = st.empty()
+    bar, live = st.empty(), st.empty()
 
-    def draw(r: fitting.FitResult, live: bool) -> None:
-        if live:
-            bar.progress(min(1.0, r.log.steps / max(1, r.log.planned)),
-                         text=kit.t("common.training", done=r.epochs_done, total=r.config.epochs))
-        if not r.log.diverged:
+    def draw_live(r: fitting.FitResult) -> None:
+        """Frames while training runs (the first time this setting is asked for)."""
+        bar.progress(min(1.0, r.log.steps / max(1, r.log.planned)),
+                     text=kit.t("common.training", done=r.epochs_done, total=r.config.epochs))
+        with live.container():
+            c = st.columns(2)
             for m in range(2):
-                kit.chart(charts.fit_panel, r, m, lang, where=fit_ph[m], live=live)
-                if show_parts and not live:  # live frames draw the fits and losses only: cheaper
-                    kit.chart(charts.parts_panel, r, m, lang, where=parts_ph[m])
-        if not r.history.empty:
-            kit.chart(charts.loss_chart, r.history, r.config.loss, lang, where=loss_ph, live=live)
+                kit.chart(charts.fit_panel, r, m, lang, where=c[m], live=True)
+            if not r.history.empty:
+                kit.chart(charts.loss_chart, r.history, r.config.loss, lang, live=True)
 
-    result = kit.shared(T, fitting.fit, cfg, progress=lambda r: draw(r, True), queued=kit.queued(bar))
+    result = kit.shared(T, fitting.fit, cfg, progress=draw_live, queued=kit.queued(bar))
     bar.empty()
-    n_train = len(result.train_idx)
-    status.caption(kit.t(f"{T}.status", n=n_train, b=min(cfg.batch_size, n_train), per=result.updates_per_epoch,
-                          total=result.updates_per_epoch * cfg.epochs, grey=colour("grey")))
-    draw(result, False)
-    kit.report(result.log, [kit.t(f"{T}.charts.model.{m}") for m in fitting.NAMES])
+    live.empty()
+    kit.report(result.log, names)
     if result.log.diverged:
-        for ph in fit_ph + parts_ph:
-            ph.empty()
-        kit.chart(charts.divergence_chart, result.log.losses, tuple(result.log.diverged_at), lang, where=loss_ph)
+        kit.chart(charts.divergence_chart, result.log.losses, tuple(result.log.diverged_at), lang)
     else:
+        def frame(f: int) -> None:
+            """Replay frame f: both fits at epoch frame_epochs[f], and the losses up to it."""
+            c = st.columns(2)
+            for m in range(2):
+                kit.chart(charts.fit_frame, result, m, f, lang, where=c[m])
+            kit.chart(charts.loss_chart, result.history, cfg.loss, lang, int(result.frame_epochs[f]))
+
+        kit.player("frame", len(result.frame_epochs) - 1, frame, label=kit.t(f"{T}.replay"))
+    n_train = len(result.train_idx)
+    st.caption(kit.t(f"{T}.status", n=n_train, b=min(cfg.batch_size, n_train), per=result.updates_per_epoch,
+                     total=result.updates_per_epoch * cfg.epochs, grey=colour("grey")))
+    if not result.log.diverged:
+        if show_parts:
+            c = st.columns(2)
+            for m in range(2):
+                kit.chart(charts.parts_panel, result, m, lang, where=c[m])
         mcols = st.columns(4)
         for col, (m, s) in zip(mcols, [(mm, ss) for mm in fitting.NAMES for ss in ("train", "validation")]):
             col.metric(kit.t(f"{T}.metric", model=kit.t(f"{T}.charts.model.{m}"), split=kit.t(f"{T}.charts.{s}"),
                              loss=cfg.loss), f"{result.final_loss(m, s):.4f}")
-    kit.notice(kit.t(f"{T}.notice", sig=colour(charts.MODEL_COLOURS["sigmoid"]),
-                     relu=colour(charts.MODEL_COLOURS["ReLU"]), grey=colour("grey")))
+        sig, relu = result.final_loss("sigmoid", "train"), result.final_loss("ReLU", "train")
+        val = result.history[(result.history.split == "validation")]
+        notes = [kit.t(f"{T}.notice", sig=colour(charts.MODEL_COLOURS["sigmoid"]),
+                       relu=colour(charts.MODEL_COLOURS["ReLU"]))]
+        notes.append(kit.t(f"{T}.compare", k=cfg.k, k2=2 * cfg.k, loss=cfg.loss, relu=relu, sig=sig,
+                           better=kit.t(f"{T}.relu_better" if relu < sig else f"{T}.sig_better")))
+        for m, name in zip(fitting.NAMES, names):  # overfitting, read from this run's validation curve
+            v = val[val.model == m]
+            if len(v) > 2 and v.loss.iloc[-1] > 1.2 * v.loss.min():
+                best = v.loc[v.loss.idxmin()]
+                notes.append(kit.t(f"{T}.overfits", model=name, best=float(best.loss), epoch=int(best.epoch),
+                                   last=float(v.loss.iloc[-1])))
+        kit.notice(" ".join(notes))
+        st.caption(kit.t(f"{T}.dead_relu", revived=int(result.revived[1]) if result.revived is not None else 0))
     d1, d2 = st.columns(2)
     kit.download(kit.t(f"{T}.dl.history"), lambda: fitting.history_csv(result), "loss_history.csv", "text/csv",
                  kit.t(f"{T}.dl.history_help"), where=d1)
@@ -108,4 +126,12 @@ if V("sweep"):
             row = bm.loc[bm.loss.idxmin()]
             st.markdown(kit.t(f"{T}.sweep.best", model=kit.t(f"{T}.charts.model.{m}"), k=int(row.k),
                               units=int(row.units), params=int(row.params)))
-    kit.notice(kit.t(f"{T}.sweep.notice"))
+    gaps = []
+    for m, name in zip(fitting.NAMES, names):
+        a = sw[(sw.model == m)].pivot_table(index="k", columns="split", values="loss")
+        if {"train", "validation"} <= set(a.columns) and len(a) >= 2:
+            g = (a.validation - a.train).dropna()
+            gaps.append(kit.t(f"{T}.sweep.gap", model=name, k0=int(g.index[0]), g0=float(g.iloc[0]),
+                              k1=int(g.index[-1]), g1=float(g.iloc[-1]),
+                              trend=kit.t(f"{T}.sweep.wider" if g.iloc[-1] > g.iloc[0] else f"{T}.sweep.narrower")))
+    kit.notice(" ".join([kit.t(f"{T}.sweep.notice")] + gaps))

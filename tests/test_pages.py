@@ -51,8 +51,8 @@ def _new_value(kind, w):
     if kind in ("toggle", "checkbox"):
         return not v
     if kind == "number_input":
-        hi = w.max_value if w.max_value is not None else (v or 0) + 1000
-        return hi if v != hi else (w.min_value if w.min_value is not None else v - 1)
+        hi = w.max if w.max is not None else (v or 0) + 1000
+        return hi if v != hi else (w.min if w.min is not None else v - 1)
     if kind in ("text_input", "text_area"):
         return ODD_TEXT
     if kind == "multiselect":

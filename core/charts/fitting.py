@@ -56,6 +56,16 @@ def _axes(r: FitResult, lang: str) -> tuple[dict, dict]:
 
 def fit_panel(r: FitResult, model: int, lang: str = "en"):
     """Data (train filled, validation hollow), the true curve (dashed grey), and model ``model``'s fit."""
+    return _fit(r, model, r.pred[model], lang)
+
+
+def fit_frame(r: FitResult, model: int, frame: int, lang: str = "en"):
+    """``fit_panel`` at replay frame ``frame`` (the fit at epoch ``r.frame_epochs[frame]``): the same spec
+    for every frame but the fit's data, so a replay updates the drawing in place."""
+    return _fit(r, model, r.frames[frame, model], lang)
+
+
+def _fit(r: FitResult, model: int, pred: np.ndarray, lang: str):
     tr = i18n.translator(lang)
     c = r.curve
     x, y = c.x[:, 0].numpy(), c.y[:, 0].numpy()
@@ -72,7 +82,7 @@ def fit_panel(r: FitResult, model: int, lang: str = "en"):
         true = pd.DataFrame({"x": _disp(c.to_x, c.x_true), "y": _disp(c.to_y, c.y_true)})
         layers.append(mark(true, {"type": "line", "strokeDash": [6, 4], "color": GREY, "strokeWidth": 2}, x=xs, y=ys))
     names, sc = _models(lang)
-    fit = pd.DataFrame({"x": _disp(c.to_x, r.grid), "y": _disp(c.to_y, r.pred[model]), "model": names[model]})
+    fit = pd.DataFrame({"x": _disp(c.to_x, r.grid), "y": _disp(c.to_y, pred), "model": names[model]})
     layers.append(mark(fit, {"type": "line", "strokeWidth": 4}, x=xs, y=ys, color=n("model", scale=sc, legend=None)))
     units = r.parts[model].shape[1]
     title = tr("fitting.charts.fit_title", units=units, model=names[model], depth=r.config.depth)
@@ -112,14 +122,16 @@ def _localised(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df
 
 
-def loss_chart(history: pd.DataFrame, loss_name: str = "MSE", lang: str = "en"):
-    """Train (solid) and validation (dashed) loss of both models against epoch, log scale."""
+def loss_chart(history: pd.DataFrame, loss_name: str = "MSE", lang: str = "en", upto: int | None = None):
+    """Train (solid) and validation (dashed) loss of both models against epoch, log scale; with ``upto``,
+    only the epochs up to it, on the same axes (a replay frame)."""
     tr = i18n.translator(lang)
-    df = _localised(history, lang)
+    last = int(history.epoch.max()) if len(history) else 1
+    df = _localised(history if upto is None else history[history.epoch <= upto], lang)
     names, sc = _models(lang)
     _, dash = _split_dash(lang)
     line = mark(df, {"type": "line", "strokeWidth": 2.5},
-                x=q("epoch", tr("fitting.charts.epoch")),
+                x=q("epoch", tr("fitting.charts.epoch"), scale={"domain": [0, max(1, last)]}),
                 y=q("loss", tr("fitting.charts.loss_log", loss=loss_name), scale={"type": "log"}),
                 color=n("model", tr("fitting.charts.model_title"), scale=sc),
                 strokeDash=n("split", tr("fitting.charts.data"), scale=dash),
