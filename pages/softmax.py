@@ -77,6 +77,7 @@ with right:
 # ---------------------------------------------------------------- the live classifier
 st.divider()
 st.header(kit.t(f"{T}.classify.header"))
+st.caption(kit.t(f"{T}.classify.intro"))
 left, right = st.columns([1, 3], gap="medium")
 with left:
     data = C("data")

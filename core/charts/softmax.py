@@ -176,7 +176,7 @@ def history_chart(run: Run, column: str, lang: str = "en"):
     layers = [mark(df, {"type": "line", "strokeWidth": 2.5}, x=q("step", tr("softmax.charts.step")), y=y,
                    color=n("model", tr("softmax.charts.model_title"), scale=scale(dom, [_hex(c) for c in colours.values()])),
                    strokeDash=n("split", tr("softmax.charts.data"), scale=scale(split, [[1, 0], [6, 4]]),
-                                **({"legend": None} if column == "trained_on" else {})),
+                                legend=None),  # solid: training set, dashed: validation set (said in the text)
                    tooltip=[q("step", tr("softmax.charts.step")), n("model", tr("softmax.charts.model_title")),
                             n("split", tr("softmax.charts.data")), q("v", title, format=".3f")])]
     if column == "trained_on" and pit:
