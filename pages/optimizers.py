@@ -99,7 +99,7 @@ with right:
                                                                          max_value=1.0, width="medium",
                                                                          help=kit.t(f"{T}.board.share_help"))})
         # What to notice, from this run: who got to the target, who did not, who diverged, and the surface's own
-        reach = {n: opt.steps_to_target(r, target)[k] for k, n in enumerate(r.racers)}
+        reach = dict(zip(r.racers, opt.steps_to_target(r, target)))
         dead = [n for k, n in enumerate(r.racers) if r.diverged_at(k) is not None]
         got = sorted((s, n) for n, s in reach.items() if s is not None)
         lines = [kit.t(f"{T}.notice.first", name=NAME[got[0][1]], steps=got[0][0], target=f"{target:g}",

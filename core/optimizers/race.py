@@ -28,7 +28,8 @@ class RaceConfig:
     surface: str = choice("long narrow valley", tuple(SURFACES))  # the loss surface (SURFACES)
     lrs: RaceLRs = field(default_factory=RaceLRs)  # η of each racer (declared per racer); 0 leaves it out
     schedule: str = choice("constant", SCHEDULES, widget="radio")  # applied to every racer's η
-    steps: int = num(200, 1, 1000)  # updates per run (fixed: nothing depends on wall time); the page offers STEPS
+    # updates per run (fixed: nothing depends on wall time); any whole number 1..1000, drawn as a select_slider
+    steps: int = choice(200, tuple(range(1, 1001)), widget="select_slider")
     beta: float = num(0.9, 0.0, 0.99, step=0.01)  # λ: momentum of the momentum racers
     batch: int = choice(N_EXAMPLES, BATCHES, widget="select_slider")  # minibatch size B (N_EXAMPLES: exact)
     starts: int = num(100, 0, 200, step=10)  # extra random starting points, batched with the race
