@@ -209,6 +209,16 @@ def test_outlier_further():
             np.testing.assert_allclose(b[("MAE", "with")], a[("MAE", "with")], atol=1e-6)
 
 
+def test_mae_fit_passes_through_two_examples():
+    """compare.less: the exact MAE fit (a vertex of the linear program) passes through at least two examples."""
+    for data, n, s in itertools.product(R.DATASETS, NS, SEEDS):
+        f, d = _shifts(R.RegConfig(data=data, n=n, outlier=1.0, seed=s))
+        x, y = d.x.numpy(), d.y.numpy()
+        for which, keep in (("with", slice(None)), ("without", slice(0, -1))):
+            w, b = f[("MAE", which)]
+            assert (np.abs(y[keep] - (b + w * x[keep])) < 1e-6).sum() >= 2, (data, n, s, which)
+
+
 def test_mae_run_stays_finite_and_near_its_optimum(runs):
     for cfg in _settings():
         x, y, path, log = runs[(cfg.data, cfg.n, 0.1, "MAE", 0.0)]
