@@ -54,6 +54,7 @@ if r is not None:
                    + (t("masked", grey=colour("grey")) if cfg.mask != "none" else "")
                    + (t("follow_last", n=r.n) if qi + 1 < cfg.query else ""))
         st.markdown(t("rows.softmax" if soft else "rows.relu", lo=f"{sums.min():.2f}", hi=f"{sums.max():.2f}",
+                      all=t("sep").join(f"{lab} **{v:.2f}**" for lab, v in zip(r.labels, sums)),
                       top=r.labels[int(r.parts['weights'][0, qi].argmax())],
                       w=f"{float(r.parts['weights'][0, qi].max()):.2f}"))
         kit.notice(t("notice.calc", how=t("notice.softmax" if soft else "notice.relu"), act=cfg.activation))

@@ -126,7 +126,8 @@ def cost_chart(df: pd.DataFrame, w: int, lang: str = "en"):
     dom = [names[k] for k in COST_KINDS]
     enc = dict(x=q("n", tr(K + "cost.n"), scale={"type": "log", "base": 2}),
                y=q("scores", tr(K + "cost.scores"), scale={"type": "log"}),
-               color=n("attention", None, scale=scale(dom, [COLOURS[COST_COLOURS[k]] for k in COST_KINDS])),
+               color=n("attention", None, scale=scale(dom, [COLOURS[COST_COLOURS[k]] for k in COST_KINDS]),
+                       legend={"title": None}),
                tooltip=[q("n", "n"), n("attention", tr(K + "cost.kind")),
                         q("scores", tr(K + "cost.scores"), format=",")])
     return styled(mark(d, {"type": "line", "point": True, "strokeWidth": 3}, **enc), wrap(tr(K + "cost.title")), 320)
