@@ -1,7 +1,8 @@
 """Benchmark of the batches-and-epochs core: ``run()`` returns named figures (seconds, ms per update).
 
-The page (pages/batches.py) is not benchmarked here; its figures join once it exists. The lab's times per
-update are what the lab itself measures (warm-up done, evaluation left out), on the device it chose.
+The page's default run (pages/batches.py: the three paths and their charts; the lab stays off until asked) is
+timed in AppTest. The lab's times per update are what the lab itself measures (warm-up done, evaluation left
+out), on the device it chose.
 """
 from __future__ import annotations
 
@@ -51,6 +52,15 @@ def run() -> dict[str, float]:
     t = time.perf_counter()
     batches.batch_lab(batches.LabConfig(smallest=1, epochs=5, hidden=128, seed=4242))
     out["lab largest setting (s)"] = time.perf_counter() - t
+    try:
+        from bench._apptest import default_run_seconds
+
+        default_run_seconds("pages/batches.py", 30_001)  # warm the process
+        out["page default run in AppTest, fresh seed (s)"] = default_run_seconds("pages/batches.py", 30_002)
+        out["page default run in AppTest, all shared caches emptied (s)"] = default_run_seconds(
+            "pages/batches.py", 30_003, cold=True)
+    except Exception:  # noqa: BLE001 - the bench still reports the rest without a streamlit runtime
+        pass
     return out
 
 
