@@ -52,12 +52,14 @@ if r is not None:
         sums = r.row_sums(0).numpy()
         st.caption(t("follow", q=r.labels[qi], outline=colour(charts.FOLLOWED_COLOUR))
                    + (t("masked", grey=colour("grey")) if cfg.mask != "none" else "")
+                   + (t("gap") + t("masks.causal") if cfg.mask == "causal" else "")
                    + (t("follow_last", n=r.n) if qi + 1 < cfg.query else ""))
         st.markdown(t("rows.softmax" if soft else "rows.relu", lo=f"{sums.min():.2f}", hi=f"{sums.max():.2f}",
                       all=t("sep").join(f"{lab} **{v:.2f}**" for lab, v in zip(r.labels, sums)),
                       top=r.labels[int(r.parts['weights'][0, qi].argmax())],
                       w=f"{float(r.parts['weights'][0, qi].max()):.2f}"))
-        kit.notice(t("notice.calc", how=t("notice.softmax" if soft else "notice.relu"), act=cfg.activation))
+        kit.notice(t("notice.calc", how=t("notice.softmax" if soft else "notice.relu"), act=cfg.activation,
+                     div=r"/√d_k" if cfg.scale else ""))
 
 # ---------------------------------------------------------------- the sections, one tab each
 tabs = st.tabs([t(f"tab.{k}") for k in ("steps", "heads", "position", "masks", "cnn", "train", "rnn")])
@@ -76,7 +78,8 @@ if r is not None:
             other = kit.shared(f"{T}-calc", att.calculate, replace(calc, scale=not cfg.scale), gate=False)
             peak = {cfg.scale: r, not cfg.scale: other}
             top = {k: float(v.parts["weights"][0].max(-1).values.mean()) for k, v in peak.items()}
-            st.markdown(t("scale", on=f"{top[True]:.2f}", off=f"{top[False]:.2f}"))
+            st.markdown(t("scale", on=f"{top[True]:.2f}", off=f"{top[False]:.2f}")
+                        + (t("gap") + t("scale_seeds") if cfg.mask == "none" else ""))
 
     with tabs[1]:
         st.markdown(t("heads.intro", h=cfg.heads, dk=r.d_head))
