@@ -251,3 +251,27 @@ def test_huge_learning_rate_says_diverged(server, browser):
     assert pg.get_by_text("diverged at step").first.is_visible()
     _full_shot(pg, "fitting-diverged")
     ctx.close()
+
+
+def test_replay_plays_at_ten_frames_a_second(server, browser):
+    """Play on the fitting page's replay: the step advances at 10 frames per second or more, in the link too."""
+    ctx, pg = _open(browser, f"{server}/fitting")
+    box = pg.locator("[data-testid='stSlider']").filter(has_text="Epoch (replay)")
+    slider = box.locator("input[type='range']")
+    last = int(slider.get_attribute("max"))
+    value = lambda: int(slider.get_attribute("value"))  # noqa: E731
+    pg.get_by_role("button", name="Play", exact=True).click()
+    t0 = time.time()
+    while value() in (0, last) and time.time() - t0 < 20:  # the first frames arrive after a rerun
+        pg.wait_for_timeout(20)
+    seen, t0 = [], time.time()
+    while time.time() - t0 < 2.0:
+        seen.append((time.time() - t0, value()))
+        pg.wait_for_timeout(15)
+    moving = [(t, v) for t, v in seen if v < last]
+    fps = (moving[-1][1] - moving[0][1]) / max(1e-6, moving[-1][0] - moving[0][0]) if len(moving) > 1 else 0.0
+    pg.wait_for_timeout(4000)
+    url, end = pg.url, value()
+    ctx.close()
+    assert fps >= 10, f"{fps:.1f} frames per second ({seen[:5]}...)"
+    assert end == last and "frame=" not in url  # played to the end: the last frame is the default
