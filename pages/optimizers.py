@@ -35,10 +35,10 @@ kit.page(T, [F, L, V, RV, R], [
                         **only(sgd=0.15, mom_lecture=0.03, nesterov=0.03)}),
     kit.Preset("noisy", {"or_batch": 4, "or_ends": "SGD", **NOISY}),
     kit.Preset("settle", {"or_batch": 4, "or_sched": "cosine", "or_ends": "SGD", **NOISY}),
-], r"\begin{gathered}m_t = \lambda m_{t-1} - \eta_t\, g_t,\quad \theta_t = \theta_{t-1} + m_t\qquad\quad"
-   r"\theta^i_t = \theta^i_{t-1} - \frac{\eta_t}{\sigma^i_t}\, g^i_t\\"
-   r"\sigma^i_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s=0}^{t} (g^i_s)^2}\ \ (\mathrm{Adagrad})\qquad"
-   r"(\sigma^i_t)^2 = \alpha(\sigma^i_{t-1})^2 + (1-\alpha)(g^i_t)^2\ \ (\mathrm{RMSProp})\end{gathered}")
+], r"\small\begin{gathered}m_t = \lambda m_{t-1} - \eta_t g_t,\;\; \theta_t = \theta_{t-1} + m_t;\;\;\;"
+   r"\theta_t = \theta_{t-1} - \tfrac{\eta_t}{\sigma_t} g_t\\"
+   r"\sigma_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s\le t} g_s^2}\qquad"
+   r"\sigma_t^2 = \alpha\sigma_{t-1}^2 + (1-\alpha)\,g_t^2\end{gathered}")
 lang = kit.lang()
 colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
 NAME = {n: charts.racer_label(n, lang) for n in opt.NAMES}
@@ -87,17 +87,20 @@ with right:
         col = {c: kit.t(f"{T}.board.{c}") for c in ("rank", "optimizer", "steps", "final", "diverged", "share")}
         nr, no = kit.t(f"{T}.board.not_reached"), kit.t(f"{T}.board.no")
         whole = lambda v, none: none if v is None or pd.isna(v) else f"{int(v)}"  # noqa: E731
-        st.dataframe(pd.DataFrame({
+        table = pd.DataFrame({
             col["rank"]: board["rank"], col["optimizer"]: board.optimizer.map(NAME), "η": board["η"].map("{:g}".format),
             col["steps"]: [whole(v, nr) for v in board["steps to target"]],
             col["final"]: [no if v is None or pd.isna(v) else f"{v:.2e}" for v in board["final loss"]],
             col["diverged"]: [whole(v, no) for v in board["diverged at"]],
-            col["share"]: board["share of starts at the minimum"]}), hide_index=True, width="stretch",
-            column_config={col["rank"]: st.column_config.NumberColumn(width="small"),
-                           col["optimizer"]: st.column_config.TextColumn(width="medium"),
-                           col["share"]: st.column_config.ProgressColumn(format="percent", min_value=0.0,
-                                                                         max_value=1.0, width="medium",
-                                                                         help=kit.t(f"{T}.board.share_help"))})
+            col["share"]: board["share of starts at the minimum"]})
+        shown = [c for c in table if not (c == col["diverged"] and not r.log.diverged or c == col["share"] and not
+                                         len(r.starts))]  # columns only for what happened in this run
+        width = {col["rank"]: 40, col["optimizer"]: 165, "η": 56, col["steps"]: 118, col["final"]: 86,
+                 col["diverged"]: 90, col["share"]: 110}
+        cc = {c: st.column_config.Column(width=width[c]) for c in shown}
+        cc[col["share"]] = st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0,
+                                                           width=width[col["share"]], help=kit.t(f"{T}.board.share_help"))
+        st.dataframe(table[shown], hide_index=True, width="stretch", column_config=cc)
         # What to notice, from this run: who got to the target, who did not, who diverged, and the surface's own
         reach = dict(zip(r.racers, opt.steps_to_target(r, target)))
         dead = [n for k, n in enumerate(r.racers) if r.diverged_at(k) is not None]
@@ -199,12 +202,11 @@ with b:
     elif ends_of not in r.racers:
         kit.problem(kit.t(f"{T}.inside.off", name=NAME[ends_of]))
     else:
-        c1, c2 = st.columns(2)
-        kit.chart(charts.ends_chart, r, grid, r.racers.index(ends_of), lang, where=c1)
-        kit.chart(charts.share_chart, board, lang, where=c2)
+        kit.chart(charts.ends_chart, r, grid, r.racers.index(ends_of), lang)
+        kit.chart(charts.share_chart, board, lang)
         n_at = {n: int(r.reached[k].sum()) for k, n in enumerate(r.racers)}
-        best = max(n_at, key=n_at.get)
-        lines = [kit.t(f"{T}.ends.best", name=NAME[best], n=n_at[best], total=S,
+        top = max(n_at.values())
+        lines = [kit.t(f"{T}.ends.best", names=names([n for n, v in n_at.items() if v == top]), n=top, total=S,
                        green=colour(charts.ENDS_COLOURS["reached"]), pink=colour(charts.ENDS_COLOURS["elsewhere"]))]
         if "SGD" in r.racers:
             g = r.reached[r.racers.index("SGD")]

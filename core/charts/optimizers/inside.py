@@ -36,7 +36,7 @@ def inside_chart(r: RaceResult, k: int, ins: Inside, lang: str = "en") -> alt.La
     arrows = finite(arrows, ["x", "y", "x2", "y2"])
     dom = [names[a] for a in order]
     col = n("arrow", None, scale={"domain": dom, "range": [COLOURS[ARROW_COLOURS[a]] for a in order]},
-            legend={"columns": 1, "labelLimit": 320})
+            legend={"title": None, "columns": 1, "labelLimit": 320})
     span_x, span_y = w[1] - w[0], w[3] - w[2]
     path = finite(pd.DataFrame({"step": np.arange(r.path.shape[1]), "x": r.path[k, :, 0], "y": r.path[k, :, 1]}),
                   ["x", "y"])
@@ -81,7 +81,7 @@ def schedule_chart(frame: pd.DataFrame, chosen: str, lang: str = "en") -> alt.La
     dom = [schedule_label(k, lang) for k in SCHEDULES]
     ch = mark(df, "line", x=q("step", tr("optimizers.charts.update")), y=q("factor", tr("optimizers.charts.factor")),
               color=n("schedule", None, scale={"domain": dom, "range": [hex_of(SCHEDULE_COLOURS[k]) for k in SCHEDULES]},
-                      legend={"columns": 5}),
+                      legend={"title": None, "columns": 3}),
               size=n("applied", scale={"domain": [True, False], "range": [5, 1.5]}, legend=None),
               opacity=n("applied", scale={"domain": [True, False], "range": [1.0, 0.45]}, legend=None),
               tooltip=[n("schedule", tr("optimizers.charts.schedule")), q("step", tr("optimizers.charts.update")),
@@ -101,8 +101,8 @@ def real_chart(r: RealResult, x: str, lang: str = "en") -> alt.LayerChart:
     xt = tr("optimizers.charts.step") if x == "step" else tr("optimizers.charts.own_time")
     ch = mark(df, {"type": "line", "strokeWidth": 2.5}, x=q(x, xt),
               y=q("smooth", tr("optimizers.charts.train_loss"), scale={"type": "log"}),
-              color=n("who", None, scale=colour, legend={"columns": 4}),
-              strokeDash=n("who", None, scale=dash, legend={"columns": 4}),
+              color=n("who", None, scale=colour, legend={"title": None, "columns": 3}),
+              strokeDash=n("who", None, scale=dash, legend={"title": None, "columns": 3}),
               tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                        q("seconds", tr("optimizers.charts.own_time"), format=".3f"),
                        q("smooth", tr("optimizers.charts.loss"), format=".3f")])

@@ -60,19 +60,19 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | 
     paths = paths[paths.step <= upto]
     paths = with_labels(paths[["step", "optimizer", "x", "y"]], lang)[["step", "who", "x", "y"]]
     colour, dash = racer_scales(r.racers, lang)
-    who = n("who", None, scale=colour, legend={"columns": 3, "labelLimit": 260})
+    leg = {"title": None, "columns": 3, "labelLimit": 260}  # one legend: colour and dash merged, no field name
+    who = n("who", None, scale=colour, legend=leg)
     lines = alt.Chart(mark={"type": "line", "strokeWidth": 2.5, "clip": True},
                       encoding=alt.FacetedEncoding(x=xs, y=ys, color=who, order=q("step"),
-                                                   strokeDash=n("who", None, scale=dash,
-                                                                legend={"columns": 3, "labelLimit": 260})))
+                                                   strokeDash=n("who", None, scale=dash, legend=leg)))
     dots = alt.Chart(mark={"type": "circle", "size": 16, "clip": True, "opacity": 0.7},
                      encoding=alt.FacetedEncoding(
-                         x=xs, y=ys, color={**who, "legend": None},
+                         x=xs, y=ys, color=who,
                          tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                                   q("x", format=".3f"), q("y", format=".3f")]))
     last = paths.groupby("who", sort=False).tail(1)
     heads = mark(last, {"type": "point", "size": 160, "filled": True, "stroke": "white", "clip": True, "opacity": 1},
-                 x=xs, y=ys, color={**who, "legend": None})
+                 x=xs, y=ys, color=who)
     # the run's settings only, never the step shown: a replay keeps one spec from frame to frame
     title = tr("optimizers.charts.title.race", surface=surface_label(r.config.surface, lang),
                schedule=schedule_label(r.config.schedule, lang), batch=_batch(r, tr))
@@ -91,8 +91,8 @@ def loss_chart(hist: pd.DataFrame, racers: list[str], lang: str = "en") -> alt.L
     ch = mark(df, {"type": "line", "strokeWidth": 2.5},
               x=q("step", tr("optimizers.charts.step")),
               y=q("gap", tr("optimizers.charts.gap_log"), scale={"type": "log"}),
-              color=n("who", None, scale=colour, legend={"columns": 4}),
-              strokeDash=n("who", None, scale=dash, legend={"columns": 4}),
+              color=n("who", None, scale=colour, legend={"title": None, "columns": 3}),
+              strokeDash=n("who", None, scale=dash, legend={"title": None, "columns": 3}),
               tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                        q("loss", tr("optimizers.charts.loss"), format=".4g")])
     return styled(ch, height=300)
@@ -114,7 +114,7 @@ def ends_chart(r: RaceResult, grid: pd.DataFrame, k: int, lang: str = "en") -> a
                     "strokeWidth": 0.8}, x=xs, y=ys,
              color=n("reached", None, scale={"domain": [lab[True], lab[False]],
                                              "range": [COLOURS[ENDS_COLOURS["reached"]],
-                                                       COLOURS[ENDS_COLOURS["elsewhere"]]]}),
+                                                       COLOURS[ENDS_COLOURS["elsewhere"]]]}, legend={"title": None}),
              tooltip=[n("reached", ""), q("x", format=".3f"), q("y", format=".3f")])
     title = tr("optimizers.charts.title.ends", racer=racer_label(r.racers[k], lang), n=int(r.reached[k].sum()),
                total=len(r.starts))
@@ -129,7 +129,7 @@ def share_chart(board: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     df = with_labels(df[np.isfinite(df.share.to_numpy(dtype=float))], lang).drop(columns="optimizer")
     colour, dash = racer_scales(list(board.optimizer), lang)
     ch = mark(df, {"type": "bar", "stroke": GREY, "strokeWidth": 2}, y=n("who", None, sort=colour["domain"],
-                                                                        axis={"labelLimit": 220}),
+                                                                        axis={"labelLimit": 200, "title": None}),
               strokeDash=n("who", None, scale=dash, legend=None),
               x=q("share", tr("optimizers.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
               color=n("who", None, scale=colour, legend=None),
