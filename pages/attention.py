@@ -109,7 +109,8 @@ if r is not None:
         c1.metric(t(f"masks.done.{cfg.mask}"), f"{done}", delta=f"{done - full}", delta_color="inverse")
         if cfg.mask == "graph":
             nb = {lab: [r.labels[j] for j in range(n) if r.allowed[i, j] and j != i] for i, lab in enumerate(r.labels)}
-            c1.caption(t("masks.graph", edges="; ".join(f"{k} → {', '.join(v) or '∅'}" for k, v in nb.items())))
+            c1.caption(t("masks.graph", edges=t("semi").join(f"{k} → {t('sep').join(v) or '∅'}"
+                                                                  for k, v in nb.items())))
         elif cfg.mask == "causal":
             c1.caption(t("masks.causal"))
         kit.chart(charts.cost_chart, kit.shared(f"{T}-cost", att.cost_table, w, gate=False), w, lang, where=c2)
