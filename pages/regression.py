@@ -49,7 +49,7 @@ with right:
     if prev is not None and prev != r.last and isinstance(ss.get("step"), int):
         ss["step"] = r.last if ss["step"] >= prev else min(ss["step"], r.last)
     ss["_regression_last"] = r.last
-    kit.player("step", r.last, frame, fps=8.0)
+    kit.player("step", r.last, frame, fps=10.0)
     kit.report(r.log, [kit.t(f"{T}.gd")])
     st.caption(kit.t(f"{T}.status", n=len(r.data.x), steps=r.config.steps, w0=f"{cfg.start_w:g}",
                      b0=f"{cfg.start_b:g}"))
