@@ -292,3 +292,21 @@ def test_colour_constants_name_palette_colours():
              C.WEIGHT_COLOUR]
     assert all(c in COLOURS for c in named)
     assert len(set(C.PATH_COLOURS.values())) == 3 and len(set(C.FIT_COLOURS.values()) | {C.OUTLIER_COLOUR}) == 5
+
+
+def test_replay_frames_differ_only_in_data():
+    """The browser updates a replayed chart in place only when its spec stays the same between frames."""
+    from core.charts import regression as C
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("datasets", "data")}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    for cfg in (R.RegConfig(), R.RegConfig(lr=0.4, outlier=2.0, data="synthetic")):
+        r = R.fit(cfg)
+        for builder in (C.surface_chart, C.data_chart, C.loss_chart):
+            a, b = (strip(builder(r, s, "en").to_dict(validate=False)) for s in (0, r.last))
+            assert a == b, builder.__name__
