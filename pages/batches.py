@@ -9,7 +9,8 @@ from core.charts import batches as charts
 from pages import _kit as kit
 
 T = "batches"
-FRAMES = 200  # moments of a replay: one timeline in epochs for the three paths, whatever the settings
+FRAMES = 48  # moments of a replay: one timeline in epochs for the three paths, whatever the settings
+FPS = 4.0  # a frame (two chart specs, the surface included) must finish well within 1/FPS on a busy 2-core server
 F = kit.Form(T, batches.PathConfig)
 V = kit.Form(T, batches.PathView, skip=("seed", "epochs_shown", "update"))  # the replay (kit.player) is the moment
 L = kit.Form(f"{T}.lab", batches.LabConfig, prefix="lab_")
@@ -62,7 +63,7 @@ with right:
         kit.chart(charts.path_map, r, e, lang, where=a, live=live)
         kit.chart(charts.data_chart, r, method, u, lang, where=b, live=live)
 
-    kit.player("at", FRAMES, frame, label=kit.t(f"{T}.replay", frames=FRAMES))
+    kit.player("at", FRAMES, frame, fps=FPS, label=kit.t(f"{T}.replay", frames=FRAMES))
     st.caption(kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
                      minimum=colour(charts.MARKER_COLOURS["minimum"]), per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
     for m in batches.METHODS:
