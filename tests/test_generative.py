@@ -96,3 +96,37 @@ def test_shrinkage_and_bad_input():
         g.fit_gaussian(X, y, "nonsense")
     G = g.fit_gaussian(X[:3], np.array([0, 1, 1]), "per class")  # fewer points than features: still finite
     assert np.isfinite(G.proba(X)).all()
+
+
+# ---------------------------------------------------------------- the learning curve (core only)
+
+from core import generative_curve as gc  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def wine_curve():
+    return gc.learning_curve(gc.CurveConfig(data="wine", seed=3))
+
+
+def test_learning_curve_shape_and_determinism(wine_curve):
+    r = wine_curve
+    sizes = sorted(r.curve["size"].unique())
+    assert sizes == [s for s in gc.SIZES if s < 130 - 10]  # wine classes 0 and 1: 130 examples
+    assert ((r.curve["lo"] <= r.curve["mean"]) & (r.curve["mean"] <= r.curve["hi"])).all()
+    assert r.raw.shape == (len(gc.SIZES), 20, 2)
+    again = gc.learning_curve(gc.CurveConfig(data="wine", seed=3))
+    assert np.array_equal(np.nan_to_num(r.raw), np.nan_to_num(again.raw))
+
+
+def test_every_training_set_has_both_classes():
+    X, y = gc._real("wine")
+    g = gc.rng.generator(0, salt=21)
+    for _ in range(200):
+        idx = gc._draw(X, y, 4, g)
+        assert len(idx) == 4 and set(y[idx].tolist()) == {0, 1}
+
+
+def test_learning_curve_odd_config_is_clamped():
+    r = gc.learning_curve(gc.CurveConfig(data="mixture", mismatch=7.0, covariance="nonsense", resamples=3))
+    assert r.config.mismatch == 1.0 and r.config.covariance == "shared" and r.config.resamples == 20
+    assert np.isfinite(r.curve["mean"]).all()
