@@ -65,7 +65,8 @@ with right:
 
     kit.player("at", FRAMES, frame, fps=FPS, label=kit.t(f"{T}.replay", frames=FRAMES))
     st.caption(kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
-                     minimum=colour(charts.MARKER_COLOURS["minimum"]), per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
+                     minimum=colour(charts.MARKER_COLOURS["minimum"]),
+                     per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
     for m in batches.METHODS:
         kit.report(r.logs[m], [names[m]])
     kit.chart(charts.loss_chart, r, loss_x, lang)
