@@ -60,23 +60,24 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | 
     paths = paths[paths.step <= upto]
     paths = with_labels(paths[["step", "optimizer", "x", "y"]], lang)[["step", "who", "x", "y"]]
     colour, dash = racer_scales(r.racers, lang)
-    leg = {"title": None, "columns": 3, "labelLimit": 260}  # one legend: colour and dash merged, no field name
-    who = n("who", None, scale=colour, legend=leg)
+    # one legend, by colour, without the field's name (a layered chart does not merge the dash legend into the
+    # colour one; dashes only tell racers apart past seven racers, and the loss chart's legend shows them)
+    who = n("who", None, scale=colour, legend={"title": None, "columns": 3, "labelLimit": 260})
     lines = alt.Chart(mark={"type": "line", "strokeWidth": 2.5, "clip": True},
                       encoding=alt.FacetedEncoding(x=xs, y=ys, color=who, order=q("step"),
-                                                   strokeDash=n("who", None, scale=dash, legend=leg)))
+                                                   strokeDash=n("who", None, scale=dash, legend=None)))
     dots = alt.Chart(mark={"type": "circle", "size": 16, "clip": True, "opacity": 0.7},
                      encoding=alt.FacetedEncoding(
-                         x=xs, y=ys, color=who,
+                         x=xs, y=ys, color={**who, "legend": None},
                          tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                                   q("x", format=".3f"), q("y", format=".3f")]))
     last = paths.groupby("who", sort=False).tail(1)
     heads = mark(last, {"type": "point", "size": 160, "filled": True, "stroke": "white", "clip": True, "opacity": 1},
-                 x=xs, y=ys, color=who)
+                 x=xs, y=ys, color={**who, "legend": None})
     # the run's settings only, never the step shown: a replay keeps one spec from frame to frame
     title = tr("optimizers.charts.title.race", surface=surface_label(r.config.surface, lang),
                schedule=schedule_label(r.config.schedule, lang), batch=_batch(r, tr))
-    ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=440)
+    ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=330)
     ch.data = paths
     return ch
 
