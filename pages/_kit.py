@@ -7,6 +7,7 @@ into core, ``kit.chart`` for each chart, ``kit.notice`` for what to notice. Copy
 """
 from __future__ import annotations
 
+import time
 from typing import Sequence
 
 import streamlit as st
@@ -143,22 +144,26 @@ def player(key: str, last: int, draw, fps: float = 12.0, label: str | None = Non
         ss[key] = default
     timer = bool(ss.get(playing))
 
+    clock = f"_clock:{key}"  # (wall time, step) when play was pressed
+
     def toggle() -> None:
         ss[playing] = not ss.get(playing)
         if ss[playing] and ss.get(key, 0) >= last:
             ss[key] = 0  # play from the start again
+        ss[clock] = (time.monotonic(), int(ss.get(key, 0)))
 
     @st.fragment(run_every=1.0 / fps if timer else None)
     def frame() -> None:
         if bool(ss.get(playing)) != timer:  # started or stopped: redefine the fragment with(out) its timer
             st.rerun()
-        if timer:
-            ss[key] = min(last, int(ss.get(key, 0)) + 1)
+        if timer:  # the step follows the clock, so a frame that took too long is skipped, not waited for
+            t0, s0 = ss.get(clock, (time.monotonic(), int(ss.get(key, 0))))
+            ss[key] = min(last, s0 + 1 + int((time.monotonic() - t0) * fps))
             if ss[key] >= last:
                 ss[playing] = False
         step = int(ss.get(key, default))
         draw(step)
-        c1, c2 = st.columns([1, 5], vertical_alignment="bottom")
+        c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
         c1.button(t("common.pause") if ss.get(playing) else t("common.play"), key=f"_play:{key}", on_click=toggle,
                   icon=":material/pause:" if ss.get(playing) else ":material/play_arrow:", width="stretch")
         v = c2.slider(label or t("common.step"), 0, max(1, last), key=key, disabled=last == 0,

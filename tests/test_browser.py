@@ -254,7 +254,7 @@ def test_huge_learning_rate_says_diverged(server, browser):
 
 
 def test_replay_plays_at_ten_frames_a_second(server, browser):
-    """Play on the fitting page's replay: the step advances at 10 frames per second or more, in the link too."""
+    """Play on the fitting page's replay: 10 or more frames drawn per second, and it plays to the end."""
     ctx, pg = _open(browser, f"{server}/fitting")
     box = pg.locator("[data-testid='stSlider']").filter(has_text="Epoch (replay)")
     slider = box.locator("input[type='range']")
@@ -269,7 +269,9 @@ def test_replay_plays_at_ten_frames_a_second(server, browser):
         seen.append((time.time() - t0, value()))
         pg.wait_for_timeout(15)
     moving = [(t, v) for t, v in seen if v < last]
-    fps = (moving[-1][1] - moving[0][1]) / max(1e-6, moving[-1][0] - moving[0][0]) if len(moving) > 1 else 0.0
+    # frames actually drawn: the slider and the charts are redrawn together, so count the distinct steps seen
+    drawn = len({v for _, v in moving})
+    fps = drawn / max(1e-6, moving[-1][0] - moving[0][0]) if len(moving) > 1 else 0.0
     pg.wait_for_timeout(4000)
     url, end = pg.url, value()
     ctx.close()
