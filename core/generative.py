@@ -88,22 +88,26 @@ def fit_gaussian(X: np.ndarray, y: np.ndarray, covariance: str = "shared", shrin
     return Gaussian(np.stack(means), covs, np.log(counts / n))
 
 
-def logistic_gd(X: np.ndarray, y: np.ndarray, steps: int = 500, lr: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+def logistic_gd(X: np.ndarray, y: np.ndarray, steps: int = 500, lr: float = 0.1,
+                mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Logistic regression by gradient descent (Adam, full batch, no penalty) on M training sets at once.
 
     X: (M, n, d), y: (M, n) in {0, 1} -> w (M, d), b (M,). The loss is the cross-entropy
-    (F.binary_cross_entropy_with_logits), each set's own; the step count is fixed.
+    (F.binary_cross_entropy_with_logits), each set's own mean over its examples (``mask`` (M, n): 1 for a
+    set's examples, 0 for padding, so sets of different sizes train together); the step count is fixed.
     """
     X = torch.as_tensor(X, dtype=torch.float64)
     y = torch.as_tensor(y, dtype=torch.float64)
     M, n, d = X.shape
+    keep = torch.ones(M, n, dtype=torch.float64) if mask is None else torch.as_tensor(mask, dtype=torch.float64)
+    keep = keep / keep.sum(1, keepdim=True)  # (M, n) weights of a mean
     w = torch.zeros(M, d, dtype=torch.float64, requires_grad=True)  # (M, d)
     b = torch.zeros(M, dtype=torch.float64, requires_grad=True)  # (M,)
     opt = torch.optim.Adam([w, b], lr=lr)
 
     def step(i: int) -> torch.Tensor:
         z = torch.einsum("mnd,md->mn", X, w) + b[:, None]  # (M, n)
-        losses = torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none").mean(1)  # (M,)
+        losses = (torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none") * keep).sum(1)  # (M,)
         return train.batched_step(opt, losses)
 
     train.run(step, int(steps), stop_on="all", blowup=float("inf"))

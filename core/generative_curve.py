@@ -89,10 +89,15 @@ def learning_curve(cfg: CurveConfig = CurveConfig()) -> CurveResult:
         test = (Xt, yt)
     sizes = [s for s in SIZES if s < len(X) - 10]
     raw = np.full((len(SIZES), cfg.resamples, 2), np.nan)
+    sets = [[_draw(X, y, n, g) for _ in range(cfg.resamples)] for n in sizes]
+    flat = [s for per in sets for s in per]
+    top = max(sizes)
+    pad = np.stack([np.pad(s, (0, top - len(s))) for s in flat])  # (sizes × resamples, top) indices, padded
+    mask = np.arange(top)[None, :] < np.array([len(s) for s in flat])[:, None]  # (M, top)
+    W, B = logistic_gd(X[pad], y[pad], steps=LR_STEPS, mask=mask)  # every size and resample at once
     for i, n in enumerate(sizes):
-        sets = [_draw(X, y, n, g) for _ in range(cfg.resamples)]
-        w, b = logistic_gd(np.stack([X[s] for s in sets]), np.stack([y[s] for s in sets]), steps=LR_STEPS)
-        for r, s in enumerate(sets):
+        w, b = W[i * cfg.resamples:(i + 1) * cfg.resamples], B[i * cfg.resamples:(i + 1) * cfg.resamples]
+        for r, s in enumerate(sets[i]):
             if test is None:  # real data: test on every example not in the training set
                 mask = np.ones(len(X), dtype=bool)
                 mask[s] = False

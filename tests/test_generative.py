@@ -130,3 +130,16 @@ def test_learning_curve_odd_config_is_clamped():
     r = gc.learning_curve(gc.CurveConfig(data="mixture", mismatch=7.0, covariance="nonsense", resamples=3))
     assert r.config.mismatch == 1.0 and r.config.covariance == "shared" and r.config.resamples == 20
     assert np.isfinite(r.curve["mean"]).all()
+
+
+def test_padded_sets_train_as_if_alone():
+    """Sets of different sizes trained together (padding masked out) give each set's own answer."""
+    X, y = _wine()
+    rng = np.random.default_rng(1)
+    small, big = rng.choice(len(X), 8, replace=False), rng.choice(len(X), 30, replace=False)
+    pad = np.stack([np.pad(small, (0, 22)), big])  # (2, 30)
+    mask = np.arange(30)[None, :] < np.array([[8], [30]])
+    w, b = g.logistic_gd(X[pad], y[pad], steps=150, mask=mask)
+    for m, s in enumerate((small, big)):
+        w1, b1 = g.logistic_gd(X[s][None], y[s][None], steps=150)
+        assert np.allclose(w[m], w1[0], atol=1e-9) and np.isclose(b[m], b1[0], atol=1e-9)
