@@ -113,6 +113,10 @@ with right:
             lines.append(kit.t(f"{T}.notice.not_reached", names=names(slow), steps=last))
         if dead:
             lines.append(kit.t(f"{T}.notice.diverged", names=names(dead)))
+        jumps = [(n, j) for n, j in zip(r.racers, opt.jumped_at(r)) if j is not None and n not in dead]
+        if jumps and cfg.batch == opt.N_EXAMPLES:  # with minibatches the loss near the minimum is noise
+            lines.append(kit.t(f"{T}.notice.jump", parts=sep.join(kit.t(f"{T}.notice.jump_at", name=NAME[n], step=j)
+                                                                   for n, j in jumps)))
         s = opt.SURFACES[cfg.surface]
         ada = [n for k, n in enumerate(r.racers) if opt.BY_NAME[n].sigma is not None and n not in dead
                and r.eff_lr.shape[1] and (r.eff_lr[k, :20, 0] > r.eff_lr[k, :20, 1]).all()]
@@ -208,7 +212,7 @@ with b:
         top = max(n_at.values())
         lines = [kit.t(f"{T}.ends.best", names=names([n for n, v in n_at.items() if v == top]), n=top, total=S,
                        green=colour(charts.ENDS_COLOURS["reached"]), pink=colour(charts.ENDS_COLOURS["elsewhere"]))]
-        if "SGD" in r.racers:
+        if "SGD" in r.racers and r.diverged_at(r.racers.index("SGD")) is None:
             g = r.reached[r.racers.index("SGD")]
             more = {n: int((r.reached[k] & ~g).sum()) for k, n in enumerate(r.racers) if n != "SGD"}
             more = {n: v for n, v in more.items() if v > 0}

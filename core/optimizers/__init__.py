@@ -18,6 +18,7 @@ from core.optimizers.seeds import SeedsResult, race_seeds
 from core.optimizers.schedules import SCHEDULES, make_scheduler, schedule_factors, schedule_frame
 from core.optimizers.surfaces import (N_EXAMPLES, SURFACES, Surface, describe, examples, find_minima,
                                       global_minima, loss_fn, random_starts, reached_minimum, surface, surface_grid)
-from core.optimizers.taming import EXPLOSION, exploded_at, exploding_lrs, explosions, shortest_exploding_run, tamed
+from core.optimizers.taming import (EXPLOSION, exploded_at, exploding_lrs, explosions, jumped_at,
+                                   shortest_exploding_run, tamed)
 
 __all__ = [n for n in dir() if not n.startswith("_")]

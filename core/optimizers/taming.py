@@ -79,3 +79,17 @@ def shortest_exploding_run(table: pd.DataFrame, schedule: str, lr: float) -> int
     """The shortest run length (steps) on which ``schedule`` at ``lr`` explodes; None: it never does."""
     hit = table[(table.schedule == schedule) & (table.lr == lr) & ~table.tamed]
     return int(hit.steps.min()) if len(hit) else None
+
+
+def jumped_at(r, floor: float = 1e-6) -> list[int | None]:
+    """Per racer of a race result: the first step whose loss − f* is EXPLOSION times the lowest loss − f* reached
+    before it (lows under ``floor`` count as ``floor``), i.e. the loss shooting back up after the racer had got
+    close; None if it never does or the racer diverged (its loss is then NaN). With the full batch the loss of a
+    racer near the minimum is deterministic, so such a jump is the optimizer's own doing, not minibatch noise."""
+    out: list[int | None] = []
+    for k in range(len(r.racers)):
+        g = np.nan_to_num(r.loss[k] - r.fmin, nan=-np.inf)  # (T+1,) NaN after a divergence: never a jump
+        low = np.maximum(np.minimum.accumulate(np.where(np.isfinite(g), g, np.inf)), floor)  # (T+1,)
+        bad = g[1:] > EXPLOSION * low[:-1]
+        out.append(int(np.argmax(bad)) + 1 if bad.any() else None)
+    return out
