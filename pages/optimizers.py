@@ -64,8 +64,9 @@ with left:
 
 cfg = F.config(seed=kit.seed(), lrs=L.config())
 ss = st.session_state
-if ss.get("_or_race") not in (None, cfg):  # a new race: its replay shows the whole run (the player clamps)
-    ss["or_upto"] = 10**9
+moved = ss.get("or_upto") != ss.get("_or_upto_drawn")  # the replay slider was moved in this run
+if ss.get("_or_race") not in (None, cfg) and not moved:  # a new race: its replay shows the whole run
+    ss["or_upto"] = 10**9  # the player clamps it to the last step
 ss["_or_race"] = cfg
 with right:
     bar = st.empty()
@@ -76,8 +77,11 @@ with right:
     grid, last = opt.surface_grid(cfg.surface), r.steps_done
     if not r.racers:
         kit.problem(kit.t(f"{T}.none_racing"))
-    kit.player("or_upto", last, lambda u: kit.chart(charts.race_map, r, grid, hist, u, lang, live=u != last),
-               fps=min(12.0, max(4.0, last / 15)), label=kit.t(f"{T}.replay"))
+    def frame(u: int) -> None:
+        ss["_or_upto_drawn"] = u
+        kit.chart(charts.race_map, r, grid, hist, u, lang, live=u != last)
+
+    kit.player("or_upto", last, frame, fps=min(12.0, max(4.0, last / 15)), label=kit.t(f"{T}.replay"))
     st.caption(kit.t(f"{T}.map_caption", start=colour(charts.START_COLOUR), minimum=colour(charts.MINIMUM_COLOUR)))
     kit.report(r.log, [NAME[n] for n in r.racers])
     if len(hist):
