@@ -53,7 +53,7 @@ def inside_chart(r: RaceResult, k: int, ins: Inside, lang: str = "en") -> alt.La
                           "clip": True}, x=q("x2"), y=q("y2"), color=col,
                  tooltip=[n("arrow", ""), q("x2", "x", format=".4g"), q("y2", "y", format=".4g")])
     title = tr("optimizers.charts.title.inside", racer=racer_label(ins.racer, lang), t=ins.t)
-    return styled([trail, here, shafts, heads], title, height=360)
+    return styled([trail, here, shafts, heads], title, height=440)
 
 
 def eff_lr_chart(df: pd.DataFrame, racer: str, t: int, lang: str = "en") -> alt.LayerChart:
@@ -69,7 +69,7 @@ def eff_lr_chart(df: pd.DataFrame, racer: str, t: int, lang: str = "en") -> alt.
                           q("eff_lr", "η_t/σ", format=".4g")])
     rule = mark(pd.DataFrame({"step": [t]}), {"type": "rule", "color": GREY, "strokeDash": [4, 3], "strokeWidth": 2},
                 x=q("step"))
-    return styled([lines, rule], tr("optimizers.charts.title.eff_lr", racer=racer_label(racer, lang)), height=360)
+    return styled([lines, rule], tr("optimizers.charts.title.eff_lr", racer=racer_label(racer, lang)), height=440)
 
 
 def schedule_chart(frame: pd.DataFrame, chosen: str, lang: str = "en") -> alt.LayerChart:

@@ -77,7 +77,7 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | 
     # the run's settings only, never the step shown: a replay keeps one spec from frame to frame
     title = tr("optimizers.charts.title.race", surface=surface_label(r.config.surface, lang),
                schedule=schedule_label(r.config.schedule, lang), batch=_batch(r, tr))
-    ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=330)
+    ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=420)
     ch.data = paths
     return ch
 
@@ -135,4 +135,4 @@ def share_chart(board: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
               x=q("share", tr("optimizers.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
               color=n("who", None, scale=colour, legend=None),
               tooltip=[n("who", tr("optimizers.charts.optimizer")), q("share", "", format=".0%")])
-    return styled(ch, height=380)
+    return styled(ch, height=300)
