@@ -34,7 +34,7 @@ SECTIONS: dict[str, list[Concept]] = {
     ],
     "classification": [
         Concept("softmax", ":material/bar_chart:", built=True),
-        Concept("generative", ":material/scatter_plot:"),
+        Concept("generative", ":material/scatter_plot:", built=True),
     ],
     "architectures": [
         Concept("convolution", ":material/grid_on:"),

@@ -31,6 +31,7 @@ class CurveConfig:
     mismatch: float = num(1.0, 0.0, 1.0, step=0.1)  # mixture: how far class 1 is from one Gaussian (0: not at all)
     covariance: str = choice("shared", COVARIANCES, widget="radio")  # what the generative model estimates
     resamples: int = choice(20, (20, 50, 100), widget="select_slider")  # random training sets per size
+    n_train: int = choice(16, SIZES, widget="select_slider")  # the one training set drawn with its boundaries
     seed: int = num(0, 0, 1_000_000, widget="number")  # data and resamples
 
 
@@ -76,17 +77,21 @@ class CurveResult:
     raw: np.ndarray  # (len(SIZES), resamples, 2) test accuracy of each model on each training set
 
 
-def learning_curve(cfg: CurveConfig = CurveConfig()) -> CurveResult:
-    """Test accuracy of both models on ``resamples`` random training sets of each size in SIZES."""
-    cfg = clamp(cfg)
-    g = rng.generator(cfg.seed, salt=21)
+def _data(cfg: CurveConfig, g: torch.Generator):
+    """(X, y) to draw training sets from, and the test set (None for real data: the examples not drawn)."""
     if cfg.data in ("wine", "breast cancer"):
         X, y = _real(cfg.data)
-        pool, test = X, None
-    else:
-        X, y = _synthetic(cfg, max(SIZES) * 4, g)
-        Xt, yt = _synthetic(cfg, TEST_N, g)
-        test = (Xt, yt)
+        return X, y, None
+    X, y = _synthetic(cfg, max(SIZES) * 4, g)
+    return X, y, _synthetic(cfg, TEST_N, g)
+
+
+def learning_curve(cfg: CurveConfig = CurveConfig()) -> CurveResult:
+    """Test accuracy of both models on ``resamples`` random training sets of each size in SIZES
+    (``n_train`` is not used: pass the same value always to share the result)."""
+    cfg = clamp(cfg)
+    g = rng.generator(cfg.seed, salt=21)
+    X, y, test = _data(cfg, g)
     sizes = [s for s in SIZES if s < len(X) - 10]
     raw = np.full((len(SIZES), cfg.resamples, 2), np.nan)
     sets = [[_draw(X, y, n, g) for _ in range(cfg.resamples)] for n in sizes]
@@ -116,3 +121,44 @@ def learning_curve(cfg: CurveConfig = CurveConfig()) -> CurveResult:
             rows.append((n, name, a.mean(), np.percentile(a, 10), np.percentile(a, 90),
                          float((a > raw[i, :, 1 - m]).mean())))
     return CurveResult(cfg, pd.DataFrame(rows, columns=["size", "model", "mean", "lo", "hi", "wins"]), raw)
+
+
+@dataclass
+class Boundary:
+    config: CurveConfig
+    train: pd.DataFrame  # x1, x2, cls of the training set
+    test: pd.DataFrame  # x1, x2, cls of (at most 400) test examples, for drawing
+    grid: pd.DataFrame  # model, x1, x2, x1e, x2e, p: P(C1 | x) of each model on a grid
+    lines: dict  # model -> (w (2,), b) where the boundary is the line w·x + b = 0, else None
+    accuracy: dict  # model -> test accuracy
+
+
+def boundary(cfg: CurveConfig = CurveConfig(), n_grid: int = 50) -> Boundary:
+    """One training set of ``n_train`` examples: both models fitted, their P(C1|x) on a grid, w and b."""
+    cfg = clamp(cfg)
+    g = rng.generator(cfg.seed, salt=22)
+    X, y, test = _data(cfg, g)
+    n = min(cfg.n_train, len(X) - 10)
+    s = _draw(X, y, n, g)
+    if test is None:
+        mask = np.ones(len(X), dtype=bool)
+        mask[s] = False
+        test = (X[mask], y[mask])
+    gen = fit_gaussian(X[s], y[s], cfg.covariance)
+    w, b = logistic_gd(X[s][None], y[s][None], steps=LR_STEPS)
+    lo, hi = X.min(0) - 0.5, X.max(0) + 0.5
+    a, c = np.linspace(lo[0], hi[0], n_grid), np.linspace(lo[1], hi[1], n_grid)
+    gx, gy = np.meshgrid(a, c)
+    G = np.stack([gx.ravel(), gy.ravel()], axis=1)  # (n_grid², 2)
+    probs = {"generative": gen.proba(G), "logistic regression": 1 / (1 + np.exp(-(G @ w[0] + b[0])))}
+    grid = pd.concat([pd.DataFrame({"model": m, "x1": G[:, 0], "x2": G[:, 1], "x1e": G[:, 0] + a[1] - a[0],
+                                    "x2e": G[:, 1] + c[1] - c[0], "p": p}) for m, p in probs.items()],
+                     ignore_index=True)
+    linear = np.allclose(gen.covs[0], gen.covs[1])
+    lines = {"generative": gen.linear() if linear else None, "logistic regression": (w[0], float(b[0]))}
+    Xt, yt = test
+    acc = {"generative": float(((gen.proba(Xt) > 0.5) == yt).mean()),
+           "logistic regression": float((((Xt @ w[0] + b[0]) > 0) == yt).mean())}
+    k = min(400, len(Xt))
+    return Boundary(cfg, pd.DataFrame({"x1": X[s, 0], "x2": X[s, 1], "cls": y[s]}),
+                    pd.DataFrame({"x1": Xt[:k, 0], "x2": Xt[:k, 1], "cls": yt[:k]}), grid, lines, acc)

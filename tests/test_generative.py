@@ -143,3 +143,42 @@ def test_padded_sets_train_as_if_alone():
     for m, s in enumerate((small, big)):
         w1, b1 = g.logistic_gd(X[s][None], y[s][None], steps=150)
         assert np.allclose(w[m], w1[0], atol=1e-9) and np.isclose(b[m], b1[0], atol=1e-9)
+
+
+# ---------------------------------------------------------------- the page's sentences, on 10 seeds
+
+SEEDS = list(range(10))
+
+
+@pytest.fixture(scope="module")
+def mixture_curves():
+    return [gc.learning_curve(gc.CurveConfig(data="mixture", seed=s)) for s in SEEDS]
+
+
+def test_preset_broken_on_10_seeds(mixture_curves):
+    """Mixture (preset settings): from 64 examples up logistic regression's mean test accuracy is higher."""
+    for r in mixture_curves:
+        c = r.curve.pivot(index="size", columns="model", values="mean")
+        for n in (64, 128, 256):
+            assert c.loc[n, "logistic regression"] > c.loc[n, "generative"], (r.config.seed, n)
+
+
+@pytest.mark.parametrize("data", gc.DATA)
+def test_same_form_different_w_and_b_on_10_seeds(data):
+    """The idea: with a shared covariance both models give σ(w·x + b), yet they find different w and b."""
+    for s in SEEDS:
+        b = gc.boundary(gc.CurveConfig(data=data, seed=s))
+        (wg, bg), (wl, bl) = b.lines["generative"], b.lines["logistic regression"]
+        assert np.abs(wg - wl).max() + abs(bg - bl) > 1e-3
+
+
+def test_preset_data_is_what_it_says():
+    """Two Gaussians share one covariance (the generative model's assumption); mismatch 0 gives them back."""
+    g1 = gc.rng.generator(0, salt=21)
+    X, y = gc._synthetic(gc.CurveConfig(), 20000, g1)
+    c0, c1 = np.cov(X[y == 0].T), np.cov(X[y == 1].T)
+    assert np.abs(c0 - c1).max() < 0.05 and abs(c0[0, 1]) > 0.4  # shared, and the features correlate
+    Xm, ym = gc._synthetic(gc.CurveConfig(data="mixture", mismatch=0.0), 20000, gc.rng.generator(0, salt=21))
+    assert np.abs(np.cov(Xm[ym == 1].T) - c1).max() < 0.05
+    Xb, yb = gc._synthetic(gc.CurveConfig(data="mixture"), 20000, gc.rng.generator(0, salt=21))
+    assert np.abs(np.cov(Xb[yb == 1].T) - c1).max() > 1.0  # class 1 is no longer that Gaussian
