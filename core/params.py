@@ -133,6 +133,22 @@ def coerce(spec: Spec, raw: Any, default: Any) -> Any:
     raise ValueError(f"unknown kind {spec.kind!r}")
 
 
+def exact(spec: Spec, raw: str) -> bool:
+    """True when the link text ``raw`` names a valid value as it is (nothing clamped, snapped or reset)."""
+    s = str(raw).strip()
+    if spec.kind in ("int", "float"):
+        x = _number(s)
+        return (x is not None and math.isfinite(x) and (spec.lo is None or x >= spec.lo)
+                and (spec.hi is None or x <= spec.hi) and (spec.kind == "float" or float(x).is_integer()))
+    if spec.kind == "bool":
+        return s.lower() in ("true", "false", "1", "0", "on", "off")
+    if spec.kind == "text":
+        return len(s) <= spec.max_chars and s.isprintable()
+    x = _number(s)
+    return any(str(o).lower() == s.lower() or (x is not None and not isinstance(o, (str, bool)) and o == x)
+               for o in spec.options)
+
+
 def clamp(cfg):
     """Every declared field of the frozen config ``cfg`` brought into its range (a new config)."""
     if not is_dataclass(cfg):

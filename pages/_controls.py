@@ -53,7 +53,7 @@ def bind(key: str, spec: params.Spec, default: Any) -> Any:
         value = default
         if raw is not None:
             value = params.coerce(spec, raw, default)
-            if params.to_url(value) != raw.strip():
+            if not params.exact(spec, raw):
                 _note(key, raw, value)
         ss[key] = value
     return ss[key]
