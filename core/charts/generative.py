@@ -32,9 +32,9 @@ def boundary_chart(res: Boundary, model: str, lang: str = "en"):
     te = res.test.assign(c=[dom[k] for k in res.test.cls])
     trn = res.train.assign(c=[dom[k] for k in res.train.cls])
     test = mark(te, {"type": "point", "filled": False, "size": 18, "opacity": 0.5}, x=q("x1"), y=q("x2"),
-                color=n("c", scale=sc, legend=None))
+                color=n("c", tr("generative.charts.predicted"), scale=sc))
     train = mark(trn, {"type": "point", "filled": True, "size": 110, "stroke": "white", "strokeWidth": 1.2,
-                       "opacity": 1}, x=q("x1"), y=q("x2"), color=n("c", scale=sc, legend=None),
+                       "opacity": 1}, x=q("x1"), y=q("x2"), color=n("c", tr("generative.charts.predicted"), scale=sc),
                  tooltip=[n("c", tr("generative.charts.true_class"))])
     return styled([heat, test, train], tr(f"generative.charts.model.{model}"), height=330, legend={"orient": "bottom"})
 
@@ -54,4 +54,5 @@ def curve_chart(res: CurveResult, lang: str = "en"):
                 tooltip=[q("size", tr("generative.charts.size")), n("name", tr("generative.charts.model_title")),
                          q("mean", acc, format=".3f"), q("lo", "10 %", format=".3f"), q("hi", "90 %", format=".3f"),
                          q("wins", tr("generative.charts.wins"), format=".0%")])
-    return styled([band, line], tr("generative.charts.curve_title"), height=340)
+    return styled([band, line], tr("generative.charts.curve_title"), height=340,
+                  legend={"symbolOpacity": 1, "symbolType": "stroke", "symbolStrokeWidth": 4})

@@ -147,10 +147,10 @@ def regions_chart(run: Run, model: str, lang: str = "en"):
                 tooltip=[n("c", tr("softmax.charts.predicted")), q("p", tr("softmax.charts.confidence"), format=".2f")])
     tr_pts = mark(pts[run.points.train], {"type": "point", "filled": True, "size": 45, "stroke": "white",
                                           "strokeWidth": 0.8, "opacity": 1},
-                  x=q("x1"), y=q("x2"), color=n("c", scale=sc, legend=None),
+                  x=q("x1"), y=q("x2"), color=n("c", tr("softmax.charts.predicted"), scale=sc),
                   tooltip=[n("c", tr("softmax.charts.true_class")), n("set", tr("softmax.charts.data"))])
     va_pts = mark(pts[~run.points.train], {"type": "point", "filled": False, "size": 60, "strokeWidth": 2.2,
-                                           "opacity": 1}, x=q("x1"), y=q("x2"), color=n("c", scale=sc, legend=None),
+                                           "opacity": 1}, x=q("x1"), y=q("x2"), color=n("c", tr("softmax.charts.predicted"), scale=sc),
                   tooltip=[n("c", tr("softmax.charts.true_class")), n("set", tr("softmax.charts.data"))])
     name = tr(f"softmax.charts.model.{model}")
     return styled([heat, tr_pts, va_pts], tr("softmax.charts.regions_title", model=name), height=330,
