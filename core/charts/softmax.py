@@ -153,8 +153,8 @@ def regions_chart(run: Run, model: str, lang: str = "en"):
                                            "opacity": 1}, x=q("x1"), y=q("x2"), color=n("c", tr("softmax.charts.predicted"), scale=sc),
                   tooltip=[n("c", tr("softmax.charts.true_class")), n("set", tr("softmax.charts.data"))])
     name = tr(f"softmax.charts.model.{model}")
-    return styled([heat, tr_pts, va_pts], tr("softmax.charts.regions_title", model=name), height=330,
-                  legend={"orient": "right"})
+    return styled([heat, tr_pts, va_pts], tr("softmax.charts.regions_title", model=name), height=380,
+                  legend={"orient": "bottom"})
 
 
 def history_chart(run: Run, column: str, lang: str = "en"):
@@ -182,4 +182,4 @@ def history_chart(run: Run, column: str, lang: str = "en"):
     if column == "trained_on" and pit:
         floor = pd.DataFrame({"v": [wrong_floor(run.points.classes)]})
         layers.append(mark(floor, {"type": "rule", "color": GREY, "strokeDash": [2, 3], "strokeWidth": 2}, y=q("v")))
-    return styled(layers, title, height=340)  # total height: the legends below take about 90 px
+    return styled(layers, title, height=340, legend={"orient": "bottom", "direction": "vertical"})
