@@ -225,7 +225,9 @@ async def view(port: int, page: str, query: str = "", timeout: float = 180) -> V
                     elif kind == "delta":
                         path = tuple(fm.metadata.delta_path)
                         dk = fm.delta.WhichOneof("type")
-                        if dk == "new_element":
+                        if dk == "new_element":  # replaces whatever was at its path, a block's children too
+                            for p in [p for p in elements if p[:len(path)] == path]:
+                                del elements[p]
                             el = fm.delta.new_element
                             elements[path] = el
                             if el.WhichOneof("type") == "exception":
