@@ -127,45 +127,56 @@ def queued(where):
 
 def player(key: str, last: int, draw, fps: float = 12.0, label: str | None = None, default: int | None = None) -> int:
     """Replay a recorded run: the frame, then a play/pause button and a step slider bound to the link
-    (``?<key>=step``).
+    (``?<key>=step``). A cached result replays exactly as a live one would.
 
-    ``draw(step)`` draws the frame of ``step`` (0..last) into the page; it runs inside a fragment that
-    reruns on a timer while playing, so only the frame is redrawn, fps times a second. Keep the chart's
-    spec the same from frame to frame (titles too) and change only its data: the browser then updates the
-    drawing in place instead of rebuilding it. A cached result replays exactly as a live one would.
+    ``draw(step)`` draws the frame of ``step`` (0..last) into the current container. While playing, one run
+    of a fragment draws the frames one after another into a placeholder (as live training does), paced by
+    the clock: a frame that takes too long is skipped, never waited for. Pause (or any other control) stops
+    it; the step it reached stays. Keep each frame's charts cheap (specs memoised per frame).
     """
     ss = st.session_state
     last = max(0, int(last))
     default = last if default is None else min(max(0, int(default)), last)
     spec = params.Spec("int", 0, last, 1, widget="slider")
-    playing = f"_playing:{key}"
+    playing, shown, target = f"_playing:{key}", f"_shown:{key}", f"_target:{key}"
     bind(key, spec, default)
+    if target in ss:  # where play ended or paused: the browser's slider may still hold an older step
+        ss[key] = ss.pop(target)
     if not isinstance(ss.get(key), int) or not 0 <= ss[key] <= last:
         ss[key] = default
-    timer = bool(ss.get(playing))
-
-    clock = f"_clock:{key}"  # (wall time, step) when play was pressed
 
     def toggle() -> None:
         ss[playing] = not ss.get(playing)
-        if ss[playing] and ss.get(key, 0) >= last:
-            ss[key] = 0  # play from the start again
-        ss[clock] = (time.monotonic(), int(ss.get(key, 0)))
+        if not ss[playing]:
+            ss[target] = int(ss.get(shown, ss.get(key, 0)))
 
-    @st.fragment(run_every=1.0 / fps if timer else None)
+    @st.fragment
     def frame() -> None:
-        if bool(ss.get(playing)) != timer:  # started or stopped: redefine the fragment with(out) its timer
-            st.rerun()
-        if timer:  # the step follows the clock, so a frame that took too long is skipped, not waited for
-            t0, s0 = ss.get(clock, (time.monotonic(), int(ss.get(key, 0))))
-            ss[key] = min(last, s0 + 1 + int((time.monotonic() - t0) * fps))
-            if ss[key] >= last:
-                ss[playing] = False
+        if ss.get(playing):
+            start = int(ss.get(key, 0))
+            start = 0 if start >= last else start
+            ph = st.empty()
+            c1, c2 = st.columns([1, 3], vertical_alignment="center")
+            c1.button(t("common.pause"), key=f"_play:{key}", on_click=toggle, icon=":material/pause:",
+                      width="stretch")
+            note = c2.empty()
+            t0, step = time.monotonic(), start
+            while step <= last:
+                with ph.container():
+                    draw(step)
+                ss[shown] = step
+                note.caption(f"{label or t('common.step')}: {step} / {last}")
+                step = max(step + 1, start + int((time.monotonic() - t0) * fps))
+                time.sleep(max(0.0, (step - start) / fps - (time.monotonic() - t0)))
+            ss[playing] = False
+            ss[target] = last
+            st.rerun(scope="fragment")
         step = int(ss.get(key, default))
+        ss[shown] = step
         draw(step)
         c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
-        c1.button(t("common.pause") if ss.get(playing) else t("common.play"), key=f"_play:{key}", on_click=toggle,
-                  icon=":material/pause:" if ss.get(playing) else ":material/play_arrow:", width="stretch")
+        c1.button(t("common.play"), key=f"_play:{key}", on_click=toggle, icon=":material/play_arrow:",
+                  width="stretch", disabled=last == 0)
         v = c2.slider(label or t("common.step"), 0, max(1, last), key=key, disabled=last == 0,
                       help=t("common.replay_help"))
         sync_url(key, v, default)
