@@ -125,7 +125,7 @@ def queued(where):
     return lambda n: where.info(t("common.queued", n=n), icon=":material/hourglass_top:")
 
 
-def player(key: str, last: int, draw, fps: float = 12.0, label: str | None = None, default: int | None = None) -> int:
+def player(key: str, last: int, draw, fps: float = 15.0, label: str | None = None, default: int | None = None) -> int:
     """Replay a recorded run: the frame, then a play/pause button and a step slider bound to the link
     (``?<key>=step``). A cached result replays exactly as a live one would.
 

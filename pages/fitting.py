@@ -52,13 +52,13 @@ with right:
         kit.chart(charts.divergence_chart, result.log.losses, tuple(result.log.diverged_at), lang)
     else:
         def frame(f: int) -> None:
-            """Replay frame f: both fits at epoch frame_epochs[f], and the losses up to it."""
+            """Replay frame f: both fits at epoch frame_epochs[f]."""
             c = st.columns(2)
             for m in range(2):
                 kit.chart(charts.fit_frame, result, m, f, lang, where=c[m])
-            kit.chart(charts.loss_chart, result.history, cfg.loss, lang, int(result.frame_epochs[f]))
 
         kit.player("frame", len(result.frame_epochs) - 1, frame, label=kit.t(f"{T}.replay"))
+        kit.chart(charts.loss_chart, result.history, cfg.loss, lang)
     n_train = len(result.train_idx)
     st.caption(kit.t(f"{T}.status", n=n_train, b=min(cfg.batch_size, n_train), per=result.updates_per_epoch,
                      total=result.updates_per_epoch * cfg.epochs, grey=colour("grey")))
