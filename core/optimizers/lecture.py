@@ -13,46 +13,46 @@ from __future__ import annotations
 import torch
 
 
-class MomentumLecture(torch.optim.Optimizer):
-    """m_t = λ m_{t-1} - η_t g_t (m_{-1} = 0), θ_{t+1} = θ_t + m_t. State: ``movement`` (the last m_t)."""
-
-    def __init__(self, params, lr: float, momentum: float = 0.9):
-        super().__init__(params, dict(lr=lr, momentum=momentum))
+class _Elementwise(torch.optim.Optimizer):
+    """An optimizer that updates each parameter on its own: ``update(p, grad, state, group)``."""
 
     @torch.no_grad()
     def step(self, closure=None):
         loss = None if closure is None else closure()
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = self.state[p]
-                m = st.get("movement")
-                m = -group["lr"] * p.grad if m is None else group["momentum"] * m - group["lr"] * p.grad
-                st["movement"] = m.clone()
-                p.add_(m)
+                if p.grad is not None:
+                    self.update(p, p.grad, self.state[p], group)
         return loss
 
+    def update(self, p: torch.Tensor, g: torch.Tensor, st: dict, group: dict) -> None:
+        raise NotImplementedError
 
-class RMSPropLecture(torch.optim.Optimizer):
+
+class MomentumLecture(_Elementwise):
+    """m_t = λ m_{t-1} - η_t g_t (m_{-1} = 0), θ_{t+1} = θ_t + m_t. State: ``movement`` (the last m_t)."""
+
+    def __init__(self, params, lr: float, momentum: float = 0.9):
+        super().__init__(params, dict(lr=lr, momentum=momentum))
+
+    def update(self, p, g, st, group) -> None:
+        m = st.get("movement")
+        m = -group["lr"] * g if m is None else group["momentum"] * m - group["lr"] * g
+        st["movement"] = m.clone()
+        p.add_(m)
+
+
+class RMSPropLecture(_Elementwise):
     """σ_0² = g_0², σ_t² = α σ_{t-1}² + (1 - α) g_t², θ_{t+1} = θ_t - η_t g_t / (σ_t + eps).
     State: ``square_avg`` (σ_t²), ``step``. ``eps`` only keeps 0/0 away (the lecture has none)."""
 
     def __init__(self, params, lr: float, alpha: float = 0.9, eps: float = 1e-12):
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps))
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g, st = p.grad, self.state[p]
-                if "square_avg" not in st:
-                    st["square_avg"], st["step"] = g * g, 0
-                else:
-                    st["square_avg"] = group["alpha"] * st["square_avg"] + (1 - group["alpha"]) * g * g
-                st["step"] += 1
-                p.addcdiv_(g, st["square_avg"].sqrt() + group["eps"], value=-group["lr"])
-        return loss
+    def update(self, p, g, st, group) -> None:
+        if "square_avg" not in st:
+            st["square_avg"], st["step"] = g * g, 0
+        else:
+            st["square_avg"] = group["alpha"] * st["square_avg"] + (1 - group["alpha"]) * g * g
+        st["step"] += 1
+        p.addcdiv_(g, st["square_avg"].sqrt() + group["eps"], value=-group["lr"])
