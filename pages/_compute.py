@@ -18,8 +18,8 @@ import numpy as np
 import streamlit as st
 
 RUNNING = 2  # trainings computing at once; the rest wait their turn (2 cores: more only slows all of them)
-STORE_BYTES = 16 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
-MAX_ENTRIES = 24
+STORE_BYTES = 12 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
+MAX_ENTRIES = 16
 
 
 # ---------------------------------------------------------------- start-up: import once, freeze the heap
@@ -60,6 +60,27 @@ def warm_up() -> None:
             gc.collect()
             gc.freeze()
         _warm = True
+
+
+def _libc():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, Windows, musl)
+        return None
+
+
+_LIBC = _libc()
+
+
+def trim() -> None:
+    """Hand memory freed by a computation back to the system (glibc keeps it otherwise)."""
+    if _LIBC is not None:
+        try:
+            _LIBC.malloc_trim(0)
+        except AttributeError:
+            pass
 
 
 def _fewer_malloc_arenas(n: int = 2) -> None:
@@ -187,6 +208,8 @@ def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, max_entri
             return value
         value = _gated(lambda: fn(config, *args, **kwargs), queued) if gate else fn(config, *args, **kwargs)
         store.put(config, value, max_entries, max_bytes)
+        if gate:
+            trim()
         with store.lock:
             store.key_locks.pop(config, None)
     return value

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-SPECS = 160  # chart specs kept (each holds its data already converted to Arrow)
+SPECS = 128  # chart specs kept (each holds its data already converted to Arrow)
 _alt_lock = threading.Lock()
 
 
