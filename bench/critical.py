@@ -14,7 +14,7 @@ from core.charts import critical as charts
 
 def _spec(ch) -> dict:
     """The spec as the page sends it (kit.vega_spec: data frames as named datasets, unvalidated)."""
-    from pages._kit import vega_spec
+    from pages._draw import vega_spec
 
     return vega_spec(ch)
 
