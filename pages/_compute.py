@@ -35,10 +35,10 @@ def warm_up() -> None:
     sympy that the first optimizer step imports lazily), altair, pandas and scikit-learn loaded, the heap
     holds about 400k objects and each full collection held the GIL for 0.15-0.2 s, so 30 sessions queued
     behind it. Frozen objects are skipped by the collector: after the freeze a collection only walks
-    what the runs themselves allocate. Measured with scripts/bench.py --load (see the README): freezing
-    after the warm-up cut the server's CPU per page view several times, about as much as turning the
-    per-run collection off (runner.postScriptGC = false), while keeping the collection that frees the
-    runs' own reference cycles; so the app freezes and keeps the collection on.
+    what the runs themselves allocate. Measured with scripts/bench.py --load (figures in
+    .streamlit/config.toml): the freeze cut the server's CPU per view 2-3 times; turning the per-run
+    collection off as well (runner.postScriptGC = false) cut it a further 1.2-2.4 times, so the app does
+    both (the freeze keeps Python's own generational collections cheap too).
     """
     global _warm
     if _warm:
