@@ -13,33 +13,33 @@ from dataclasses import dataclass
 class Concept:
     stem: str  # one name everywhere: core/<stem>.py, pages/<stem>.py, tests/test_<stem>.py, the URL path
     icon: str = ":material/science:"
-    built: bool = False  # True once pages/<stem>.py exists and is registered
+    page: str | None = None  # "pages/<stem>.py" once the page exists: it is then registered and tested
 
     @property
-    def page(self) -> str | None:
-        return f"pages/{self.stem}.py" if self.built else None
+    def built(self) -> bool:
+        return self.page is not None
 
 
 SECTIONS: dict[str, list[Concept]] = {
     "foundations": [
-        Concept("regression", ":material/show_chart:", built=True),
-        Concept("fitting", ":material/ssid_chart:", built=True),
-        Concept("batches", ":material/stacks:", built=True),
+        Concept("regression", ":material/show_chart:", "pages/regression.py"),
+        Concept("fitting", ":material/ssid_chart:", "pages/fitting.py"),
+        Concept("batches", ":material/stacks:", "pages/batches.py"),
         Concept("overfitting", ":material/troubleshoot:"),
         Concept("pytorch", ":material/code:"),
     ],
     "optimization": [
-        Concept("critical", ":material/landscape:", built=True),
-        Concept("optimizers", ":material/sports_score:", built=True),
+        Concept("critical", ":material/landscape:", "pages/critical.py"),
+        Concept("optimizers", ":material/sports_score:", "pages/optimizers.py"),
     ],
     "classification": [
-        Concept("softmax", ":material/bar_chart:", built=True),
-        Concept("generative", ":material/scatter_plot:", built=True),
+        Concept("softmax", ":material/bar_chart:", "pages/softmax.py"),
+        Concept("generative", ":material/scatter_plot:", "pages/generative.py"),
     ],
     "architectures": [
         Concept("convolution", ":material/grid_on:"),
         Concept("spatial", ":material/transform:"),
-        Concept("attention", ":material/hub:", built=True),
+        Concept("attention", ":material/hub:", "pages/attention.py"),
         Concept("rnn", ":material/memory:"),
     ],
 }
