@@ -21,15 +21,6 @@ SEEDS = tuple(range(10))
 SENTENCES = ("the cat sat on the mat", "我爱你我", "one two three four five six seven eight", "猫 sat on 猫")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models: one intra-op thread is faster, and far faster while others load the machine."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 @pytest.fixture(scope="module")
 def reverse10():
     """The page's default run (reverse, learned positions, 150 updates) on 10 seeds: 20 models, one computation."""

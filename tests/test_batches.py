@@ -19,14 +19,6 @@ LAB_SEEDS = range(10)  # claims on the lab
 LAB_CFG = lab.LabConfig(smallest=16, epochs=3)  # B = 16, 64, 256 and the full batch
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 @pytest.fixture(scope="module")
 def runs():
     return [bt.paths(bt.PathConfig(seed=s)) for s in SEEDS]
