@@ -151,7 +151,9 @@ def test_odd_links_open_cleanly(page):
 
 _ALLOWED = re.compile(r"\b(ReLU|ReLUs|Sigmoid|sigmoid|Adam|AdamW|SGD|MSE|MAE|CSV|PyTorch|torch|nn\.\w+|safetensors|"
                       r"Nesterov|Adagrad|RMSProp|Rosenbrock|Beale|Seattle|GPU|CPU|cuda|cpu|softmax|Softmax|"
-                      r"Transformer|Hessian|Newton|L-BFGS|epoch|epochs|K|N|B|x|y|b|w|c|η)\b")
+                      r"Transformer|Hessian|Newton|L-BFGS|epoch|epochs|K|N|B|x|y|b|w|c|η|"
+                      r"CNN|CNNs|RNN|RNNs|LSTM|LSTMs|GRU|GRUs|SimpleRNN|Keras|Elman|Jordan|Sobel|Laplacian|AlphaGo|"
+                      r"PNG|JPEG|L2|dropout|Dropout|eval|Taipei|arrive|leave|diabetes|digits|MNIST)\b")
 _ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")  # three or more English words in a row
 
 
