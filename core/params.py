@@ -30,7 +30,7 @@ class Spec:
     hi: float | None = None  # numbers: largest value
     step: float | None = None  # numbers: the widget's step
     options: tuple = ()  # choice: the allowed values (numbers or strings)
-    widget: str = ""  # the app's widget: slider, select_slider, selectbox, radio, toggle, number, text
+    widget: str = ""  # the app's widget: slider, select_slider, selectbox, radio, segmented, toggle, number, text
     max_chars: int = 80  # text: longest accepted value
 
 

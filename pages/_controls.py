@@ -132,6 +132,8 @@ class Form:
                 fmt = labels.get
             if w == "radio":
                 v = where.radio(label, opts, format_func=fmt, horizontal=horizontal, **common)
+            elif w == "segmented":  # a page's sections, side by side like tabs; only the chosen one is drawn
+                v = where.segmented_control(label, opts, format_func=fmt, required=True, **common)
             elif w == "select_slider":
                 v = where.select_slider(label, options=opts, format_func=fmt, **common)
             else:

@@ -16,12 +16,12 @@ TF = kit.Form(T, att.TrainConfig, prefix="at_", keys={"heads": "at_theads", "pe"
 V = kit.Form(T, charts.TrainView, prefix="at_")
 R = kit.Form(T, att.RnnConfig, prefix="at_rnn_", skip=("seed", "length", "vocab", "lr", "steps"))
 kit.page(T, [F, TF, V, R], [
-    kit.Preset("order", {"at_pe": False}),
+    kit.Preset("order", {"at_pe": False, "at_section": "position"}),
     kit.Preset("causal", {"at_mask": "causal", "at_query": 6}),
-    kit.Preset("window", {"at_mask": "window", "at_w": 3}),
+    kit.Preset("window", {"at_mask": "window", "at_w": 3, "at_section": "masks"}),
     kit.Preset("relu", {"at_act": "ReLU"}),
-    kit.Preset("sort", {"at_task": "sort", "at_steps": 300}),
-    kit.Preset("rnn", {"at_rnn": True}),
+    kit.Preset("sort", {"at_task": "sort", "at_steps": 300, "at_section": "train"}),
+    kit.Preset("rnn", {"at_section": "rnn"}),
 ], r"\begin{gathered}q^i = W^q a^i,\quad k^j = W^k a^j,\quad v^j = W^v a^j\\"
    r"\alpha_{i,j} = \frac{q^i\cdot k^j}{\sqrt{d_k}},\qquad"
    r"\alpha'_{i,j} = \frac{e^{\alpha_{i,j}}}{\sum_{j'} e^{\alpha_{i,j'}}}\\ b^i = \sum_j \alpha'_{i,j}\, v^j\end{gathered}")
@@ -32,8 +32,10 @@ colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word fo
 # ---------------------------------------------------------------- the calculator: its central picture first
 left, right = st.columns([1, 3], gap="medium")
 with left:
-    for name in ("sentence", "query", "d", "heads", "scale", "positional", "activation", "mask", "window"):
+    for name in ("sentence", "query", "d", "heads", "scale", "positional", "activation", "mask"):
         F(name)
+    if F.value("mask") == "window" or V.value("section") in ("masks", "cnn"):  # the width is used only there
+        F("window")
 cfg = F.config(seed=kit.seed())
 # the followed query only picks a row, the width matters only under the window mask: keep both out of the key
 calc = replace(cfg, query=1, window=cfg.window if cfg.mask == "window" else att.CalcConfig().window)
@@ -61,10 +63,11 @@ if r is not None:
         kit.notice(t("notice.calc", how=t("notice.softmax" if soft else "notice.relu"), act=cfg.activation,
                      div=r"/√d_k" if cfg.scale else ""))
 
-# ---------------------------------------------------------------- the sections, one tab each
-tabs = st.tabs([t(f"tab.{k}") for k in ("steps", "heads", "position", "masks", "cnn", "train", "rnn")])
+# ---------------------------------------------------------------- the sections: only the chosen one is computed
+section = V("section", label_visibility="collapsed", width="stretch")
+tcfg = TF.config(seed=kit.seed())
 if r is not None:
-    with tabs[0]:
+    if section == "steps":
         kit.chart(charts.matrices, r, ("embed", "pe", "a"), lang)
         rep = att.repeated_token(r.tokens)
         same = (t("same.word", w=rep, at=t("sep").join(map(str, att.positions_of(r.tokens, rep)))) if rep else
@@ -81,14 +84,14 @@ if r is not None:
             st.markdown(t("scale", on=f"{top[True]:.2f}", off=f"{top[False]:.2f}")
                         + (t("gap") + t("scale_seeds") if cfg.mask == "none" else ""))
 
-    with tabs[1]:
+    elif section == "heads":
         st.markdown(t("heads.intro", h=cfg.heads, dk=r.d_head))
         cols = st.columns(min(cfg.heads, 2))
         for h in range(cfg.heads):
             kit.chart(charts.scores, r, h, "weights", lang, where=cols[h % len(cols)])
         kit.chart(charts.matrices, r, ("concat", "out"), lang)
 
-    with tabs[2]:
+    elif section == "position":
         st.markdown(t("position.intro"))
         kit.chart(charts.shuffled, r, lang)
         err = r.equivariance_error
@@ -101,7 +104,7 @@ if r is not None:
             why = t("position.why_pe") if cfg.positional else t("position.why_mask", mask=t(f"opt.mask.{cfg.mask}"))
             kit.notice(t("position.differ", err=f"{err:.2f}", why=why))
 
-    with tabs[3]:
+    elif section == "masks":
         n, w = r.n, cfg.window
         full, done = att.cost(n, "none", w)["full"], att.cost(n, cfg.mask, w)["computed"]
         c1, c2 = st.columns([1, 2], gap="large")
@@ -117,7 +120,7 @@ if r is not None:
         kit.notice(t("masks.notice", full=colour(charts.COST_COLOURS["full"]),
                      window=colour(charts.COST_COLOURS["window"]), w=w))
 
-    with tabs[4]:
+    elif section == "cnn":
         cc = kit.shared(f"{T}-conv", att.compare_conv, replace(cfg, mask="none", query=1), gate=False)
         c1, c2 = st.columns(2)
         kit.chart(charts.mixing, cc, "conv", lang, where=c1)
@@ -126,12 +129,11 @@ if r is not None:
         kit.notice(t("cnn.notice"))
 
 # ---------------------------------------------------------------- the tiny transformer, trained live
-with tabs[5]:
+if section == "train":
     tl, tr_ = st.columns([1, 3], gap="medium")
     with tl:
         for name in ("task", "layers", "heads", "pe", "steps", "lr"):
             TF(name, label=t(f"ctl.t{name}.label"), help=t(f"ctl.t{name}.help"))
-    tcfg = TF.config(seed=kit.seed())
     with tr_:
         st.markdown(t("train.intro", T=tcfg.length, v=tcfg.vocab - 1, b=att.BATCH, pe=t(f"opt.pe.{tcfg.pe}")))
         bar, acc_ph = st.empty(), st.empty()
@@ -180,23 +182,21 @@ with tabs[5]:
                          "application/octet-stream", t("dl.weights_help"), where=d2)
 
 # ---------------------------------------------------------------- an RNN on the same task
-with tabs[6]:
+if section == "rnn":
     st.markdown(t("rnn.intro", T=tcfg.length, steps=2 * tcfg.length))
-    if V("rnn"):
-        c1, c2 = st.columns(2)
-        rcfg = replace(att.rnn_config_for(tcfg), cell=R("cell", where=c1), hidden=R("hidden", where=c2))
-        ph = st.empty()
-        rnn = kit.shared(f"{T}-rnn", att.train_rnn, rcfg, queued=kit.queued(ph))
-        tiny = res if tcfg.task == "reverse" else kit.shared(f"{T}-train", att.train_tiny, replace(tcfg, task="reverse"),
-                                                             queued=kit.queued(ph))
-        kit.chart(charts.distance_chart, att.distance_frame(tiny, rnn), lang)
-        kit.chart(charts.steps_chart, att.steps_frame(tiny, rnn), lang)
-        kit.report(rnn.log, [t(f"opt.cell.{rcfg.cell}")])
-        acc, dist = rnn.position_accuracy, rnn.distance
-        far = acc[dist >= 5]
-        st.markdown(t("rnn.measured", cell=t(f"opt.cell.{rcfg.cell}"), last=f"{acc[0]:.0%}",
-                      back=f"{far.max():.0%}" if len(far) else "–", far=f"{acc[-1]:.0%}", d=int(dist[-1]),
-                      chance=f"{1 / tcfg.vocab:.0%}", att=f"{tiny.position_accuracy[0].min():.0%}",
-                      layers=tiny.config.layers))
-        kit.notice(t("rnn.notice", steps=rnn.sequential_steps, layers=tiny.config.layers,
-                     att=colour(charts.SERIES_COLOURS[att.SERIES[0]]), rnn=colour(charts.SERIES_COLOURS[att.SERIES[1]])))
+    c1, c2 = st.columns(2)
+    rcfg = replace(att.rnn_config_for(tcfg), cell=R("cell", where=c1), hidden=R("hidden", where=c2))
+    ph = st.empty()
+    rnn = kit.shared(f"{T}-rnn", att.train_rnn, rcfg, queued=kit.queued(ph))
+    tiny = kit.shared(f"{T}-train", att.train_tiny, replace(tcfg, task="reverse"), queued=kit.queued(ph))
+    kit.chart(charts.distance_chart, att.distance_frame(tiny, rnn), lang)
+    kit.chart(charts.steps_chart, att.steps_frame(tiny, rnn), lang)
+    kit.report(rnn.log, [t(f"opt.cell.{rcfg.cell}")])
+    acc, dist = rnn.position_accuracy, rnn.distance
+    far = acc[dist >= 5]
+    st.markdown(t("rnn.measured", cell=t(f"opt.cell.{rcfg.cell}"), last=f"{acc[0]:.0%}",
+                  back=f"{far.max():.0%}" if len(far) else "–", far=f"{acc[-1]:.0%}", d=int(dist[-1]),
+                  chance=f"{1 / tcfg.vocab:.0%}", att=f"{tiny.position_accuracy[0].min():.0%}",
+                  layers=tiny.config.layers))
+    kit.notice(t("rnn.notice", steps=rnn.sequential_steps, layers=tiny.config.layers,
+                 att=colour(charts.SERIES_COLOURS[att.SERIES[0]]), rnn=colour(charts.SERIES_COLOURS[att.SERIES[1]])))

@@ -496,10 +496,10 @@ def test_colour_constants_name_palette_colours():
 # ---------------------------------------------------------------- the page
 
 def test_page_shows_equivariance_and_survives_a_wordless_sentence():
-    """The page as it stands (its controls are set through the widgets: the legacy kit binds no URL)."""
+    """The page as a student uses it: the position section, encoding off; then a sentence with no word."""
     from conftest import open_page
 
-    at = open_page("pages/attention.py")
+    at = open_page("pages/attention.py", query={"at_section": "position"})
     assert not at.exception, at.exception
     at.toggle(key="at_pe").set_value(False).run()
     assert not at.exception, at.exception
@@ -507,6 +507,9 @@ def test_page_shows_equivariance_and_survives_a_wordless_sentence():
     at.text_input(key="at_text").set_value("!!! ???").run()
     assert not at.exception, at.exception
     assert any("at least one word" in w.value for w in at.warning)
-    assert len(at.get("vega_lite_chart")) >= 3  # the training section still runs
+    assert len(at.get("vega_lite_chart")) == 0  # nothing computed from no words
+    at.segmented_control(key="at_section").set_value("train").run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) >= 3  # the training section does not need the sentence
     at.text_input(key="at_text").set_value("我爱你我 😀").run()
     assert not at.exception and not at.warning, at.warning

@@ -88,31 +88,54 @@ def test_default_run(page):
         assert "NaN" not in ch.proto.spec and "Infinity" not in ch.proto.spec
 
 
+def _sections(at) -> list[tuple[str, list]]:
+    """(URL key, options) of each section picker on the page: a declared choice drawn as a segmented control,
+    of which only the chosen section is computed and drawn."""
+    return [(w.key, list(DECLARED[w.key].options)) for w in at.get("segmented_control")
+            if w.key in DECLARED and DECLARED[w.key].widget == "segmented"]
+
+
+def _views(page):
+    """(link, AppTest) for the page's default view, then for every other option of each section picker."""
+    at = open_page(page)
+    yield {}, at
+    for key, options in _sections(at):
+        for opt in options[1:]:
+            yield {key: opt}, open_page(page, query={key: opt})
+
+
 def test_each_control_changes_what_is_shown(page):
     """Each control in turn moved to its far end or next option (the one before it put back in the same
-    run): what is shown must differ from the defaults every time."""
-    at = open_page(page)
-    base = snapshot(at)
-    controls = _controls(at)
-    assert controls, "a page without controls is a poster"
-    unchanged, prev = [], None
-    for kind, w in controls:
-        if prev is not None:
-            pk, pkind, pold = prev
-            for x in at.get(pkind):
-                if x.key == pk:
-                    x.set_value(pold)
-        present = [x for x in at.get(kind) if x.key == w.key and not x.disabled]
-        if not present:
-            prev = None
-            continue
-        old = present[0].value
-        present[0].set_value(_new_value(kind, present[0]))
-        at.run()
-        assert not at.exception, f"{w.key}: {at.exception}"
-        if snapshot(at) == base:
-            unchanged.append(w.key)
-        prev = (w.key, kind, old)
+    run): what is shown must differ from what was shown before every time. Every section of the page is
+    visited (a section picker's other options), and each control is checked in the first view showing it."""
+    done, unchanged, seen = set(), [], set()
+    for link, at in _views(page):
+        assert not at.exception, f"{link}: {at.exception}"
+        assert len(at.get("vega_lite_chart")) >= 1, f"{link}: no chart"
+        base = snapshot(at)
+        assert base not in seen, f"{link} shows the same as another section"
+        seen.add(base)
+        controls = [(k, w) for k, w in _controls(at) if w.key not in done]
+        assert controls or link, "a page without controls is a poster"
+        prev = None
+        for kind, w in controls:
+            if prev is not None:
+                pk, pkind, pold = prev
+                for x in at.get(pkind):
+                    if x.key == pk:
+                        x.set_value(pold)
+            present = [x for x in at.get(kind) if x.key == w.key and not x.disabled]
+            if not present:
+                prev = None
+                continue
+            old = present[0].value
+            present[0].set_value(_new_value(kind, present[0]))
+            at.run()
+            assert not at.exception, f"{link} {w.key}: {at.exception}"
+            if snapshot(at) == base:
+                unchanged.append(w.key)
+            done.add(w.key)
+            prev = (w.key, kind, old)
     assert not unchanged, f"these controls change nothing on the page: {unchanged}"
 
 
@@ -139,12 +162,15 @@ def test_each_preset_and_its_link(page):
 
 
 def test_odd_links_open_cleanly(page):
-    """seed=inf, 1e309, thousands of digits, words...: for every control of the page, never an exception."""
-    keys = [w.key for _, w in _controls(open_page(page))] + ["seed", "lang"]
-    for odd in ODD_LINK_VALUES:
-        at = open_page(page, query={k: odd for k in keys})
-        assert not at.exception, f"{odd[:20]!r}: {at.exception}"
-        assert len(at.get("vega_lite_chart")) >= 1
+    """seed=inf, 1e309, thousands of digits, words...: for every control of the page, never an exception.
+    Every section: its controls get odd values too (the section itself kept, the rest of its keys odd)."""
+    for i, (link, at) in enumerate(_views(page)):
+        keys = [w.key for _, w in _controls(at) if w.key not in link] + ["seed", "lang"]
+        for odd in ODD_LINK_VALUES if i == 0 else ODD_LINK_VALUES[:2]:
+            at = open_page(page, query={**{k: odd for k in keys}, **link})
+            assert not at.exception, f"{link} {odd[:20]!r}: {at.exception}"
+            assert len(at.get("vega_lite_chart")) >= 1 or len(at.warning) + len(at.error) >= 1, \
+                f"{link} {odd[:20]!r}: neither a chart nor a message"
 
 
 # ---------------------------------------------------------------- English and 中文

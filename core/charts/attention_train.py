@@ -11,7 +11,9 @@ from core import i18n
 from core.attention import MODEL_NAMES, SERIES, TrainResult
 from core.charts import COLOURS, mark, n, q, scale, styled
 from core.charts.attention_heat import heat, long, wrap
-from core.params import flag
+from core.params import choice
+
+SECTIONS = ("steps", "heads", "position", "masks", "cnn", "train", "rnn")  # the page's sections
 
 K = "attention.charts."
 MODEL_COLOURS = {MODEL_NAMES[0]: "blue", MODEL_NAMES[1]: "vermillion"}  # accuracy_chart: with / without PE
@@ -20,8 +22,8 @@ SERIES_COLOURS = {SERIES[0]: "blue", SERIES[1]: "orange"}  # distance_chart, ste
 
 @dataclass(frozen=True)
 class TrainView:
-    """What the page trains beside the tiny transformer (only when asked: it costs about a second)."""
-    rnn: bool = flag(False)  # train an RNN on the same reverse task and compare it with self-attention
+    """Which section the page shows below the calculator, and what it trains beside the tiny transformer."""
+    section: str = choice("steps", SECTIONS, widget="segmented")  # only the chosen section is computed and drawn
 
 
 _MODEL_KEYS = dict(zip(MODEL_NAMES, ("models.with_pe", "models.without_pe")))
