@@ -37,10 +37,10 @@ SECTIONS: dict[str, list[Concept]] = {
         Concept("generative", ":material/scatter_plot:", "pages/generative.py"),
     ],
     "architectures": [
-        Concept("convolution", ":material/grid_on:"),
+        Concept("convolution", ":material/grid_on:", "pages/convolution.py"),
         Concept("spatial", ":material/transform:"),
         Concept("attention", ":material/hub:", "pages/attention.py"),
-        Concept("rnn", ":material/memory:"),
+        Concept("rnn", ":material/memory:", "pages/rnn.py"),
     ],
 }
 

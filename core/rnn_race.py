@@ -31,14 +31,14 @@ EVALS = 20  # accuracy measurements over a run (the learning curves)
 SOLVED = 0.9  # accuracy counted as "solved"
 GAPS = (5, 10, 20, 30, 40, 60)
 UPDATES = (100, 200, 300, 500, 800)
-FORGET_BIASES = (0.0, 1.0, 3.0)  # 0: PyTorch's default (uniform near 0), 1: the well-known choice
+FORGET_BIASES = (0.0, 1.0, 3.0)  # added to the forget gate's bias: 0 leaves PyTorch's default (near 0)
 
 
 @dataclass(frozen=True)
 class RaceConfig:
-    gap: int = choice(20, GAPS, widget="select_slider")  # T: distractors between the symbol and the question
-    updates: int = choice(300, UPDATES, widget="select_slider")  # Adam updates (minibatches of BATCH) per model
-    forget_bias: float = choice(1.0, FORGET_BIASES, widget="radio")  # added to the LSTM's forget-gate bias at the start
+    gap: int = choice(30, GAPS, widget="select_slider")  # T: distractors between the symbol and the question
+    updates: int = choice(200, UPDATES, widget="select_slider")  # Adam updates (minibatches of BATCH) per model
+    forget_bias: float = choice(3.0, FORGET_BIASES, widget="radio")  # added to the LSTM's forget-gate bias at the start
     seed: int = num(0, 0, 1_000_000, widget="number")  # data, initial weights
 
 
