@@ -1,0 +1,161 @@
+"""A CNN trained live against a fully connected network with no more parameters, on scikit-learn's digits.
+
+Both networks (and, for the claim tests, both networks for many seeds) train as ONE computation: Adam on
+stacked parameters, each model's cross-entropy its own, one backward per step (``train.batched_step``),
+the same minibatch positions for every model (each seed has its own split and placements). Every setting
+runs a fixed number of steps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from core import device, rng, train
+from core.convolution_digits import PLACEMENTS, Split, augment, shift_image, side, split  # noqa: F401 - page API
+from core.convolution_nets import Racers, cnn_params, fc_params
+from core.params import choice, clamp, flag, num
+
+MODELS = ("CNN", "fully connected")  # raw names; pages translate them
+N_TRAIN = (100, 200, 500, 1000)
+FILTERS = (4, 8, 16)
+STEPS = (100, 200, 400, 800)
+BATCH = 64
+LR = 0.01
+EVAL_EVERY = 25  # steps between measurements of the accuracies
+N_EVAL_TRAIN = 100  # training images measured for the training accuracy
+
+
+@dataclass(frozen=True)
+class RaceConfig:
+    placement: str = choice("unseen", PLACEMENTS, widget="radio")  # where digits sit (unseen: test positions never trained on)
+    n_train: int = choice(500, N_TRAIN, widget="select_slider")  # training images
+    filters: int = choice(8, FILTERS, widget="select_slider")  # the CNN's first-layer filters (the second has twice as many)
+    steps: int = choice(200, STEPS, widget="select_slider")  # Adam updates on minibatches of 64
+    augment: bool = flag(False)  # train on randomly shifted (±1 px) and rotated (±10°) copies
+    seed: int = num(0, 0, 1_000_000, widget="number")  # split, placements, initial weights, minibatches
+
+
+@dataclass
+class RaceResult:
+    config: RaceConfig
+    history: pd.DataFrame  # step, model, split ("train"/"test"), accuracy: seed 0 of the run
+    accuracy: np.ndarray  # (M, 2) final test accuracy of each seed's CNN and fully connected network
+    params: dict[str, int]  # parameter count of each model
+    confusion: dict[str, np.ndarray]  # model -> (10, 10) counts, rows: true digit, columns: predicted (seed 0)
+    racers: Racers  # the trained weights (read-only)
+    data: Split  # the split of each seed (read-only)
+    log: train.TrainLog
+    seconds: float
+
+
+def _accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return (logits.argmax(-1) == y).float().mean(-1)  # (M,)
+
+
+def race(cfg: RaceConfig, seeds: list[int] | None = None, progress=None) -> RaceResult:
+    """Train the CNN and the fully connected network for ``cfg`` (on ``cfg.seed``, or on every seed of
+    ``seeds`` at once). ``progress(partial RaceResult)`` is called while training."""
+    cfg = clamp(cfg)
+    seeds = [cfg.seed] if seeds is None else [int(s) for s in seeds]
+    data = split(cfg.placement, cfg.n_train, seeds)
+    s = side(cfg.placement)
+    dev = device.choose_device("large" if len(seeds) * cfg.n_train >= 4000 else "tiny")
+    racers = Racers(cfg.filters, s, [rng.generator(x, salt=142) for x in seeds])
+    if dev.type != "cpu":
+        for p in racers.parameters():
+            p.data = p.data.to(dev)
+    xtr, ytr = data.x_train.to(dev), data.y_train.to(dev)
+    xte, yte = data.x_test.to(dev), data.y_test.to(dev)
+    n_eval = min(N_EVAL_TRAIN, cfg.n_train)
+    opt = torch.optim.Adam(racers.parameters(), lr=LR, foreach=True)
+    g = rng.generator(seeds[0], salt=143)
+    sampler = train.EpochSampler(cfg.n_train, BATCH, g, device=dev)
+    rows: list[tuple] = []
+
+    def measure(step: int) -> None:
+        with torch.no_grad():
+            for name, fn in zip(MODELS, (racers.cnn, racers.fc)):
+                te = _accuracy(fn(xte), yte)
+                trn = _accuracy(fn(xtr[:, :n_eval]), ytr[:, :n_eval])
+                rows.append((step, name, "train", float(trn[0])))
+                rows.append((step, name, "test", float(te[0])))
+
+    def step(i: int) -> torch.Tensor:
+        idx = sampler(i)
+        xb, yb = xtr[:, idx], ytr[:, idx]  # (M, B, 1, S, S), (M, B)
+        if cfg.augment:
+            xb = augment(xb.cpu(), g).to(dev)
+        losses = [F.cross_entropy(fn(xb).transpose(1, 2), yb, reduction="none").mean(1)
+                  for fn in (racers.cnn, racers.fc)]  # 2 × (M,)
+        out = train.batched_step(opt, torch.cat(losses))
+        if (i + 1) % EVAL_EVERY == 0 or i + 1 == cfg.steps:
+            measure(i + 1)
+        return out
+
+    def report(log: train.TrainLog) -> None:
+        if progress is not None:
+            progress(_result(cfg, rows, racers, data, log, np.zeros((len(seeds), 2)), {}, s))
+
+    measure(0)
+    log = train.run(step, cfg.steps, progress=report if progress is not None else None, stop_on="all")
+    with torch.no_grad():
+        preds = [fn(xte).argmax(-1).cpu() for fn in (racers.cnn, racers.fc)]  # 2 × (M, T)
+    acc = np.stack([(p == data.y_test).float().mean(1).numpy() for p in preds], axis=1)  # (M, 2)
+    conf = {}
+    for name, p in zip(MODELS, preds):
+        cm = np.zeros((10, 10), dtype=np.int64)
+        np.add.at(cm, (data.y_test[0].numpy(), p[0].numpy()), 1)
+        conf[name] = cm
+    if dev.type != "cpu":
+        for p in racers.parameters():
+            p.data = p.data.cpu()
+    return _result(cfg, rows, racers, data, log, acc, conf, s)
+
+
+def _result(cfg, rows, racers, data, log, acc, conf, s) -> RaceResult:
+    hist = pd.DataFrame(rows, columns=["step", "model", "split", "accuracy"])
+    params = {"CNN": cnn_params(cfg.filters), "fully connected": fc_params(s, racers.h)}
+    return RaceResult(cfg, hist, acc, params, conf, racers, data, log, log.seconds)
+
+
+def predict(res: RaceResult, img: torch.Tensor) -> dict:
+    """Both trained networks (seed 0 of the run) on one image (S, S): probabilities of each model (10,),
+    and the CNN's first-layer maps (c, S, S)."""
+    r = res.racers
+    x = img.reshape(1, 1, 1, *img.shape).expand(r.M, 1, 1, *img.shape)  # (M, 1, 1, S, S)
+    with torch.no_grad():
+        maps, _, logits = r.cnn_maps(x)
+        pf = F.softmax(r.fc(x)[0, 0], -1)
+    return {"CNN": F.softmax(logits[0, 0], -1).numpy(), "fully connected": pf.numpy(), "maps": maps[0, 0].numpy()}
+
+
+SHIFTS = tuple(range(-4, 5))  # horizontal shifts of the draw lab's confidence curve
+
+
+def shift_curve(res: RaceResult, img: torch.Tensor, label: int) -> pd.DataFrame:
+    """Each network's probability of the true ``label`` as the image (S, S) moves by SHIFTS pixels
+    sideways: columns shift, model, p."""
+    x = torch.stack([shift_image(img, dx) for dx in SHIFTS])  # (9, S, S)
+    r = res.racers
+    xb = x[None, :, None].expand(r.M, -1, 1, -1, -1)  # (M, 9, 1, S, S)
+    with torch.no_grad():
+        pc = F.softmax(r.cnn(xb)[0], -1)[:, label].numpy()
+        pf = F.softmax(r.fc(xb)[0], -1)[:, label].numpy()
+    return pd.DataFrame({"shift": list(SHIFTS) * 2, "model": [MODELS[0]] * len(SHIFTS) + [MODELS[1]] * len(SHIFTS),
+                         "p": np.concatenate([pc, pf])})
+
+
+@dataclass(frozen=True)
+class DrawView:
+    pick: int = num(0, 0, 399)  # which test digit the draw lab (and the race's feature maps) show
+    move: int = num(0, -4, 4)  # pixels the draw lab moves that digit sideways (negative: to the left)
+
+
+def digit_of(res: RaceResult, pick: int) -> tuple[torch.Tensor, int]:
+    """Test image ``pick`` of seed 0 of the run (S, S) and its label."""
+    i = int(pick) % res.data.x_test.shape[1]
+    return res.data.x_test[0, i, 0], int(res.data.y_test[0, i])
