@@ -24,3 +24,4 @@ for section, items in course.SECTIONS.items():
 current = st.navigation(nav)
 kit.sidebar()
 current.run()
+kit.seed_control()

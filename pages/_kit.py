@@ -62,13 +62,30 @@ _CSS = """<style>
 </style>"""
 
 
+_SEED_SLOT, _SEED_USED = "_dlc_seed_slot", "_dlc_seed_used"
+
+
 def seed() -> int:
-    """The global seed (sidebar)."""
+    """The global seed (sidebar). Reading it marks this run as one where the seed matters."""
+    st.session_state[_SEED_USED] = True
     return int(bind(SEED_KEY, SEED, 0))
 
 
+def seed_control() -> None:
+    """The sidebar's seed box, drawn after the page ran (app.py): enabled where something on the page was
+    drawn at random this run, else greyed out with a note, so no control is shown that changes nothing."""
+    ss = st.session_state
+    slot, used = ss.pop(_SEED_SLOT, None), ss.pop(_SEED_USED, False)
+    if slot is None:
+        return
+    with slot:
+        v = st.number_input(t("common.seed"), 0, 1_000_000, step=1, key=SEED_KEY, disabled=not used,
+                            help=t("common.seed_help" if used else "common.seed_unused"))
+    sync_url(SEED_KEY, v, 0)
+
+
 def sidebar() -> None:
-    """The global sidebar: language, seed, and the device in use."""
+    """The global sidebar: language, seed (its box drawn after the page: ``seed_control``), the device."""
     with st.sidebar:
         browser = i18n.normalise(getattr(st.context, "locale", None))
         lang()  # first visit: from the link, else the browser
@@ -78,8 +95,8 @@ def sidebar() -> None:
             v = browser
         sync_url(LANG_KEY, v, browser)
         bind(SEED_KEY, SEED, 0)
-        v = st.number_input(t("common.seed"), 0, 1_000_000, step=1, key=SEED_KEY, help=t("common.seed_help"))
-        sync_url(SEED_KEY, v, 0)
+        st.session_state[_SEED_USED] = False
+        st.session_state[_SEED_SLOT] = st.empty()
         st.caption(t("common.device", device=t(f"common.devices.{device.kind()}", name=device.name())))
 
 

@@ -1,6 +1,7 @@
 """The shared core: the training loop, device choice, seeded randomness, data sets, layering."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import time
@@ -117,7 +118,9 @@ def test_no_global_seeding_or_unpickling():
             text = path.read_text()
             assert "torch.manual_seed(" not in text, path
             assert "pickle.load" not in text and "weights_only=False" not in text, path
-            assert "eval(" not in text.replace(".eval(", ""), path
+            calls = {n.func.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Name)}
+            assert not calls & {"eval", "exec"}, path  # the built-ins (model.eval() is a method: fine)
 
 
 def test_cloud_environment_pins_what_requirements_pin():

@@ -23,8 +23,9 @@ PATH_COLOUR = "pink"  # the descent path on either surface (stands out on viridi
 
 
 @dataclass(frozen=True)
-class ClassifyView:
-    model: str = choice("network", MODELS, widget="radio")  # whose decision regions are drawn
+class SoftmaxView:
+    """Which part of the page is shown below the softmax lab (only that part is computed and drawn)."""
+    section: str = choice("surface", ("surface", "classify", "pitfall"), widget="segmented")
 
 
 def _hex(name: str) -> str:
