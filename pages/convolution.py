@@ -107,7 +107,7 @@ def draw_lab() -> None:
 
 def read_upload():
     """The uploaded image, decoded (None and a message when there is none or it is refused)."""
-    f = st.file_uploader(kit.t(f"{T}.upload.label"), type=list(up.TYPES), help=kit.t(f"{T}.upload.help",
+    f = st.file_uploader(kit.t(f"{T}.upload.label"), type=list(up.TYPES), key="upload", help=kit.t(f"{T}.upload.help",
                                                                                       mb=up.MAX_BYTES // 2**20))
     if f is None:
         kit.notice(kit.t(f"{T}.upload.none"))
