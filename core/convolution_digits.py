@@ -117,3 +117,33 @@ def shift_image(img: torch.Tensor, dx: int, dy: int = 0) -> torch.Tensor:
     elif dy < 0:
         out[..., dy:, :] = 0
     return out
+
+
+def from_drawing(rgba: np.ndarray, side_: int) -> torch.Tensor | None:
+    """A digit drawn on a canvas (H, W, 4) bytes, light ink on dark, as the training digits are: cropped to
+    its ink, padded to a square, scaled to 8×8 by area averaging and to a peak of 1, then placed at the
+    canvas's centre column (side_ 12) or as it is (side_ 8). None when nothing is drawn."""
+    a = np.asarray(rgba, dtype=np.float64)
+    if a.ndim != 3 or a.shape[2] < 3 or a.size == 0:
+        return None
+    grey = a[..., :3].mean(axis=2) / 255.0
+    if a.shape[2] == 4:
+        grey = grey * (a[..., 3] / 255.0)
+    ink = grey > 0.2
+    if ink.sum() < 10:
+        return None
+    rows, cols = np.nonzero(ink)
+    crop = grey[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    h, w = crop.shape
+    n = max(h, w)
+    n = n + n // 8 * 2  # a margin, as the scanned digits have
+    sq = np.zeros((n, n))
+    sq[(n - h) // 2:(n - h) // 2 + h, (n - w) // 2:(n - w) // 2 + w] = crop
+    t = torch.tensor(sq, dtype=torch.float32)[None, None]  # (1, 1, n, n)
+    t = F.interpolate(t, size=(64, 64), mode="bilinear", align_corners=False)
+    d = F.adaptive_avg_pool2d(t, 8)[0, 0]  # (8, 8)
+    d = d / d.max().clamp_min(1e-6)
+    if side_ == 8:
+        return d
+    off = (CANVAS - 8) // 2
+    return place(d[None], torch.tensor([off]), torch.tensor([off]))[0]

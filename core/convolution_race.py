@@ -15,7 +15,8 @@ import torch
 import torch.nn.functional as F
 
 from core import device, rng, train
-from core.convolution_digits import PLACEMENTS, Split, augment, shift_image, side, split  # noqa: F401 - page API
+from core.convolution_digits import (PLACEMENTS, Split, augment, from_drawing, shift_image, side,  # noqa: F401
+                                     split)
 from core.convolution_nets import Racers, cnn_params, fc_params
 from core.params import choice, clamp, flag, num
 

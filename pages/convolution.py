@@ -11,6 +11,11 @@ from core.charts import convolution as charts
 from core.charts import convolution_race as rcharts
 from pages import _kit as kit
 
+try:  # the drawing canvas (streamlit-drawable-canvas); without it the draw lab picks a test digit
+    from streamlit_drawable_canvas import st_canvas
+except Exception:  # noqa: BLE001 - not installed, or a Streamlit it does not work with
+    st_canvas = None
+
 T = "convolution"
 V = kit.Form(T, cv.ConvView)
 R = kit.Form(T, cr.RaceConfig)
@@ -85,24 +90,39 @@ def race_lab() -> None:
 
 
 def draw_lab() -> None:
+    drawn = None
     with left:
         pick, move = D("pick"), D("move")
+        if st_canvas is not None:
+            st.caption(kit.t(f"{T}.draw.canvas"))
+            out = st_canvas(stroke_width=16, stroke_color="#ffffff", background_color="#000000", width=196,
+                            height=196, drawing_mode="freedraw", return_image_data=True, key="draw_canvas")
+            if getattr(out, "image_data", None) is not None:
+                drawn = cr.from_drawing(out.image_data, cr.side(R.value("placement")))
     with right:
         res = race_result()
-        img, label = cr.digit_of(res, pick)
+        if drawn is None:
+            img, label = cr.digit_of(res, pick)
+            curve = kit.shared(f"{T}-curve", lambda key: cr.shift_curve(res, img, label), (res.config, pick),
+                               gate=False)
+        else:
+            img = drawn
+            label = int(cr.predict(res, img)["CNN"].argmax())
+            curve = cr.shift_curve(res, img, label)
         shown = cr.shift_image(img, move)
-        pred = kit.shared(f"{T}-pred", lambda key: cr.predict(res, shown), (res.config, pick, move), gate=False)
-        curve = kit.shared(f"{T}-curve", lambda key: cr.shift_curve(res, img, label), (res.config, pick), gate=False)
+        pred = (kit.shared(f"{T}-pred", lambda key: cr.predict(res, shown), (res.config, pick, move), gate=False)
+                if drawn is None else cr.predict(res, shown))
         c1, c2 = st.columns([1, 2])
-        kit.chart(charts.image_chart, shown.numpy(), f"{T}.charts.input", lang, False, True, where=c1)
-        kit.chart(rcharts.probs_chart, pred, lang, where=c2)
+        kit.chart(charts.image_chart, shown.numpy(), f"{T}.charts.input", lang, False, True, where=c1, live=drawn is not None)
+        kit.chart(rcharts.probs_chart, pred, lang, where=c2, live=drawn is not None)
         says = {m: int(pred[m].argmax()) for m in cr.MODELS}
-        kit.notice(kit.t(f"{T}.draw.says", digit=label, cn=mname("CNN"), fn=mname("fully connected"),
+        what = kit.t(f"{T}.draw.this_is", digit=label) if drawn is None else kit.t(f"{T}.draw.drawn", digit=label)
+        kit.notice(kit.t(f"{T}.draw.says", this=what, cn=mname("CNN"), fn=mname("fully connected"),
                          c=says["CNN"], pc=float(pred["CNN"].max()), f=says["fully connected"],
                          pf=float(pred["fully connected"].max())))
-        kit.chart(rcharts.shift_curve_chart, curve, move, lang)
-        kit.chart(rcharts.maps_chart, pred["maps"], lang)
-        st.caption(kit.t(f"{T}.draw.fallback", grey=colour("grey")))
+        kit.chart(rcharts.shift_curve_chart, curve, move, lang, live=drawn is not None)
+        kit.chart(rcharts.maps_chart, pred["maps"], lang, live=drawn is not None)
+        st.caption(kit.t(f"{T}.draw.rule" if st_canvas is not None else f"{T}.draw.fallback", grey=colour("grey")))
 
 
 def read_upload():

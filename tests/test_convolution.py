@@ -270,3 +270,16 @@ def test_each_lab_in_chinese(lab):
     at = open_page(PAGE, query={"lab": lab, "lang": "zh", "source": "digit"})
     assert not at.exception
     assert not _english_left(_visible_strings(at))
+
+
+def test_a_drawing_is_scaled_to_the_training_size():
+    """A drawn stroke (light on dark, the canvas's RGBA) becomes an 8×8 digit with peak 1, centred on the
+    12×12 canvas; an empty canvas gives None (the page then shows a test digit)."""
+    a = np.zeros((196, 196, 4), np.uint8)
+    a[..., 3] = 255
+    assert cr.from_drawing(a, 12) is None
+    a[30:170, 90:106, :3] = 255  # a "1"
+    d = cr.from_drawing(a, 12)
+    assert d.shape == (12, 12) and float(d.max()) == pytest.approx(1.0)
+    assert float(d[:2].sum() + d[-2:].sum() + d[:, :2].sum() + d[:, -2:].sum()) == 0.0
+    assert cr.from_drawing(a, 8).shape == (8, 8)
