@@ -20,6 +20,7 @@ import streamlit as st
 RUNNING = 2  # trainings computing at once; the rest wait their turn (2 cores: more only slows all of them)
 STORE_BYTES = 12 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
 MAX_ENTRIES = 16
+TOTAL_BYTES = 96 * 2**20  # all stores together (every page adds stores): the fullest gives up its oldest first
 
 
 # ---------------------------------------------------------------- start-up: import once, freeze the heap
@@ -153,11 +154,34 @@ class _Store:
             self.bytes += size
             while len(self.data) > 1 and (len(self.data) > max_entries or self.bytes > max_bytes):
                 self.bytes -= self.data.popitem(last=False)[1][1]
+        _within_total()
+
+    def drop_oldest(self) -> bool:
+        with self.lock:
+            if len(self.data) <= 1:
+                return False
+            self.bytes -= self.data.popitem(last=False)[1][1]
+            return True
+
+
+_STORES: list[_Store] = []
+_stores_lock = threading.Lock()
+
+
+def _within_total() -> None:
+    """Keep all stores together under TOTAL_BYTES: the store holding the most gives up its oldest entry."""
+    with _stores_lock:
+        while sum(s.bytes for s in _STORES) > TOTAL_BYTES:
+            if not any(s.drop_oldest() for s in sorted(_STORES, key=lambda s: -s.bytes)):
+                break  # every store is down to its newest entry
 
 
 @st.cache_resource(show_spinner=False)
 def _store(name: str) -> _Store:
-    return _Store()
+    s = _Store()
+    with _stores_lock:
+        _STORES.append(s)
+    return s
 
 
 _gate = threading.BoundedSemaphore(RUNNING)

@@ -49,3 +49,17 @@ def snapshot(at) -> str:
         for e in elements:
             h.update(repr(getattr(e, "value", e.proto)).encode())
     return h.hexdigest()
+
+
+# Test modules whose tests are spread over both workers (under pytest-xdist, ``-n 2 --dist loadgroup``): the page
+# tests share nothing between tests but the process's caches. Every other module runs whole on one worker, so
+# its module-scoped fixtures (trained models, a browser and a server) are made once.
+SPREAD = {"test_pages.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        if item.path.name not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))

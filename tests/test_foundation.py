@@ -173,3 +173,23 @@ def test_chart_specs_from_many_threads_keep_their_own_data():
     for th in threads:
         th.join()
     assert len(done) == 16 and not bad, bad[:3]
+
+
+def test_shared_stores_stay_within_their_bounds(monkeypatch):
+    """Each store keeps at most MAX_ENTRIES results; all stores together at most TOTAL_BYTES, the fullest
+    store giving up its oldest result first; the newest result of each is always kept."""
+    from pages import _compute as c
+
+    for i in range(c.MAX_ENTRIES + 4):
+        c.shared("test-small", lambda cfg: cfg * 2, i, gate=False)
+    assert len(c._store("test-small").data) == c.MAX_ENTRIES
+    assert c.peek("test-small", c.MAX_ENTRIES + 3) == (True, 2 * (c.MAX_ENTRIES + 3))
+    assert c.peek("test-small", 0) == (False, None)
+    monkeypatch.setattr(c, "TOTAL_BYTES", 3 * 2**20)
+    for i in range(5):  # 1 MB each, in two stores
+        c.shared("test-a", lambda cfg: np.zeros(2**17), ("a", i), gate=False)
+        c.shared("test-b", lambda cfg: np.zeros(2**17), ("b", i), gate=False)
+    a, b = c._store("test-a"), c._store("test-b")
+    assert a.bytes + b.bytes <= 3 * 2**20
+    assert c.peek("test-a", ("a", 4))[0] and c.peek("test-b", ("b", 4))[0]
+    assert not c.peek("test-a", ("a", 0))[0]
