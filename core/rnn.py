@@ -26,6 +26,8 @@ CLAIM_GAP = 30  # T of the race's default
 CLAIM_UPDATES = 200  # updates of the race's default
 CLAIM_BIAS = 3.0  # forget-gate bias of the race's default
 CLAIM_SEEDS = 10
+CLAIM_LSTM_SOLVED = 9  # the LSTM reached SOLVED (90%) on at least this many of the seeds
+CLAIM_RNN_SOLVED = 2  # the simple RNN on at most this many
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def gradients(cfg: GradConfig = GradConfig()) -> GradResult:
     x, _ = sequences(BATCH, cfg.length - 1, rng.generator(cfg.seed, salt=21))  # (B, T, V)
     out = {}
     for j, kind in enumerate(KINDS):
-        net = Net(kind, rng.generator(cfg.seed, salt=22 + j), cfg.forget_bias)
+        net = Net(kind, rng.generator(cfg.seed, salt=50 + j), cfg.forget_bias)
         xi = x.clone().requires_grad_(True)
         h, _ = net.rnn(xi)  # (B, T, H)
         (g,) = torch.autograd.grad(h[:, -1].sum(), xi)  # (B, T, V)

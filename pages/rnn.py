@@ -114,7 +114,7 @@ elif lab in ("inspector", "race"):
                            **{k.lower(): f"{acc[k]:.0%}" for k in KINDS}))
             if claim:
                 notes.append(t("claim", n=rnn.CLAIM_SEEDS, gap=rnn.CLAIM_GAP, updates=rnn.CLAIM_UPDATES,
-                               bias=f"{rnn.CLAIM_BIAS:g}"))
+                               bias=f"{rnn.CLAIM_BIAS:g}", lstm_n=rnn.CLAIM_LSTM_SOLVED, rnn_n=rnn.CLAIM_RNN_SOLVED))
             notes.append(t("bias_note", bias=f"{cfg.forget_bias:g}", keep=f"{keep:.2f}", gap=cfg.gap,
                            kept=f"{keep ** cfg.gap:.1e}"))
             kit.notice(" ".join(notes))
