@@ -25,7 +25,7 @@ SECTIONS: dict[str, list[Concept]] = {
         Concept("regression", ":material/show_chart:", "pages/regression.py"),
         Concept("fitting", ":material/ssid_chart:", "pages/fitting.py"),
         Concept("batches", ":material/stacks:", "pages/batches.py"),
-        Concept("overfitting", ":material/troubleshoot:"),
+        Concept("overfitting", ":material/troubleshoot:", "pages/overfitting.py"),
         Concept("pytorch", ":material/code:"),
     ],
     "optimization": [

@@ -1,0 +1,218 @@
+"""Charts of the overfitting page. Every word from core/locales/<lang>/overfitting.charts.toml; the raw
+English names stay in the results and are mapped to display names here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core import i18n
+from core.charts import COLOURS, GREY, mark, n, q, scale, styled
+from core.overfitting import CURES, MODELS, CuresResult
+from core.overfitting_bound import BoundResult
+from core.overfitting_depth import DEPTHS, DepthResult, name as depth_name
+from core.overfitting_guide import MODELS as GUIDE_MODELS, GuideResult
+from core.params import choice
+
+LABS = ("guide", "depth", "cures", "bound", "box")
+CURE_COLOURS = {"no cure": "blue", "cure": "orange", "penalty": "green", "stop": "vermillion"}  # COLOURS keys
+DEPTH_COLOURS = {1: "blue", 2: "orange", 3: "green", 4: "pink", 5: "vermillion"}
+GUIDE_COLOURS = {"your network": "blue", "1 layer": "orange", "least squares": "grey"}
+BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example": "vermillion"}
+SPLIT_COLOURS = {"train": "green", "validation": "sky blue", "test": "pink"}
+Y_MAX = 2.0  # loss axes stop here (a loss above is drawn at the edge)
+
+
+@dataclass(frozen=True)
+class OverfitView:
+    """What the page draws (no training depends on it)."""
+    lab: str = choice("cures", LABS, widget="radio")  # the part of the page shown
+    cure: str = choice("early stopping", CURES, widget="selectbox")  # the cure drawn against no cure
+    choose_on: str = choice("validation", ("validation", "test"), widget="radio")  # box: the set that chooses
+
+
+def _hex(c: str) -> str:
+    return GREY if c == "grey" else COLOURS[c]
+
+
+def _splits(tr, names=("train", "validation")) -> tuple[list[str], dict]:
+    dom = [tr(f"overfitting.charts.split.{s}") for s in names]
+    return dom, scale(dom, [[1, 0], [6, 4], [2, 2]][: len(dom)])
+
+
+def _y(tr, key: str = "mse") -> dict:
+    return q("loss", tr(f"overfitting.charts.{key}"), scale={"domain": [0, Y_MAX], "clamp": True})
+
+
+def cures_chart(r: CuresResult, cure: str, lang: str = "en"):
+    """Training (solid) and validation (dashed) MSE of the plain model and of one cure, against the step.
+    L2: its penalty λ/2·||θ||² as a third (dotted) line. Early stopping: the best step marked, and the stop."""
+    tr = i18n.translator(lang)
+    h = r.history[r.history.model.isin(["no cure", cure])].copy()
+    h = h[(h.split != "penalty") | (h.model == cure)]
+    h.loc[h.split == "penalty", "model"] = "penalty"
+    key = {"no cure": "no cure", cure: "cure", "penalty": "penalty"}
+    names = {"no cure": tr("overfitting.charts.model.no cure"), cure: tr(f"overfitting.charts.model.{cure}"),
+             "penalty": tr("overfitting.charts.penalty")}
+    h["model"] = h.model.map(names)
+    h["split"] = h.split.map(lambda s: tr(f"overfitting.charts.split.{'train' if s == 'penalty' else s}"))
+    dom = [names[m] for m in ("no cure", cure)] + ([names["penalty"]] if (r.history.split == "penalty").any()
+                                                   and cure == "L2" else [])
+    colours = scale(dom, [_hex(CURE_COLOURS[key[m]]) for m in ("no cure", cure, "penalty")[: len(dom)]])
+    sdom, dash = _splits(tr)
+    x = q("step", tr("overfitting.charts.step"), scale={"domain": [0, int(r.history.step.max() or 1)]})
+    layers = [mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True}, x=x, y=_y(tr),
+                   color=n("model", tr("overfitting.charts.model_title"), scale=colours),
+                   strokeDash=n("split", tr("overfitting.charts.data"), scale=dash),
+                   tooltip=[q("step", tr("overfitting.charts.step")), n("model", tr("overfitting.charts.model_title")),
+                            n("split", tr("overfitting.charts.data")), q("loss", "MSE", format=".3f")])]
+    if cure == "early stopping":
+        pts = pd.DataFrame({"step": [r.best_step], "loss": [min(r.best_val, Y_MAX)], "what": [tr("overfitting.charts.best")]})
+        stop = _hex(CURE_COLOURS["stop"])
+        layers.append(mark(pd.DataFrame({"step": [r.stop_step], "what": [tr("overfitting.charts.stop")]}),
+                           {"type": "rule", "color": stop, "strokeWidth": 2}, x=q("step"),
+                           tooltip=[n("what", ""), q("step", tr("overfitting.charts.step"))]))
+        layers.append(mark(pts, {"type": "point", "color": stop, "size": 160, "filled": True}, x=q("step"),
+                           y=q("loss"), tooltip=[n("what", ""), q("step", tr("overfitting.charts.step")),
+                                                 q("loss", "MSE", format=".3f")]))
+    title = tr("overfitting.charts.cures_title", cure=names[cure])
+    return styled(layers, title=title, height=290, legend={"orient": "right"})
+
+
+def cures_bars(r: CuresResult, lang: str = "en"):
+    """Each model's validation MSE at the end (early stopping: with its best weights restored); a rule
+    at the plain model's."""
+    tr = i18n.translator(lang)
+    df = r.final.copy()
+    df["name"] = [tr(f"overfitting.charts.model.{m}") for m in df.model]
+    df["kind"] = [tr("overfitting.charts.model.no cure") if m == "no cure" else tr("overfitting.charts.a_cure")
+                  for m in df.model]
+    df["shown"] = df.validation.clip(upper=Y_MAX)
+    kinds = [tr("overfitting.charts.model.no cure"), tr("overfitting.charts.a_cure")]
+    y = n("name", None, sort=list(df.name), axis={"title": None, "labelLimit": 200})
+    bars = mark(df, {"type": "bar", "height": {"band": 0.7}}, y=y,
+                x=q("shown", tr("overfitting.charts.val_mse"), scale={"domain": [0, Y_MAX], "clamp": True}),
+                color=n("kind", tr("overfitting.charts.model_title"),
+                        scale=scale(kinds, [_hex(CURE_COLOURS["no cure"]), _hex(CURE_COLOURS["cure"])])),
+                tooltip=[n("name", tr("overfitting.charts.model_title")), q("validation", "MSE", format=".3f"),
+                         q("test", tr("overfitting.charts.test_mse"), format=".3f")])
+    text = mark(df, {"type": "text", "align": "left", "dx": 4, "fontSize": 14}, y=y, x=q("shown"),
+                text=q("validation", format=".2f"))
+    base = mark(df[df.model == "no cure"], {"type": "rule", "color": _hex(CURE_COLOURS["no cure"]),
+                                            "strokeDash": [4, 3]}, x=q("shown"))
+    return styled([bars, text, base], title=tr("overfitting.charts.bars_title"), height=290, legend={"orient": "bottom"})
+
+
+def depth_chart(r: DepthResult, lang: str = "en"):
+    """Training MSE of each depth against the step."""
+    tr = i18n.translator(lang)
+    h = r.history[r.history.split == "train"].copy()
+    names = {depth_name(d): tr("overfitting.charts.layers", n=d) for d in DEPTHS}
+    h["model"] = h.model.map(names)
+    dom = [names[depth_name(d)] for d in DEPTHS]
+    line = mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True},
+                x=q("step", tr("overfitting.charts.step")), y=_y(tr, "train_mse"),
+                color=n("model", tr("overfitting.charts.depth_title"),
+                        scale=scale(dom, [_hex(DEPTH_COLOURS[d]) for d in DEPTHS])),
+                tooltip=[q("step", tr("overfitting.charts.step")), n("model", tr("overfitting.charts.depth_title")),
+                         q("loss", "MSE", format=".3f")])
+    return styled(line, title=tr("overfitting.charts.depth_curves"), height=290, legend={"orient": "right"})
+
+
+def _split_bars(df: pd.DataFrame, xfield: str, xtitle: str, splits: tuple[str, ...], tr, title: str,
+                chosen: str | None = None):
+    long = df.melt(id_vars=[xfield], value_vars=list(splits), var_name="split", value_name="loss")
+    long["split"] = long.split.map(lambda s: tr(f"overfitting.charts.split.{s}"))
+    long["shown"] = long.loss.clip(upper=Y_MAX)
+    dom = [tr(f"overfitting.charts.split.{s}") for s in splits]
+    enc = dict(x=n(xfield, xtitle, sort=list(df[xfield]), axis={"labelAngle": 0, "labelLimit": 120}),
+               xOffset=n("split", None, sort=dom),
+               y=q("shown", "MSE", scale={"domain": [0, Y_MAX], "clamp": True}),
+               color=n("split", tr("overfitting.charts.data"), scale=scale(dom, [_hex(SPLIT_COLOURS[s]) for s in splits])),
+               tooltip=[n(xfield, xtitle), n("split", tr("overfitting.charts.data")), q("loss", "MSE", format=".3f")])
+    if chosen is not None:
+        long["is"] = long[xfield] == chosen
+        enc["opacity"] = {"field": "is", "type": "nominal", "scale": {"domain": [False, True], "range": [0.35, 1]},
+                          "legend": None}
+    return styled(mark(long, "bar", **enc), title=title, height=260, legend={"orient": "bottom"})
+
+
+def depth_bars(r: DepthResult, lang: str = "en"):
+    """Final training and validation MSE of each depth."""
+    tr = i18n.translator(lang)
+    df = r.final.copy()
+    df["depth"] = [tr("overfitting.charts.layers", n=int(d)) for d in df.depth]
+    return _split_bars(df, "depth", tr("overfitting.charts.depth_title"), ("train", "validation"), tr,
+                       tr("overfitting.charts.depth_bars"))
+
+
+def guide_chart(r: GuideResult, lang: str = "en"):
+    """Training (solid) and validation (dashed) MSE of the network and its 1-layer twin; least squares' two
+    losses as grey rules."""
+    tr = i18n.translator(lang)
+    h = r.history.copy()
+    names = {m: tr(f"overfitting.charts.guide.{m}") for m in GUIDE_MODELS}
+    h["model"] = h.model.map(names)
+    h["split"] = h.split.map(lambda s: tr(f"overfitting.charts.split.{s}"))
+    sdom, dash = _splits(tr)
+    dom = [names[m] for m in GUIDE_MODELS] + [tr("overfitting.charts.guide.least squares")]
+    colours = scale(dom, [_hex(GUIDE_COLOURS[m]) for m in (*GUIDE_MODELS, "least squares")])
+    lin = pd.DataFrame({"loss": [r.lin_train, r.lin_val], "split": sdom, "model": dom[-1]})
+    tip = [n("model", tr("overfitting.charts.model_title")), n("split", tr("overfitting.charts.data")),
+           q("loss", "MSE", format=".3f")]
+    line = mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True}, x=q("step", tr("overfitting.charts.step")),
+                y=_y(tr), color=n("model", tr("overfitting.charts.model_title"), scale=colours),
+                strokeDash=n("split", tr("overfitting.charts.data"), scale=dash), tooltip=tip)
+    rule = mark(lin, {"type": "rule", "strokeWidth": 1.5}, y=q("loss"),
+                color=n("model", tr("overfitting.charts.model_title"), scale=colours),
+                strokeDash=n("split", tr("overfitting.charts.data"), scale=dash), tooltip=tip)
+    return styled([line, rule], title=tr("overfitting.charts.guide_title"), height=290, legend={"orient": "right"})
+
+
+def bound_chart(r: BoundResult, lang: str = "en"):
+    """Measured share of bad training sets against N (log), under the bound min(1, |H|·2·exp(−2Nε²));
+    the N drawn below marked."""
+    tr = i18n.translator(lang)
+    c = r.curve.copy()
+    m, b = tr("overfitting.charts.measured"), tr("overfitting.charts.bound")
+    long = pd.concat([pd.DataFrame({"N": c.N, "share": c.measured, "what": m}),
+                      pd.DataFrame({"N": c.N, "share": c.bound, "what": b})], ignore_index=True)
+    colours = scale([m, b], [_hex(BOUND_COLOURS["measured"]), _hex(BOUND_COLOURS["bound"])])
+    x = q("N", tr("overfitting.charts.n_axis"), scale={"type": "log"})
+    enc = dict(x=x, y=q("share", tr("overfitting.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
+               color=n("what", "", scale=colours),
+               tooltip=[q("N", "N"), n("what", ""), q("share", tr("overfitting.charts.share"), format=".3f")])
+    lines = mark(long, {"type": "line", "strokeWidth": 2.5, "point": {"size": 70}}, **enc,
+                 strokeDash=n("what", "", scale=scale([m, b], [[1, 0], [6, 4]])))
+    here = mark(pd.DataFrame({"N": [r.config.n]}), {"type": "rule", "color": GREY, "strokeDash": [2, 3]}, x=q("N"))
+    return styled([lines, here], title=tr("overfitting.charts.bound_title", h=r.config.h_size, eps=r.config.eps),
+                  height=280, legend={"orient": "bottom"})
+
+
+def example_chart(r: BoundResult, lang: str = "en"):
+    """One training set of size N: each h's training loss against its real loss, with the band ±ε."""
+    tr = i18n.translator(lang)
+    eps = r.config.eps
+    df = pd.DataFrame({"t": r.thresholds, "real": r.real, "lo": r.real - eps, "hi": r.real + eps,
+                       "train": r.example})
+    x = q("t", tr("overfitting.charts.threshold"), scale={"domain": [0, 1]})
+    band = mark(df, {"type": "area", "opacity": 0.25, "color": GREY}, x=x, y=q("lo", tr("overfitting.charts.error")),
+                y2={"field": "hi"})
+    real = mark(df, {"type": "line", "color": GREY, "strokeWidth": 2}, x=x, y=q("real"))
+    pts = mark(df, {"type": "point" if len(df) <= 60 else "line", "color": _hex(BOUND_COLOURS["example"]),
+                    "filled": True, "size": 40, "strokeWidth": 2}, x=x, y=q("train"),
+               tooltip=[q("t", tr("overfitting.charts.threshold"), format=".3f"),
+                        q("real", tr("overfitting.charts.real"), format=".3f"),
+                        q("train", tr("overfitting.charts.train_err"), format=".3f")])
+    return styled([band, real, pts], title=tr("overfitting.charts.example_title", n=r.config.n), height=260)
+
+
+def box_chart(r: CuresResult, choose_on: str, lang: str = "en"):
+    """Validation and test MSE of every trained model; the one ``choose_on`` picks drawn opaque."""
+    tr = i18n.translator(lang)
+    df = r.final.copy()
+    pick = df.loc[df[choose_on].idxmin(), "model"]
+    df["model"] = [tr(f"overfitting.charts.model.{m}") for m in df.model]
+    return _split_bars(df, "model", tr("overfitting.charts.model_title"), ("validation", "test"), tr,
+                       tr("overfitting.charts.box_title"), chosen=tr(f"overfitting.charts.model.{pick}"))
