@@ -228,3 +228,39 @@ def test_odd_sequence_link_shows_a_message_and_the_lecture():
     assert not at.exception
     assert any("three numbers" in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) >= 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_validates_against_vega_lite(lang):
+    """Every builder's spec, validated by Altair against the Vega-Lite schema; container width; no NaN."""
+    import json
+
+    from core.charts import rnn as charts
+    from core.charts import rnn_race as rcharts
+
+    lec = rnn.run(rnn.LectureConfig())
+    r = race(rnn.RaceConfig(gap=5, updates=100))
+    ins = rnn.inspect(r, 2)
+    sw = rnn.sweep(rnn.RaceConfig(gap=5, updates=100), gaps=(5, 10))
+    g = rnn.gradients(rnn.GradConfig())
+    s = tag(SlotConfig(steps=30))
+    from core.rnn_slots import example
+    built = [charts.stepper_heat(lec, 3, lang), charts.stepper_output(lec, 8, lang), charts.inspector_tokens(ins, lang),
+             *[charts.inspector_heat(ins, p, lang) for p in rnn.PARTS], rcharts.race_curves(r, lang),
+             rcharts.sweep_chart(sw, lang), rcharts.params_chart(r, lang), rcharts.gradient_chart(g, lang),
+             rcharts.slots_chart(s, lang), rcharts.slot_example(s, "Taipei … arrive", example("Taipei … arrive")[0], lang)]
+    for ch in built:
+        d = ch.to_dict()  # validates
+        assert d["width"] == "container"
+        assert "NaN" not in json.dumps(d) and "Infinity" not in json.dumps(d)
+
+
+def test_named_colours_are_palette_names():
+    from core.charts import COLOURS
+    from core.charts import rnn as charts
+    from core.charts import rnn_race as rcharts
+
+    names = [charts.STEP_COLOUR, charts.SYMBOL_COLOUR, *charts.MEMORY_COLOURS.values(), *rcharts.KIND_COLOURS.values(),
+             *rcharts.TAGGER_COLOURS.values(), *rcharts.TAG_COLOURS.values()]
+    assert all(n in COLOURS or n == "grey" for n in names)
+    assert len(set(rcharts.KIND_COLOURS.values())) == 3 and len(set(rcharts.TAGGER_COLOURS.values())) == 4

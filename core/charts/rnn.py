@@ -78,7 +78,7 @@ def stepper_output(trace: LectureTrace, step: int, lang: str = "en"):
     return styled(line, tr("rnn.charts.memory_title"), height=220, legend={"orient": "right"})
 
 
-MEMORY_COLOURS = {"c": "sky blue", "y": "orange"}  # the stepper's memory (dashed) and output lines
+MEMORY_COLOURS = {"c": "green", "y": "orange"}  # the stepper's memory (dashed) and output lines
 
 
 def inspector_heat(ins: Inspection, part: str, lang: str = "en"):
