@@ -29,8 +29,8 @@ kit.page(T, [V, R, D, C, P, L], [
     kit.Preset("edges", {"lab": "filter", "source": "digit", "kernel": "edges"}),
     kit.Preset("go", {"lab": "pool"}),
     kit.Preset("deep", {"lab": "field", "layers": 3, "s1": 2, "k3": 5}),
-], r"\begin{gathered}y_{ij} = b + \sum_{u=0}^{k-1}\sum_{v=0}^{k-1} w_{uv}\,x_{is + ud,\; js + vd}"
-   r"\qquad n_{\text{out}} = \left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1\\"
+], r"\begin{gathered}y_{ij} = b + \sum_{u=0}^{k-1}\sum_{v=0}^{k-1} w_{uv}\,x_{is + ud,\; js + vd}\\"
+   r"n_{\text{out}} = \left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1\\"
    r"r_L = 1 + \sum_{l=1}^{L} (k_l - 1)\prod_{i<l} s_i\end{gathered}")
 lang = kit.lang()
 colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
@@ -113,15 +113,16 @@ def draw_lab() -> None:
         pred = (kit.shared(f"{T}-pred", lambda key: cr.predict(res, shown), (res.config, pick, move), gate=False)
                 if drawn is None else cr.predict(res, shown))
         c1, c2 = st.columns([1, 2])
-        kit.chart(charts.image_chart, shown.numpy(), f"{T}.charts.input", lang, False, True, where=c1, live=drawn is not None)
-        kit.chart(rcharts.probs_chart, pred, lang, where=c2, live=drawn is not None)
+        live = drawn is not None  # a drawing is seen once: its charts are not kept
+        kit.chart(charts.image_chart, shown.numpy(), f"{T}.charts.input", False, True, True, lang, where=c1, live=live)
+        kit.chart(rcharts.probs_chart, pred, lang, where=c2, live=live)
         says = {m: int(pred[m].argmax()) for m in cr.MODELS}
         what = kit.t(f"{T}.draw.this_is", digit=label) if drawn is None else kit.t(f"{T}.draw.drawn", digit=label)
         kit.notice(kit.t(f"{T}.draw.says", this=what, cn=mname("CNN"), fn=mname("fully connected"),
                          c=says["CNN"], pc=float(pred["CNN"].max()), f=says["fully connected"],
                          pf=float(pred["fully connected"].max())))
-        kit.chart(rcharts.shift_curve_chart, curve, move, lang, live=drawn is not None)
-        kit.chart(rcharts.maps_chart, pred["maps"], lang, live=drawn is not None)
+        kit.chart(rcharts.shift_curve_chart, curve, move, lang, live=live)
+        kit.chart(rcharts.maps_chart, pred["maps"], lang, live=live)
         st.caption(kit.t(f"{T}.draw.rule" if st_canvas is not None else f"{T}.draw.fallback", grey=colour("grey")))
 
 
@@ -164,18 +165,19 @@ def filter_lab() -> None:
                                                                                 gate=False)
         if not res.kernel_ok:
             kit.problem(kit.t(f"{T}.filter.bad_kernel"))
-        c1, c2, c3 = st.columns([5, 3, 5])
-        kit.chart(charts.image_chart, res.image, f"{T}.charts.input", lang, False, True, where=c1)
+        c1, c2, c3 = st.columns([4, 3, 4])
+        kit.chart(charts.image_chart, res.image, f"{T}.charts.input", False, True, True, lang, where=c1)
         kit.chart(charts.kernel_chart, res, lang, where=c2)
         if res.out.size:
-            kit.chart(charts.image_chart, res.out, f"{T}.charts.fmap", lang, True, where=c3)
+            kit.chart(charts.image_chart, res.out, f"{T}.charts.fmap", True, False, True, lang, where=c3)
         else:
             kit.problem(kit.t(f"{T}.filter.no_fit"), where=c3)
         (h, w), k = res.image.shape, res.kernel.shape[0]
         s, p, d = cfg.stride, cfg.padding, cfg.dilation
-        st.latex(rf"n_{{\text{{out}}}} = \left\lfloor \frac{{{h} + 2\cdot{p} - {d}({k}-1) - 1}}{{{s}}}\right\rfloor + 1"
-                 rf" = {cv.out_size(h, k, s, p, d)},\quad \left\lfloor \frac{{{w} + 2\cdot{p} - {d}({k}-1) - 1}}{{{s}}}"
-                 rf"\right\rfloor + 1 = {cv.out_size(w, k, s, p, d)}")
+        st.latex(rf"\begin{{aligned}}n_{{\text{{out}}}}^{{H}} &= \left\lfloor \frac{{{h} + 2\cdot{p} - {d}({k}-1) - 1}}"
+                 rf"{{{s}}}\right\rfloor + 1 = {cv.out_size(h, k, s, p, d)}\\ n_{{\text{{out}}}}^{{W}} &= "
+                 rf"\left\lfloor \frac{{{w} + 2\cdot{p} - {d}({k}-1) - 1}}{{{s}}}\right\rfloor + 1 = "
+                 rf"{cv.out_size(w, k, s, p, d)}\end{{aligned}}")
         if res.terms and max(res.image.shape) <= 16:
             rows = [" + ".join(f"{x:.2f}\\cdot({wt:.3g})" for x, wt in res.terms[r * k:(r + 1) * k]) for r in range(k)]
             total = sum(x * wt for x, wt in res.terms)
@@ -199,9 +201,10 @@ def pool_lab() -> None:
         res = (cp.pool_lab(conv, cfg, upload) if upload is not None
                else kit.shared(f"{T}-pool", lambda key: cp.pool_lab(*key), (conv, cfg), gate=False))
         c1, c2, c3 = st.columns(3)
-        kit.chart(charts.image_chart, res.fmap, f"{T}.charts.relu_map", lang, where=c1)
-        kit.chart(charts.image_chart, res.pooled, f"{T}.charts.pooled", lang, where=c2)
-        kit.chart(charts.image_chart, res.pooled_shifted, f"{T}.charts.pooled_shifted", lang, where=c3)
+        kit.chart(charts.image_chart, res.fmap, f"{T}.charts.relu_map", False, False, False, lang, where=c1)
+        kit.chart(charts.image_chart, res.pooled, f"{T}.charts.pooled", False, False, False, lang, where=c2)
+        kit.chart(charts.image_chart, res.pooled_shifted, f"{T}.charts.pooled_shifted", False, False, False, lang,
+                  where=c3)
         c3.caption(kit.t(f"{T}.pool.shifted", s=cfg.shift))
         raw, pooled = next((r, p) for s, r, p in res.shifts if s == cfg.shift)
         kit.chart(charts.shift_chart, res, lang)
@@ -237,11 +240,12 @@ def field_lab() -> None:
             kit.chart(charts.field_chart, res, lang, where=c1)
             ks = " + ".join(f"({k}-1)" + "".join(rf"\cdot {s}" for _, s in res.layers[:i]) for i, (k, _) in
                             enumerate(res.layers))
-            c2.latex(rf"r_{{{len(res.layers)}}} = 1 + {ks} = {res.r}")
+            formula = rf"r_{{{len(res.layers)}}} = 1 + {ks} = {res.r}"
             r0, c0, r1, c1_ = res.measured
             c2.markdown(kit.t(f"{T}.field.text", side=res.out_side, i=res.unit[0], j=res.unit[1], r=res.r,
                               jump=res.jump, r0=r0, c0=c0, r1=r1, c1=c1_, h=r1 - r0 + 1, w=c1_ - c0 + 1,
                               box=colour(charts.FIELD_COLOURS["formula"])))
+            st.latex(formula)
         s = kit.shared(f"{T}-share", cf.sharing, cfg, gate=False)
         kit.chart(charts.share_chart, s, lang)
         kit.notice(kit.t(f"{T}.share.notice", conv=s.conv_params, fc=s.fc_params, ratio=s.fc_params / s.conv_params,

@@ -39,11 +39,12 @@ def heat(df: pd.DataFrame, colour: dict, tooltip: list, shape: tuple[int, int], 
          legend: bool = True):
     """Rects of a grid frame; y grows downward as in an image; no axes (hover shows row, column, value)."""
     h, w = shape
-    return mark(df, {"type": "rect"}, x=q("x", scale={"domain": [0, w], "nice": False, "zero": True}, axis=None),
+    fill = {"field": "v", "type": "quantitative", "title": value_title, **colour, **({} if legend else {"legend": None})}
+    stroke = {**fill, "legend": None}  # each rect outlined in its own colour: no hairline gaps between pixels
+    return mark(df, {"type": "rect", "strokeWidth": 0.6}, x=q("x", scale={"domain": [0, w], "nice": False, "zero": True},
+                                                           axis=None),
                 x2={"field": "x2"}, y=q("y", scale={"domain": [h, 0], "nice": False}, axis=None), y2={"field": "y2"},
-                color={"field": "v", "type": "quantitative", "title": value_title, **colour,
-                       **({} if legend else {"legend": None})},
-                tooltip=tooltip)
+                color=fill, stroke=stroke, tooltip=tooltip)
 
 
 def _tips(tr, value: str = "v") -> list:
@@ -56,8 +57,8 @@ def _height(shape: tuple[int, int], width: int = 300, cap: int = 300) -> int:
     return int(max(120, min(cap, width * h / max(1, w))))
 
 
-def image_chart(a: np.ndarray, title_key: str, lang: str = "en", signed: bool = False, image: bool = False,
-                width: int = 300):
+def image_chart(a: np.ndarray, title_key: str, signed: bool = False, image: bool = False, legend: bool = True,
+                lang: str = "en"):
     """One image or map: grey for an input image, blue-orange around 0 for a signed map, viridis otherwise."""
     tr = i18n.translator(lang)
     if a.size == 0:
@@ -69,8 +70,8 @@ def image_chart(a: np.ndarray, title_key: str, lang: str = "en", signed: bool = 
         colour = {"scale": {"range": SIGNED, "domain": [-m, 0, m]}}
     else:
         colour = {"scale": {"scheme": UNSIGNED, "domain": [0, float(a.max()) or 1.0]}}
-    ch = heat(grid_frame(a), colour, _tips(tr), a.shape, tr("convolution.charts.value"))
-    return styled(ch, tr(title_key, h=a.shape[0], w=a.shape[1]), height=_height(a.shape, width),
+    ch = heat(grid_frame(a), colour, _tips(tr), a.shape, tr("convolution.charts.value"), legend=legend)
+    return styled(ch, tr(title_key, h=a.shape[0], w=a.shape[1]), height=_height(a.shape),
                   legend={"orient": "right", "gradientLength": 120})
 
 

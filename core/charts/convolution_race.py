@@ -43,7 +43,7 @@ def curve_chart(res: RaceResult, lang: str = "en"):
                   legend={"symbolType": "stroke", "symbolStrokeWidth": 4, "direction": "horizontal"})
 
 
-def tiles_chart(maps: np.ndarray, title: str, signed: bool, lang: str = "en", per_row: int = 8, height: int = 150):
+def tiles_chart(maps: np.ndarray, title: str, signed: bool, lang: str = "en", per_row: int = 4, height: int = 80):
     """Several small maps (T, h, w) side by side in one chart (at most ``per_row`` a row)."""
     tr = i18n.translator(lang)
     t, h, w = maps.shape
@@ -57,21 +57,21 @@ def tiles_chart(maps: np.ndarray, title: str, signed: bool, lang: str = "en", pe
                                                                                         "domain": [0, m]}}
     tips = [q("tile", tr("convolution.charts.filter")), q("row", tr("convolution.charts.row")),
             q("col", tr("convolution.charts.col")), q("v", tr("convolution.charts.value"), format=".3f")]
-    ch = heat(df, colour, tips, (rows * (h + 1) - 1, cols * (w + 1) - 1), tr("convolution.charts.value"))
-    return styled(ch, title, height=height * rows, legend={"orient": "right", "gradientLength": 80})
+    ch = heat(df, colour, tips, (rows * (h + 1) - 1, cols * (w + 1) - 1), tr("convolution.charts.value"), legend=False)
+    return styled(ch, title, height=height * rows)
 
 
 def filters_chart(res: RaceResult, lang: str = "en"):
     """The CNN's learned first-layer 3×3 filters (seed 0 of the run)."""
     tr = i18n.translator(lang)
     w = res.racers.w1[0, :, 0].detach().numpy()  # (c, 3, 3)
-    return tiles_chart(w, tr("convolution.charts.filters", c=w.shape[0]), True, lang, height=90)
+    return tiles_chart(w, tr("convolution.charts.filters", c=w.shape[0]), True, lang)
 
 
 def maps_chart(maps: np.ndarray, lang: str = "en"):
     """The CNN's first-layer feature maps (after ReLU) for one image."""
     tr = i18n.translator(lang)
-    return tiles_chart(maps, tr("convolution.charts.maps", c=maps.shape[0]), False, lang, height=90)
+    return tiles_chart(maps, tr("convolution.charts.maps", c=maps.shape[0]), False, lang)
 
 
 def confusion_chart(res: RaceResult, model: str, lang: str = "en"):
@@ -80,13 +80,16 @@ def confusion_chart(res: RaceResult, model: str, lang: str = "en"):
     cm = res.confusion[model]
     r, c = np.mgrid[0:10, 0:10]
     df = pd.DataFrame({"true": r.ravel(), "pred": c.ravel(), "count": cm.ravel()})
-    x, y = o("pred", tr("convolution.charts.predicted"), axis={"labelAngle": 0}), o("true", tr("convolution.charts.true"))
+    x = o("pred", tr("convolution.charts.predicted"), axis={"labelAngle": 0, "labelOverlap": False})
+    y = o("true", tr("convolution.charts.true"), axis={"labelOverlap": False})
     cells = mark(df, {"type": "rect"}, x=x, y=y,
                  color=q("count", tr("convolution.charts.count"), scale={"scheme": UNSIGNED}, legend=None),
                  tooltip=[o("true", tr("convolution.charts.true")), o("pred", tr("convolution.charts.predicted")),
                           q("count", tr("convolution.charts.count"))])
-    text = mark(df[df["count"] > 0], {"type": "text", "fontSize": 11, "color": "#ffffff"}, x=x, y=y,
-                text={"field": "count", "type": "quantitative"})
+    dark = 0.6 * max(1, int(cm.max()))  # light cells (viridis' yellow end) get dark digits
+    text = mark(df[df["count"] > 0], {"type": "text", "fontSize": 11}, x=x, y=y,
+                text={"field": "count", "type": "quantitative"},
+                color={"condition": {"test": f"datum['count'] > {dark}", "value": "#111111"}, "value": "#ffffff"})
     acc = float(np.trace(cm) / max(1, cm.sum()))
     return styled([cells, text], tr("convolution.charts.confusion", model=tr(f"convolution.charts.model.{model}"),
                                     acc=acc), height=280)
@@ -105,7 +108,7 @@ def probs_chart(pred: dict, lang: str = "en"):
                 color=n("name", tr("convolution.charts.model_title"), scale=sc, sort=dom),
                 tooltip=[n("name", tr("convolution.charts.model_title")), o("digit", tr("convolution.charts.digit")),
                          q("p", p, format=".1%")])
-    return styled(bars, tr("convolution.charts.probs"), height=250)
+    return styled(bars, tr("convolution.charts.probs"), height=300, legend={"orient": "top", "direction": "horizontal"})
 
 
 def shift_curve_chart(df: pd.DataFrame, shift: int, lang: str = "en"):
