@@ -39,8 +39,11 @@ def pool2d(fmap: np.ndarray, mode: str, size: int, stride: int) -> np.ndarray:
 
 
 def features(img: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """The feature map a convolutional layer passes on: ReLU(conv(image, kernel)), padding keeping the size."""
-    return np.maximum(conv2d(img, kernel, padding=kernel.shape[0] // 2), 0.0)
+    """The feature map a convolutional layer passes on: ReLU(conv(image, kernel)), the image's edge pixels
+    repeated outward so the map keeps the image's size (zero padding would light up a photo's border)."""
+    k = kernel.shape[0] // 2
+    x = F.pad(torch.tensor(img, dtype=torch.float64)[None, None], (k, k, k, k), mode="replicate")[0, 0]
+    return np.maximum(conv2d(x.numpy(), kernel), 0.0)
 
 
 def change(a: np.ndarray, b: np.ndarray) -> float:
