@@ -29,7 +29,7 @@ def run() -> dict[str, float]:
     out: dict[str, float] = {}
     cfg = cr.RaceConfig(seed=4242)
     out["race, default (s)"], out["race, default (CPU s)"] = _timed(lambda: cr.race(cfg))
-    big = cr.RaceConfig(n_train=1000, filters=16, steps=800, augment=True, seed=7)
+    big = cr.RaceConfig(n_train=1000, filters=16, steps=400, augment=True, seed=7)
     out["race, largest setting (s)"], out["race, largest setting (CPU s)"] = _timed(lambda: cr.race(big))
     res = cr.race(cfg)
     img, label = cr.digit_of(res, 3)

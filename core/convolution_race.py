@@ -23,7 +23,7 @@ from core.params import choice, clamp, flag, num
 MODELS = ("CNN", "fully connected")  # raw names; pages translate them
 N_TRAIN = (100, 200, 500, 1000)
 FILTERS = (4, 8, 16)
-STEPS = (100, 200, 400, 800)
+STEPS = (100, 200, 300, 400)
 BATCH = 64
 LR = 0.01
 EVAL_EVERY = 25  # steps between measurements of the accuracies

@@ -73,7 +73,7 @@ def race_lab() -> None:
                        fcc=colour(rcharts.MODEL_COLOURS["fully connected"]), **{"cn": names["CNN"],
                                                                                "fn": names["fully connected"]})]
         place = res.config.placement
-        if place in ("unseen", "random") and cnn > fc + 0.3:
+        if place == "unseen" and cnn > fc + 0.3 and fc < 0.3 or place == "random" and cnn > fc + 0.3:
             notes.append(kit.t(f"{T}.race.{place}"))
         elif place == "centred" and abs(cnn - fc) < 0.07:
             notes.append(kit.t(f"{T}.race.centred"))

@@ -92,7 +92,7 @@ def confusion_chart(res: RaceResult, model: str, lang: str = "en"):
                 color={"condition": {"test": f"datum['count'] > {dark}", "value": "#111111"}, "value": "#ffffff"})
     acc = float(np.trace(cm) / max(1, cm.sum()))
     return styled([cells, text], tr("convolution.charts.confusion", model=tr(f"convolution.charts.model.{model}"),
-                                    acc=acc), height=280)
+                                    acc=acc), height=340)
 
 
 def probs_chart(pred: dict, lang: str = "en"):
