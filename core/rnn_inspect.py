@@ -11,7 +11,7 @@ from core.rnn_cells import Weights, lstm_trace
 from core.rnn_race import SYMBOLS, RaceResult
 
 PARTS = ("input_gate", "forget_gate", "output_gate", "c", "h")  # what the inspector draws, one heatmap each
-SHOWN_UNITS = 12  # units drawn: the ones whose memory moves most over the sequence
+SHOWN_UNITS = 4  # units drawn: the ones whose memory moves most over the sequence
 
 
 @dataclass

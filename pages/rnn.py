@@ -26,9 +26,8 @@ kit.page(T, [V, L, R, G, S], [
     kit.Preset("bias0", {"lab": "race", "bias": 0.0}),
     kit.Preset("vanish", {"lab": "gradient"}),
     kit.Preset("future", {"lab": "variants", "example": "Taipei … arrive"}),
-], r"\begin{gathered}c' = g(z)\,f(z_i) + c\,f(z_f),\qquad a = h(c')\,f(z_o)\\"
-   r"z = W x + \dots,\ z_i = W_i x + \dots,\ z_f = W_f x + \dots,\ z_o = W_o x + \dots\\"
-   r"\text{Elman: } h_t = \tanh(W_x x_t + W_h h_{t-1} + b)\end{gathered}")
+], r"\begin{gathered}c' = g(z)\,f(z_i) + c\,f(z_f)\\ a = h(c')\,f(z_o)\\"
+   r"z = W x,\ z_i = W_i x,\ z_f = W_f x,\ z_o = W_o x\\ h_t = \tanh(W_x x_t + W_h h_{t-1} + b)\end{gathered}")
 lang = kit.lang()
 t = lambda key, **kw: kit.t(f"{T}.{key}", **kw)  # noqa: E731 - this page's text
 colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
@@ -73,7 +72,7 @@ if lab == "stepper":
             for col, (k, x) in zip(cols, v.items()):
                 col.metric(kit.t(f"{T}.charts.row.{k}"), f"{x:.2f}")
 
-        kit.player("t", trace.steps - 1, frame, label=t("time_step"), default=0)
+        kit.player("t", trace.steps - 1, frame, label=t("time_step"))
         kit.chart(charts.stepper_output, trace, trace.steps - 1, lang)
         ys = ", ".join(f"{v:.2f}".rstrip("0").rstrip(".").replace("-0", "0") for v in trace.y)
         same = cfg.sharpness == 100.0 and cfg.sequence == rnn.LectureConfig().sequence
@@ -95,8 +94,7 @@ elif lab in ("inspector", "race"):
         if lab == "inspector":
             ins = kit.shared(f"{T}-inspect", lambda c: rnn.inspect(res, c[1]), (cfg, extra), gate=False)
             kit.chart(charts.inspector_tokens, ins, lang)
-            for part in rnn.PARTS:
-                kit.chart(charts.inspector_heat, ins, part, lang)
+            kit.chart(charts.inspector_heat, ins, lang)
             st.caption(t("inspect_caption", yellow=colour(charts.SYMBOL_COLOUR), answer=ins.answer, guess=ins.guess,
                          acc=f"{acc['LSTM']:.0%}", units=len(ins.units), f=f"{ins.mean_forget:.2f}"))
             kit.notice(t("notice.inspector", f=f"{ins.mean_forget:.2f}", gap=cfg.gap,
@@ -116,7 +114,7 @@ elif lab in ("inspector", "race"):
                 notes.append(t("claim", n=rnn.CLAIM_SEEDS, gap=rnn.CLAIM_GAP, updates=rnn.CLAIM_UPDATES,
                                bias=f"{rnn.CLAIM_BIAS:g}", lstm_n=rnn.CLAIM_LSTM_SOLVED, rnn_n=rnn.CLAIM_RNN_SOLVED))
             notes.append(t("bias_note", bias=f"{cfg.forget_bias:g}", keep=f"{keep:.2f}", gap=cfg.gap,
-                           kept=f"{keep ** cfg.gap:.1e}"))
+                           kept=f"{keep ** cfg.gap:.2g}"))
             kit.notice(" ".join(notes))
             st.caption(t("why", gap=rnn.CLAIM_GAP, updates=rnn.CLAIM_UPDATES, bias=f"{rnn.CLAIM_BIAS:g}"))
             if extra:

@@ -246,7 +246,7 @@ def test_every_chart_validates_against_vega_lite(lang):
     s = tag(SlotConfig(steps=30))
     from core.rnn_slots import example
     built = [charts.stepper_heat(lec, 3, lang), charts.stepper_output(lec, 8, lang), charts.inspector_tokens(ins, lang),
-             *[charts.inspector_heat(ins, p, lang) for p in rnn.PARTS], rcharts.race_curves(r, lang),
+             charts.inspector_heat(ins, lang), rcharts.race_curves(r, lang),
              rcharts.sweep_chart(sw, lang), rcharts.params_chart(r, lang), rcharts.gradient_chart(g, lang),
              rcharts.slots_chart(s, lang), rcharts.slot_example(s, "Taipei … arrive", example("Taipei … arrive")[0], lang)]
     for ch in built:

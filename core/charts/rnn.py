@@ -7,7 +7,7 @@ import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, GREY, mark, n, o, q, styled
-from core.rnn_inspect import Inspection
+from core.rnn_inspect import PARTS, Inspection
 from core.rnn_lecture import ROWS, LectureTrace
 
 STEP_COLOUR = "vermillion"  # the outline of the current step in the stepper (a name of COLOURS)
@@ -40,12 +40,12 @@ def stepper_heat(trace: LectureTrace, step: int, lang: str = "en"):
         for t in range(steps):
             shown = t <= step
             gate = r in GATE_ROWS
-            shade = (2 * v[t] - 1) if gate else v[t] / scale[r]  # gates: 0 -> -1, 1 -> +1 on the signed scale
+            shade = v[t] if gate else v[t] / scale[r]  # gates: closed 0 pale, open 1 full; values signed
             rows.append((name, t + 1, float(shade) if shown else 0.0, f"{v[t]:.2f}" if shown else "",
                          float(v[t]) if shown else 0.0, shown))
     df = pd.DataFrame(rows, columns=["row", "t", "shade", "label", "value", "shown"])
     x = o("t", tr("rnn.charts.time"), axis={"labelAngle": 0})
-    y = o("row", None, sort=names, axis={"labelLimit": 200})
+    y = o("row", "", sort=names, axis={"labelLimit": 200, "labelOverlap": False})
     cells = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.5}, x=x, y=y,
                  color=q("shade", None, scale={"scheme": SIGNED_SCHEME, "domain": [-1, 1]}, legend=None),
                  opacity={"condition": {"test": "datum.shown", "value": 1}, "value": 0.08},
@@ -71,9 +71,9 @@ def stepper_output(trace: LectureTrace, step: int, lang: str = "en"):
     line = mark(df, {"type": "line", "point": {"size": 60}, "strokeWidth": 3},
                 x=q("t", tr("rnn.charts.time"), scale={"domain": [1, max(2, trace.steps)]}, axis={"tickMinStep": 1}),
                 y=q("v", tr("rnn.charts.value"), scale={"domain": [lo, hi]}),
-                color=n("what", None, scale={"domain": dom, "range": [COLOURS[MEMORY_COLOURS["c"]],
+                color=n("what", "", scale={"domain": dom, "range": [COLOURS[MEMORY_COLOURS["c"]],
                                                                       COLOURS[MEMORY_COLOURS["y"]]]}),
-                strokeDash=n("what", None, scale={"domain": dom, "range": [[6, 3], [1, 0]]}, legend=None),
+                strokeDash=n("what", "", scale={"domain": dom, "range": [[6, 3], [1, 0]]}, legend=None),
                 tooltip=[q("t", tr("rnn.charts.time")), n("what"), q("v", tr("rnn.charts.value"), format=".3f")])
     return styled(line, tr("rnn.charts.memory_title"), height=220, legend={"orient": "right"})
 
@@ -81,23 +81,28 @@ def stepper_output(trace: LectureTrace, step: int, lang: str = "en"):
 MEMORY_COLOURS = {"c": "green", "y": "orange"}  # the stepper's memory (dashed) and output lines
 
 
-def inspector_heat(ins: Inspection, part: str, lang: str = "en"):
-    """One part of the trained LSTM (a gate, the memory c or the output h): units (rows) by step (columns)."""
+def inspector_heat(ins: Inspection, lang: str = "en"):
+    """The trained LSTM's gates, memory c and output h (row groups), one row per drawn unit, by step
+    (columns). Gates in [0, 1] from pale to orange; c and h signed, scaled by their largest size; the raw
+    value, the unit and the symbol on hover. Every row label is drawn."""
     tr = i18n.translator(lang)
-    vals = ins.values[part]  # (U, T)
-    cols = [f"{t + 1}{tok}" for t, tok in enumerate(ins.tokens)]
-    u, t = np.meshgrid(np.arange(vals.shape[0]), np.arange(vals.shape[1]), indexing="ij")
-    df = pd.DataFrame({"unit": [f"#{int(ins.units[i])}" for i in u.ravel()], "t": t.ravel() + 1,
-                       "symbol": [ins.tokens[j] for j in t.ravel()], "col": [cols[j] for j in t.ravel()],
-                       "v": np.nan_to_num(vals.ravel().astype(float))})
-    gate = part in GATE_ROWS
-    sc = {"scheme": GATE_SCHEME, "domain": [0, 1]} if gate else {"scheme": SIGNED_SCHEME, "domainMid": 0}
+    rows, names = [], []
+    for part in PARTS:
+        vals = np.nan_to_num(ins.values[part].astype(float))  # (U, T)
+        size = 1.0 if part in GATE_ROWS else max(1e-9, float(np.abs(vals).max()))
+        for i, u in enumerate(ins.units):
+            name = f"{tr(f'rnn.charts.short.{part}')} #{int(u)}"
+            names.append(name)
+            for t, v in enumerate(vals[i]):
+                rows.append((name, t + 1, ins.tokens[t], float(v), float(v / size), tr(f"rnn.charts.row.{part}")))
+    df = pd.DataFrame(rows, columns=["row", "t", "symbol", "v", "shade", "part"])
     rect = mark(df, "rect", x=o("t", tr("rnn.charts.time"), axis={"labelAngle": 0, "labelOverlap": "greedy"}),
-                y=o("unit", tr("rnn.charts.unit"), sort=None, axis={"labelFontSize": 11}),
-                color=q("v", None, scale=sc, legend={"orient": "right", "gradientLength": 120}),
+                y=o("row", "", sort=names, axis={"labelFontSize": 12, "labelOverlap": False, "labelLimit": 160}),
+                color=q("shade", None, scale={"scheme": SIGNED_SCHEME, "domain": [-1, 1]}, legend=None),
                 tooltip=[q("t", tr("rnn.charts.time")), n("symbol", tr("rnn.charts.symbol")),
-                         n("unit", tr("rnn.charts.unit")), q("v", tr(f"rnn.charts.row.{part}"), format=".3f")])
-    return styled(rect, tr(f"rnn.charts.row.{part}"), height=150)
+                         n("part", tr("rnn.charts.quantity")), n("row", tr("rnn.charts.unit")),
+                         q("v", tr("rnn.charts.value"), format=".3f")])
+    return styled(rect, tr("rnn.charts.inspector_title", units=len(ins.units)), height=17 * len(names) + 110)
 
 
 def inspector_tokens(ins: Inspection, lang: str = "en"):
@@ -111,7 +116,7 @@ def inspector_tokens(ins: Inspection, lang: str = "en"):
     text = mark(df, {"type": "text", "fontSize": 15}, x=x, text=n("symbol"),
                 color={"condition": {"test": "datum.key", "value": "#333333"}, "value": GREY}, tooltip=[q("t", tr("rnn.charts.time")),
                                                                                       n("symbol", tr("rnn.charts.symbol"))])
-    return styled([rect, text], tr("rnn.charts.sequence_title", answer=ins.answer, guess=ins.guess), height=40)
+    return styled([rect, text], tr("rnn.charts.sequence_title", answer=ins.answer, guess=ins.guess), height=105)
 
 
 SYMBOL_COLOUR = "yellow"  # the symbol to recall, in the inspector's sequence strip

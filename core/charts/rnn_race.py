@@ -71,11 +71,11 @@ def params_chart(r: RaceResult, lang: str = "en"):
     base = r.params["RNN"]
     df = pd.DataFrame({"model": [names[k] for k in KINDS], "params": [r.params[k] for k in KINDS],
                        "label": [f"{r.params[k]:,} (×{r.params[k] / base:g})" for k in KINDS]})
-    y = n("model", None, sort=[names[k] for k in KINDS])
-    bars = mark(df, {"type": "bar", "height": 22}, y=y, x=q("params", tr("rnn.charts.params")),
-                color=n("model", None, scale=sc, legend=None))
+    y = n("model", "", sort=[names[k] for k in KINDS])
+    bars = mark(df, {"type": "bar", "cornerRadiusEnd": 3}, y=y, x=q("params", tr("rnn.charts.params")),
+                color=n("model", "", scale=sc, legend=None))
     text = mark(df, {"type": "text", "align": "left", "dx": 4, "fontSize": 14}, y=y, x=q("params"), text=n("label"))
-    return styled([bars, text], tr("rnn.charts.params_title"), height=120)
+    return styled([bars, text], tr("rnn.charts.params_title"), height=200)
 
 
 def gradient_chart(g: GradResult, lang: str = "en"):
@@ -107,7 +107,7 @@ def slots_chart(s: SlotResult, lang: str = "en"):
     orders = {od: tr(f"rnn.charts.order.{od.replace(' ', '_')}") for od in ORDERS}
     df = pd.DataFrame([(orders[od], names[m], s.city_accuracy[m][od]) for od in ORDERS for m in MODELS],
                       columns=["order", "model", "accuracy"])
-    enc = dict(x=n("order", None, sort=list(orders.values()), axis={"labelAngle": 0}),
+    enc = dict(x=n("order", "", sort=list(orders.values()), axis={"labelAngle": 0}),
                xOffset=n("model", sort=list(names.values())),
                y=q("accuracy", tr("rnn.charts.city_accuracy"), scale={"domain": [0, 1]}, axis={"format": ".0%"}),
                color=n("model", tr("rnn.charts.tagger_title"), scale=sc, sort=list(names.values())),
@@ -128,8 +128,8 @@ def slot_example(s: SlotResult, example: str, words: list[str], lang: str = "en"
             k = int(np.argmax(p[mi, li]))
             rows.append((names[m], f"{li + 1} {w}", tags[TAGS[k]], float(p[mi, li, k])))
     df = pd.DataFrame(rows, columns=["model", "word", "tag", "p"])
-    x = o("word", None, sort=[f"{i + 1} {w}" for i, w in enumerate(words)], axis={"labelAngle": 0, "orient": "top"})
-    y = n("model", None, sort=[names[m] for m in MODELS], axis={"labelLimit": 220})
+    x = o("word", "", sort=[f"{i + 1} {w}" for i, w in enumerate(words)], axis={"labelAngle": 0, "orient": "top"})
+    y = n("model", "", sort=[names[m] for m in MODELS], axis={"labelLimit": 220})
     rect = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.5}, x=x, y=y,
                 color=n("tag", tr("rnn.charts.tag_title"), scale=scale(list(tags.values()),
                                                                         [_hex(TAG_COLOURS[t]) for t in TAGS])),
