@@ -92,13 +92,13 @@ def race_lab() -> None:
 def draw_lab() -> None:
     drawn = None
     with left:
-        pick, move = D("pick"), D("move")
-        if st_canvas is not None:
+        if st_canvas is not None:  # first, so that it is on the first screen
             st.caption(kit.t(f"{T}.draw.canvas"))
-            out = st_canvas(stroke_width=16, stroke_color="#ffffff", background_color="#000000", width=196,
-                            height=196, drawing_mode="freedraw", return_image_data=True, key="draw_canvas")
+            out = st_canvas(stroke_width=14, stroke_color="#ffffff", background_color="#000000", width=168,
+                            height=168, drawing_mode="freedraw", return_image_data=True, key="draw_canvas")
             if getattr(out, "image_data", None) is not None:
                 drawn = cr.from_drawing(out.image_data, cr.side(R.value("placement")))
+        pick, move = D("pick"), D("move")
     with right:
         res = race_result()
         if drawn is None:
