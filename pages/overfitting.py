@@ -89,7 +89,7 @@ elif lab == "depth":
         D("n", label=t(f"{T}.ctl.n_depth.label"), help=t(f"{T}.ctl.n_depth.help"))
     with right:
         r = shared_run(f"{T}-depth", od.depth, D.config(seed=kit.seed()), charts.depth_chart)
-        kit.report(r.log, [t(f"{T}.charts.layers", n=d) for d in od.DEPTHS])
+        kit.report(r.log, [charts.layers(t, d) for d in od.DEPTHS])
         kit.chart(charts.depth_chart, r, lang)
         kit.chart(charts.depth_bars, r, lang)
         if r.worse:

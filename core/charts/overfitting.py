@@ -22,6 +22,7 @@ GUIDE_COLOURS = {"your network": "blue", "1 layer": "orange", "least squares": "
 BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example": "vermillion"}
 SPLIT_COLOURS = {"train": "green", "validation": "sky blue", "test": "pink"}
 Y_MAX = 2.0  # loss axes stop here (a loss above is drawn at the edge)
+LINE_LEGEND = {"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 400}
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class OverfitView:
     lab: str = choice("cures", LABS, widget="radio")  # the part of the page shown
     cure: str = choice("early stopping", CURES, widget="selectbox")  # the cure drawn against no cure
     choose_on: str = choice("validation", ("validation", "test"), widget="radio")  # box: the set that chooses
+
+
+def layers(tr, d: int) -> str:
+    """'1 layer', '3 layers' in the chart's language."""
+    return tr("overfitting.charts.layer1") if d == 1 else tr("overfitting.charts.layers", n=d)
 
 
 def _hex(c: str) -> str:
@@ -56,11 +62,11 @@ def cures_chart(r: CuresResult, cure: str, lang: str = "en"):
     names = {"no cure": tr("overfitting.charts.model.no cure"), cure: tr(f"overfitting.charts.model.{cure}"),
              "penalty": tr("overfitting.charts.penalty")}
     h["model"] = h.model.map(names)
-    h["split"] = h.split.map(lambda s: tr(f"overfitting.charts.split.{'train' if s == 'penalty' else s}"))
+    h["split"] = h.split.map(lambda s: tr(f"overfitting.charts.split.{s}"))
     dom = [names[m] for m in ("no cure", cure)] + ([names["penalty"]] if (r.history.split == "penalty").any()
                                                    and cure == "L2" else [])
     colours = scale(dom, [_hex(CURE_COLOURS[key[m]]) for m in ("no cure", cure, "penalty")[: len(dom)]])
-    sdom, dash = _splits(tr)
+    sdom, dash = _splits(tr, ("train", "validation", "penalty") if len(dom) == 3 else ("train", "validation"))
     x = q("step", tr("overfitting.charts.step"), scale={"domain": [0, int(r.history.step.max() or 1)]})
     layers = [mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True}, x=x, y=_y(tr),
                    color=n("model", tr("overfitting.charts.model_title"), scale=colours),
@@ -77,7 +83,7 @@ def cures_chart(r: CuresResult, cure: str, lang: str = "en"):
                            y=q("loss"), tooltip=[n("what", ""), q("step", tr("overfitting.charts.step")),
                                                  q("loss", "MSE", format=".3f")]))
     title = tr("overfitting.charts.cures_title", cure=names[cure])
-    return styled(layers, title=title, height=290, legend={"orient": "right"})
+    return styled(layers, title=title, height=290, legend=LINE_LEGEND)
 
 
 def cures_bars(r: CuresResult, lang: str = "en"):
@@ -90,9 +96,10 @@ def cures_bars(r: CuresResult, lang: str = "en"):
                   for m in df.model]
     df["shown"] = df.validation.clip(upper=Y_MAX)
     kinds = [tr("overfitting.charts.model.no cure"), tr("overfitting.charts.a_cure")]
-    y = n("name", None, sort=list(df.name), axis={"title": None, "labelLimit": 200})
-    bars = mark(df, {"type": "bar", "height": {"band": 0.7}}, y=y,
-                x=q("shown", tr("overfitting.charts.val_mse"), scale={"domain": [0, Y_MAX], "clamp": True}),
+    y = n("name", None, sort=list(df.name), axis={"title": None, "labelLimit": 200, "labelOverlap": False})
+    top = float(min(Y_MAX, max(1.0, 1.15 * df.shown.max())))
+    bars = mark(df, {"type": "bar", "height": {"band": 0.75}}, y=y,
+                x=q("shown", tr("overfitting.charts.val_mse"), scale={"domain": [0, top], "clamp": True}),
                 color=n("kind", tr("overfitting.charts.model_title"),
                         scale=scale(kinds, [_hex(CURE_COLOURS["no cure"]), _hex(CURE_COLOURS["cure"])])),
                 tooltip=[n("name", tr("overfitting.charts.model_title")), q("validation", "MSE", format=".3f"),
@@ -101,14 +108,14 @@ def cures_bars(r: CuresResult, lang: str = "en"):
                 text=q("validation", format=".2f"))
     base = mark(df[df.model == "no cure"], {"type": "rule", "color": _hex(CURE_COLOURS["no cure"]),
                                             "strokeDash": [4, 3]}, x=q("shown"))
-    return styled([bars, text, base], title=tr("overfitting.charts.bars_title"), height=290, legend={"orient": "bottom"})
+    return styled([bars, text, base], title=tr("overfitting.charts.bars_title"), height=300, legend={"orient": "right"})
 
 
 def depth_chart(r: DepthResult, lang: str = "en"):
     """Training MSE of each depth against the step."""
     tr = i18n.translator(lang)
     h = r.history[r.history.split == "train"].copy()
-    names = {depth_name(d): tr("overfitting.charts.layers", n=d) for d in DEPTHS}
+    names = {depth_name(d): layers(tr, d) for d in DEPTHS}
     h["model"] = h.model.map(names)
     dom = [names[depth_name(d)] for d in DEPTHS]
     line = mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True},
@@ -117,34 +124,36 @@ def depth_chart(r: DepthResult, lang: str = "en"):
                         scale=scale(dom, [_hex(DEPTH_COLOURS[d]) for d in DEPTHS])),
                 tooltip=[q("step", tr("overfitting.charts.step")), n("model", tr("overfitting.charts.depth_title")),
                          q("loss", "MSE", format=".3f")])
-    return styled(line, title=tr("overfitting.charts.depth_curves"), height=290, legend={"orient": "right"})
+    return styled(line, title=tr("overfitting.charts.depth_curves"), height=290, legend=LINE_LEGEND)
 
 
 def _split_bars(df: pd.DataFrame, xfield: str, xtitle: str, splits: tuple[str, ...], tr, title: str,
-                chosen: str | None = None):
+                chosen: str | None = None, height: int = 300):
     long = df.melt(id_vars=[xfield], value_vars=list(splits), var_name="split", value_name="loss")
     long["split"] = long.split.map(lambda s: tr(f"overfitting.charts.split.{s}"))
     long["shown"] = long.loss.clip(upper=Y_MAX)
     dom = [tr(f"overfitting.charts.split.{s}") for s in splits]
-    enc = dict(x=n(xfield, xtitle, sort=list(df[xfield]), axis={"labelAngle": 0, "labelLimit": 120}),
-               xOffset=n("split", None, sort=dom),
-               y=q("shown", "MSE", scale={"domain": [0, Y_MAX], "clamp": True}),
+    top = float(min(Y_MAX, max(1.0, 1.1 * long.shown.max())))
+    enc = dict(y=n(xfield, xtitle, sort=list(df[xfield]), axis={"labelLimit": 200, "labelOverlap": False}),
+               yOffset=n("split", None, sort=dom),
+               x=q("shown", "MSE", scale={"domain": [0, top], "clamp": True}),
                color=n("split", tr("overfitting.charts.data"), scale=scale(dom, [_hex(SPLIT_COLOURS[s]) for s in splits])),
                tooltip=[n(xfield, xtitle), n("split", tr("overfitting.charts.data")), q("loss", "MSE", format=".3f")])
     if chosen is not None:
         long["is"] = long[xfield] == chosen
         enc["opacity"] = {"field": "is", "type": "nominal", "scale": {"domain": [False, True], "range": [0.35, 1]},
                           "legend": None}
-    return styled(mark(long, "bar", **enc), title=title, height=260, legend={"orient": "bottom"})
+    return styled(mark(long, {"type": "bar", "height": {"band": 0.9}}, **enc), title=title, height=height,
+                  legend={"orient": "right"})
 
 
 def depth_bars(r: DepthResult, lang: str = "en"):
     """Final training and validation MSE of each depth."""
     tr = i18n.translator(lang)
     df = r.final.copy()
-    df["depth"] = [tr("overfitting.charts.layers", n=int(d)) for d in df.depth]
+    df["depth"] = [layers(tr, int(d)) for d in df.depth]
     return _split_bars(df, "depth", tr("overfitting.charts.depth_title"), ("train", "validation"), tr,
-                       tr("overfitting.charts.depth_bars"))
+                       tr("overfitting.charts.depth_bars"), height=280)
 
 
 def guide_chart(r: GuideResult, lang: str = "en"):
@@ -167,7 +176,7 @@ def guide_chart(r: GuideResult, lang: str = "en"):
     rule = mark(lin, {"type": "rule", "strokeWidth": 1.5}, y=q("loss"),
                 color=n("model", tr("overfitting.charts.model_title"), scale=colours),
                 strokeDash=n("split", tr("overfitting.charts.data"), scale=dash), tooltip=tip)
-    return styled([line, rule], title=tr("overfitting.charts.guide_title"), height=290, legend={"orient": "right"})
+    return styled([line, rule], title=tr("overfitting.charts.guide_title"), height=290, legend=LINE_LEGEND)
 
 
 def bound_chart(r: BoundResult, lang: str = "en"):
@@ -187,7 +196,7 @@ def bound_chart(r: BoundResult, lang: str = "en"):
                  strokeDash=n("what", "", scale=scale([m, b], [[1, 0], [6, 4]])))
     here = mark(pd.DataFrame({"N": [r.config.n]}), {"type": "rule", "color": GREY, "strokeDash": [2, 3]}, x=q("N"))
     return styled([lines, here], title=tr("overfitting.charts.bound_title", h=r.config.h_size, eps=r.config.eps),
-                  height=280, legend={"orient": "bottom"})
+                  height=340, legend={"orient": "bottom", "direction": "vertical"})
 
 
 def example_chart(r: BoundResult, lang: str = "en"):
@@ -200,12 +209,14 @@ def example_chart(r: BoundResult, lang: str = "en"):
     band = mark(df, {"type": "area", "opacity": 0.25, "color": GREY}, x=x, y=q("lo", tr("overfitting.charts.error")),
                 y2={"field": "hi"})
     real = mark(df, {"type": "line", "color": GREY, "strokeWidth": 2}, x=x, y=q("real"))
-    pts = mark(df, {"type": "point" if len(df) <= 60 else "line", "color": _hex(BOUND_COLOURS["example"]),
-                    "filled": True, "size": 40, "strokeWidth": 2}, x=x, y=q("train"),
+    md = {"type": "line", "color": _hex(BOUND_COLOURS["example"]), "strokeWidth": 2, "interpolate": "step-after"}
+    if len(df) <= 60:
+        md = {"type": "point", "color": _hex(BOUND_COLOURS["example"]), "filled": True, "size": 50}
+    pts = mark(df, md, x=x, y=q("train"),
                tooltip=[q("t", tr("overfitting.charts.threshold"), format=".3f"),
                         q("real", tr("overfitting.charts.real"), format=".3f"),
                         q("train", tr("overfitting.charts.train_err"), format=".3f")])
-    return styled([band, real, pts], title=tr("overfitting.charts.example_title", n=r.config.n), height=260)
+    return styled([band, real, pts], title=tr("overfitting.charts.example_title", n=r.config.n), height=280)
 
 
 def box_chart(r: CuresResult, choose_on: str, lang: str = "en"):
@@ -215,4 +226,4 @@ def box_chart(r: CuresResult, choose_on: str, lang: str = "en"):
     pick = df.loc[df[choose_on].idxmin(), "model"]
     df["model"] = [tr(f"overfitting.charts.model.{m}") for m in df.model]
     return _split_bars(df, "model", tr("overfitting.charts.model_title"), ("validation", "test"), tr,
-                       tr("overfitting.charts.box_title"), chosen=tr(f"overfitting.charts.model.{pick}"))
+                       tr("overfitting.charts.box_title"), chosen=tr(f"overfitting.charts.model.{pick}"), height=360)

@@ -1,0 +1,43 @@
+"""Benchmark of the overfitting page's core: ``run()`` returns named figures (seconds).
+Wall seconds and this thread's CPU seconds (what they would be on an idle machine)."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _timed(fn) -> tuple[float, float]:
+    w, c = time.perf_counter(), time.thread_time()
+    fn()
+    return time.perf_counter() - w, time.thread_time() - c
+
+
+def run() -> dict[str, float]:
+    from core import device
+    from core import overfitting as of, overfitting_bound as ob, overfitting_depth as od, overfitting_guide as og
+
+    device.configure_threads(1)
+    of.cures(of.CuresConfig(seed=999_999))  # warm the process (imports, the optimizer's first step)
+    out: dict[str, float] = {}
+    figures = [
+        ("cures, default (the page's first screen)", lambda: of.cures(of.CuresConfig(seed=4242))),
+        ("cures, largest setting", lambda: of.cures(of.CuresConfig(n=120, units=16, patience=100, seed=7))),
+        ("guide, default", lambda: og.guide(og.GuideConfig(seed=4242))),
+        ("guide, largest setting", lambda: og.guide(og.GuideConfig(layers=5, width=64, seed=7))),
+        ("depth, default", lambda: od.depth(od.DepthConfig(seed=4242))),
+        ("bound, default", lambda: ob.bound(ob.BoundConfig(seed=4242))),
+        ("bound, largest setting", lambda: ob.bound(ob.BoundConfig(h_size=1000, seed=7))),
+    ]
+    for name, fn in figures:
+        out[f"{name} (s)"], out[f"{name} (CPU s)"] = _timed(fn)
+    return out
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k:52s} {v:8.3f}")
