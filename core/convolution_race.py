@@ -32,9 +32,9 @@ N_EVAL_TRAIN = 100  # training images measured for the training accuracy
 
 @dataclass(frozen=True)
 class RaceConfig:
-    placement: str = choice("unseen", PLACEMENTS, widget="radio")  # where digits sit (unseen: test positions never trained on)
+    placement: str = choice("unseen", PLACEMENTS, widget="radio")  # where digits sit (unseen: test spots never trained on)
     n_train: int = choice(500, N_TRAIN, widget="select_slider")  # training images
-    filters: int = choice(8, FILTERS, widget="select_slider")  # the CNN's first-layer filters (the second has twice as many)
+    filters: int = choice(8, FILTERS, widget="select_slider")  # the CNN's first-layer filters (the second has twice that)
     steps: int = choice(200, STEPS, widget="select_slider")  # Adam updates on minibatches of 64
     augment: bool = flag(False)  # train on randomly shifted (±1 px) and rotated (±10°) copies
     seed: int = num(0, 0, 1_000_000, widget="number")  # split, placements, initial weights, minibatches

@@ -39,10 +39,11 @@ def heat(df: pd.DataFrame, colour: dict, tooltip: list, shape: tuple[int, int], 
          legend: bool = True):
     """Rects of a grid frame; y grows downward as in an image; no axes (hover shows row, column, value)."""
     h, w = shape
-    fill = {"field": "v", "type": "quantitative", "title": value_title, **colour, **({} if legend else {"legend": None})}
-    stroke = {**fill, "legend": None}  # each rect outlined in its own colour: no hairline gaps between pixels
-    return mark(df, {"type": "rect", "strokeWidth": 0.6}, x=q("x", scale={"domain": [0, w], "nice": False, "zero": True},
-                                                           axis=None),
+    fill = {"field": "v", "type": "quantitative", "title": value_title, **colour,
+            **({} if legend else {"legend": None})}
+    stroke = dict(fill)  # each rect outlined in its own colour (no hairline gaps); the same legend, drawn once
+    return mark(df, {"type": "rect", "strokeWidth": 0.6},
+                x=q("x", scale={"domain": [0, w], "nice": False, "zero": True}, axis=None),
                 x2={"field": "x2"}, y=q("y", scale={"domain": [h, 0], "nice": False}, axis=None), y2={"field": "y2"},
                 color=fill, stroke=stroke, tooltip=tooltip)
 
@@ -120,8 +121,9 @@ def board_chart(b: Board, pooled: bool, lang: str = "en"):
     side = a.shape[0]
     df["xc"], df["yc"] = df.x + 0.5, df.y + 0.5
     grid = pd.DataFrame({"p": np.arange(side) + 0.5})
-    lines_v = mark(grid, {"type": "rule", "color": GREY, "opacity": 0.6}, x=q("p", scale={"domain": [0, side]}, axis=None))
-    lines_h = mark(grid, {"type": "rule", "color": GREY, "opacity": 0.6}, y=q("p", scale={"domain": [side, 0]}, axis=None))
+    rule = {"type": "rule", "color": GREY, "opacity": 0.6}
+    lines_v = mark(grid, rule, x=q("p", scale={"domain": [0, side]}, axis=None))
+    lines_h = mark(grid, rule, y=q("p", scale={"domain": [side, 0]}, axis=None))
     shape = {"type": "square" if pooled else "circle", "filled": True, "opacity": 1, "size": 260 if pooled else 110}
     stones = mark(df, shape, x=q("xc", scale={"domain": [0, side], "nice": False}, axis=None),
                   y=q("yc", scale={"domain": [side, 0], "nice": False}, axis=None),
