@@ -142,8 +142,10 @@ elif lab == "gradient":
         far = min(FAR, cfg.length - 1)
         st.caption(t("grad_caption", far=far, **{k.lower(): f"{g.per_step(k, far):.2f}" for k in KINDS},
                      **{f"{k.lower()}_r": f"{g.ratio(k, far):.1e}" for k in KINDS}))
-        kit.notice(t("notice.gradient", rnn=colour(rcharts.KIND_COLOURS["RNN"]),
-                     lstm=colour(rcharts.KIND_COLOURS["LSTM"]), n=rnn.CLAIM_SEEDS, far=FAR))
+        kit.notice(" ".join([t("notice.gradient", rnn=colour(rcharts.KIND_COLOURS["RNN"]),
+                                lstm=colour(rcharts.KIND_COLOURS["LSTM"])),
+                              t("notice.gradient_claim", n=rnn.CLAIM_SEEDS, far=FAR)]
+                             + ([t("notice.gradient_bias0")] if cfg.forget_bias == 0 else [])))
 
 else:
     with left:
@@ -157,4 +159,5 @@ else:
         ca = s.city_accuracy
         st.caption(t("slots_caption", **{m.split("-")[0].lower(): f"{ca[m]['verb first']:.0%} / {ca[m]['verb last']:.0%}"
                                          for m in ca}))
-        kit.notice(t("notice.variants", n=rnn.CLAIM_SEEDS))
+        kit.notice(t("notice.variants") + " " + t("notice.variants_claim", n=rnn.CLAIM_SEEDS,
+                                                                  steps=rnn.SlotConfig().steps))

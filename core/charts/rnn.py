@@ -109,14 +109,15 @@ def inspector_tokens(ins: Inspection, lang: str = "en"):
     """The sequence itself, one cell per step: the symbol to recall coloured, distractors grey."""
     tr = i18n.translator(lang)
     df = pd.DataFrame({"t": np.arange(1, len(ins.tokens) + 1), "symbol": ins.tokens,
-                       "key": [s != "·" for s in ins.tokens]})
+                       "key": [s != "·" for s in ins.tokens], "row": tr("rnn.charts.symbol")})
     x = o("t", tr("rnn.charts.time"), axis={"labelAngle": 0, "labelOverlap": "greedy"})
-    rect = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.5}, x=x,
+    y = n("row", "", axis={"labelFontSize": 12})
+    rect = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.5}, x=x, y=y,
                 color={"condition": {"test": "datum.key", "value": COLOURS[SYMBOL_COLOUR]}, "value": "transparent"})
-    text = mark(df, {"type": "text", "fontSize": 15}, x=x, text=n("symbol"),
-                color={"condition": {"test": "datum.key", "value": "#333333"}, "value": GREY}, tooltip=[q("t", tr("rnn.charts.time")),
-                                                                                      n("symbol", tr("rnn.charts.symbol"))])
-    return styled([rect, text], tr("rnn.charts.sequence_title", answer=ins.answer, guess=ins.guess), height=105)
+    text = mark(df, {"type": "text", "fontSize": 15}, x=x, y=y, text=n("symbol"),
+                color={"condition": {"test": "datum.key", "value": "#333333"}, "value": GREY},
+                tooltip=[q("t", tr("rnn.charts.time")), n("symbol", tr("rnn.charts.symbol"))])
+    return styled([rect, text], tr("rnn.charts.sequence_title", answer=ins.answer, guess=ins.guess), height=125)
 
 
 SYMBOL_COLOUR = "yellow"  # the symbol to recall, in the inspector's sequence strip

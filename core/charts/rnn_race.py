@@ -72,9 +72,10 @@ def params_chart(r: RaceResult, lang: str = "en"):
     df = pd.DataFrame({"model": [names[k] for k in KINDS], "params": [r.params[k] for k in KINDS],
                        "label": [f"{r.params[k]:,} (×{r.params[k] / base:g})" for k in KINDS]})
     y = n("model", "", sort=[names[k] for k in KINDS])
-    bars = mark(df, {"type": "bar", "cornerRadiusEnd": 3}, y=y, x=q("params", tr("rnn.charts.params")),
-                color=n("model", "", scale=sc, legend=None))
-    text = mark(df, {"type": "text", "align": "left", "dx": 4, "fontSize": 14}, y=y, x=q("params"), text=n("label"))
+    x = q("params", tr("rnn.charts.params"), scale={"domain": [0, 1.45 * max(r.params.values())]})
+    bars = mark(df, {"type": "bar", "cornerRadiusEnd": 3}, y=y, x=x, color=n("model", "", scale=sc, legend=None))
+    text = mark(df, {"type": "text", "align": "left", "dx": 5, "fontSize": 14, "color": GREY}, y=y, x=x,
+                text=n("label"))
     return styled([bars, text], tr("rnn.charts.params_title"), height=200)
 
 
@@ -137,4 +138,4 @@ def slot_example(s: SlotResult, example: str, words: list[str], lang: str = "en"
                 tooltip=[n("model"), n("word"), n("tag", tr("rnn.charts.tag_title")), q("p", format=".2f")])
     text = mark(df.assign(label=[f"{t} {v:.0%}" for t, v in zip(df.tag, df.p)]),
                 {"type": "text", "fontSize": 12, "color": "white"}, x=x, y=y, text=n("label"))
-    return styled([rect, text], tr("rnn.charts.example_title"), height=200, legend={"orient": "bottom"})
+    return styled([rect, text], tr("rnn.charts.example_title"), height=330, legend={"orient": "right"})
