@@ -225,10 +225,15 @@ def test_each_part_opens_by_link_and_each_control_changes_it(lab):
     assert not unchanged, f"these controls change nothing: {unchanged}"
 
 
-def test_part_charts_in_chinese():
+def test_every_part_in_chinese_has_no_english_left():
+    from test_pages import _english_left, _visible_strings
+
     for lab in rnn.LABS:
-        at = open_page(PAGE, query={"lab": lab, "lang": "zh", "gap": "5", "updates": "100", "slot_steps": "30"})
+        at = open_page(PAGE, query={"lab": lab, "lang": "zh", "gap": "5", "updates": "100", "slot_steps": "30",
+                                    "longer": "true", "g_bias": "0.0"})
         assert not at.exception and len(at.get("vega_lite_chart")) >= 1
+        left = _english_left(_visible_strings(at))
+        assert not left, f"{lab}: {left[:5]}"
 
 
 def test_odd_sequence_link_shows_a_message_and_the_lecture():
