@@ -24,7 +24,7 @@ import pandas as pd
 import torch
 
 from core import rng, train
-from core.overfitting_data import POOL, Split, split
+from core.overfitting_data import POOL, linear_losses, split
 from core.overfitting_net import BatchedNet
 from core.params import choice, clamp, num
 
@@ -66,6 +66,13 @@ class CuresResult:
     dropout_demo: np.ndarray  # (4, 3): the dropout model on 3 validation patients: train() twice, eval() twice
     log: train.TrainLog
     steps_done: int
+    lin_train: float = float("nan")  # least squares on the same N patients: training MSE
+    lin_val: float = float("nan")  # and validation MSE
+
+    @property
+    def overfits(self) -> bool:
+        """The plain network fits its training set better than least squares but new patients worse."""
+        return bool(self.final.train[0] < self.lin_train and self.val("no cure") > self.lin_val)
 
     def val(self, model: str) -> float:
         return float(self.final.set_index("model").loc[model, "validation"])
@@ -160,7 +167,8 @@ class _Run:
         final = pd.DataFrame({"model": MODELS, "validation": va, "test": te, "train": tr})
         demo = _dropout_demo(self.net, s.x_val[:3], MODELS.index("dropout"))
         self.net.train()
-        return CuresResult(cfg, long, final, best_step, stop, best_val, rv, demo, log, log.steps)
+        return CuresResult(cfg, long, final, best_step, stop, best_val, rv, demo, log, log.steps,
+                           *linear_losses(s, cfg.n))
 
 
 def _restored(net: BatchedNet, weights: list[torch.Tensor] | None, m: int) -> torch.nn.Sequential:

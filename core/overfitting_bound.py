@@ -57,12 +57,13 @@ def bound_value(h_size: int, n: int, eps: float) -> float:
 
 def _train_losses(x: torch.Tensor, y: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Training loss of every threshold on every set: x, y (R, N) -> (R, |H|), by counting per bin.
+    ``t`` must be ``thresholds(K)`` (evenly spaced: an example's bin is computed, not searched).
 
     Examples are put in the bins between consecutive thresholds; h_k errs on y=1 left of t_k and on y=0
     right of it, so its errors are a cumulative count of the bins."""
     R, N = x.shape
     K = len(t)
-    b = torch.bucketize(x, t)  # (R, N) bin 0..K: number of thresholds below x
+    b = torch.ceil(x * K - 0.5).clamp_(0, K).long()  # (R, N) bin 0..K: thresholds (k + 0.5)/K below x
     ones = torch.zeros(R, K + 1, dtype=y.dtype).scatter_add_(1, b, y)  # (R, K+1) y=1 examples per bin
     zeros = torch.zeros(R, K + 1, dtype=y.dtype).scatter_add_(1, b, 1 - y)  # (R, K+1) y=0 per bin
     left_ones = ones.cumsum(1)[:, :K]  # (R, K) y=1 with x <= t_k: h_k says 0, wrong

@@ -71,7 +71,9 @@ if lab == "cures":
         lower = [model(m) for m in of.CURES if r.val(m) < base]
         higher = [model(m) for m in of.CURES if r.val(m) >= base]
         notes = [t(f"{T}.cures.notice", base=base, train=float(r.final.train[0]), nc=colour(charts.CURE_COLOURS["no cure"]),
-                   cc=colour(charts.CURE_COLOURS["cure"]), lower=", ".join(lower) or t(f"{T}.none"))]
+                   cc=colour(charts.CURE_COLOURS["cure"]), lower=", ".join(lower) or t(f"{T}.none"),
+                   lin_train=r.lin_train, lin_val=r.lin_val,
+                   verdict=t(f"{T}.cures.overfits" if r.overfits else f"{T}.cures.not_overfit"))]
         if higher:
             notes.append(t(f"{T}.cures.higher", higher=", ".join(higher)))
         notes.append(t(f"{T}.cures.checked", seeds=len(of.CLAIM_SEEDS),
