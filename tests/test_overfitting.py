@@ -16,7 +16,7 @@ from core import rng
 from core.charts import overfitting as charts
 from core.overfitting_data import linear_losses, split
 from core.overfitting_net import BatchedNet, SeededDropout
-from test_pages import _controls, _new_value
+from test_pages import _controls, _english_left, _new_value, _visible_strings
 
 SEEDS = of.CLAIM_SEEDS
 PAGE = "pages/overfitting.py"
@@ -206,3 +206,12 @@ def test_each_part_opens_and_each_control_changes_it(lab):
             unchanged.append(w.key)
         next(x for x in at.get(kind) if x.key == w.key).set_value(old).run()
     assert not unchanged, f"{lab}: these controls change nothing: {unchanged}"
+
+
+@pytest.mark.parametrize("lab", charts.LABS)
+def test_each_part_in_chinese_has_no_english_left(lab):
+    at = open_page(PAGE, query={"lab": lab, "lang": "zh"})
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) >= 1
+    left = _english_left(_visible_strings(at))
+    assert not left, left
