@@ -78,7 +78,7 @@ if lab == "cures":
             notes.append(t(f"{T}.cures.higher", higher=", ".join(higher)))
         notes.append(t(f"{T}.cures.checked", seeds=len(of.CLAIM_SEEDS),
                        always=", ".join(model(m) for m, k in of.CHECKED.items() if k == len(of.CLAIM_SEEDS)),
-                       some="; ".join(t(f"{T}.cures.some", cure=model(m), k=k) for m, k in of.CHECKED.items()
+                       some="; ".join(t(f"{T}.cures.some", cure=model(m), k=k, seeds=len(of.CLAIM_SEEDS)) for m, k in of.CHECKED.items()
                                       if k < len(of.CLAIM_SEEDS)) or t(f"{T}.none")))
         kit.notice(" ".join(notes))
         kit.download(t(f"{T}.dl.history"), lambda: of.history_csv(r), "overfitting_history.csv", "text/csv",

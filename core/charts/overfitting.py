@@ -16,7 +16,7 @@ from core.overfitting_guide import MODELS as GUIDE_MODELS, GuideResult
 from core.params import choice
 
 LABS = ("guide", "depth", "cures", "bound", "box")
-CURE_COLOURS = {"no cure": "blue", "cure": "orange", "penalty": "green", "stop": "vermillion"}  # COLOURS keys
+CURE_COLOURS = {"no cure": "blue", "cure": "orange", "penalty": "green", "stop": "pink"}  # COLOURS keys
 DEPTH_COLOURS = {1: "blue", 2: "orange", 3: "green", 4: "pink", 5: "vermillion"}
 GUIDE_COLOURS = {"your network": "blue", "1 layer": "orange", "least squares": "grey"}
 BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example": "vermillion"}
