@@ -97,12 +97,13 @@ def inspector_heat(ins: Inspection, lang: str = "en"):
                 rows.append((name, t + 1, ins.tokens[t], float(v), float(v / size), tr(f"rnn.charts.row.{part}")))
     df = pd.DataFrame(rows, columns=["row", "t", "symbol", "v", "shade", "part"])
     rect = mark(df, "rect", x=o("t", tr("rnn.charts.time"), axis={"labelAngle": 0, "labelOverlap": "greedy"}),
-                y=o("row", "", sort=names, axis={"labelFontSize": 12, "labelOverlap": False, "labelLimit": 160}),
+                y=o("row", "", sort=names, axis={"labelFontSize": 12, "labelOverlap": False, "labelLimit": Y_LABELS,
+                                                 "minExtent": Y_LABELS, "maxExtent": Y_LABELS}),
                 color=q("shade", None, scale={"scheme": SIGNED_SCHEME, "domain": [-1, 1]}, legend=None),
                 tooltip=[q("t", tr("rnn.charts.time")), n("symbol", tr("rnn.charts.symbol")),
                          n("part", tr("rnn.charts.quantity")), n("row", tr("rnn.charts.unit")),
                          q("v", tr("rnn.charts.value"), format=".3f")])
-    return styled(rect, tr("rnn.charts.inspector_title", units=len(ins.units)), height=17 * len(names) + 110)
+    return styled(rect, tr("rnn.charts.inspector_title", units=len(ins.units)), height=20 * len(names) + 110)
 
 
 def inspector_tokens(ins: Inspection, lang: str = "en"):
@@ -110,14 +111,15 @@ def inspector_tokens(ins: Inspection, lang: str = "en"):
     tr = i18n.translator(lang)
     df = pd.DataFrame({"t": np.arange(1, len(ins.tokens) + 1), "symbol": ins.tokens,
                        "key": [s != "·" for s in ins.tokens], "row": tr("rnn.charts.symbol")})
-    x = o("t", tr("rnn.charts.time"), axis={"labelAngle": 0, "labelOverlap": "greedy"})
-    y = n("row", "", axis={"labelFontSize": 12})
+    x = o("t", "", axis={"labelAngle": 0, "labelOverlap": "greedy"})
+    y = n("row", "", axis={"labelFontSize": 12, "minExtent": Y_LABELS, "maxExtent": Y_LABELS})
     rect = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.5}, x=x, y=y,
                 color={"condition": {"test": "datum.key", "value": COLOURS[SYMBOL_COLOUR]}, "value": "transparent"})
     text = mark(df, {"type": "text", "fontSize": 15}, x=x, y=y, text=n("symbol"),
                 color={"condition": {"test": "datum.key", "value": "#333333"}, "value": GREY},
                 tooltip=[q("t", tr("rnn.charts.time")), n("symbol", tr("rnn.charts.symbol"))])
-    return styled([rect, text], tr("rnn.charts.sequence_title", answer=ins.answer, guess=ins.guess), height=125)
+    return styled([rect, text], tr("rnn.charts.sequence_title", answer=ins.answer, guess=ins.guess), height=150)
 
 
+Y_LABELS = 110  # px of row labels in the inspector's two charts, so their step columns line up
 SYMBOL_COLOUR = "yellow"  # the symbol to recall, in the inspector's sequence strip
