@@ -16,7 +16,7 @@ Checked on many seeds in tests/test_overfitting.py (see ``CLAIM_SEEDS``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -79,42 +79,62 @@ class CuresResult:
 
 
 class _Run:
-    """All seven models on one seed's data, as one batched computation."""
+    """The seven models on the data of each of ``seeds``, all as one batched computation: model
+    s * 7 + j is MODELS[j] on seed s's split, initial weights, noise and dropout masks (each seed draws from
+    its own generators, so it gets the numbers ``cures`` gives that seed alone)."""
 
-    def __init__(self, cfg: CuresConfig):
-        self.cfg, self.s = cfg, split(cfg.seed)
-        s, M = self.s, len(MODELS)
+    def __init__(self, cfg: CuresConfig, seeds: list[int]):
+        self.cfg, self.seeds, self.splits = cfg, seeds, [split(s) for s in seeds]
+        P, S = len(MODELS), len(seeds)
+        M = self.M = P * S
         ns = [cfg.n, max(cfg.n, cfg.n_more)] + [cfg.n] * 5
         self.nmax = max(ns)
         widths = [WIDTH, WIDTH, WIDTH, min(cfg.units, WIDTH), WIDTH, WIDTH, WIDTH]
         ps = [0.0] * 6 + [cfg.dropout]
-        self.gen = rng.generator(cfg.seed, salt=72)
-        self.net = BatchedNet(s.x_pool.shape[1], widths, [1] * M, "relu", self.gen, p=ps, per_model=True)
-        with torch.no_grad():  # every full-width model starts from the plain model's weights: only the cure differs
-            for m in range(1, M):
-                if widths[m] == WIDTH:
-                    for a, b in zip(self.net.params_of(m), self.net.params_of(0)):
-                        a.copy_(b)
-        decay = [cfg.weight_decay if name == "L2" else 0.0 for name in MODELS]
+        self.gens = [rng.generator(s, salt=72) for s in seeds]  # per seed: initial weights, noise, dropout
+        nets = [self._net(widths, ps, g) for g in self.gens]
+        self.net = nets[0]
+        if S > 1:
+            self.net = BatchedNet(10, widths * S, [1] * M, "relu", rng.generator(0, salt=72), p=ps * S, per_model=True)
+            self.net.drop.gens = self.gens
+            with torch.no_grad():
+                for k, one in enumerate(nets):
+                    for m in range(P):
+                        for a, b in zip(self.net.params_of(k * P + m), one.params_of(m)):
+                            a.copy_(b)
+        decay = [cfg.weight_decay if name == "L2" else 0.0 for name in MODELS] * S
         self.opt = torch.optim.SGD([{"params": self.net.params_of(m), "weight_decay": decay[m]} for m in range(M)],
                                    lr=LR, momentum=MOMENTUM)
         self.lam = torch.tensor(decay)  # (M,)
-        self.x = s.x_pool[: self.nmax]  # (nmax, D) shared by every model; each weighs its own first n
-        self.y = s.y_pool[: self.nmax]  # (nmax,)
+        rep = lambda ts: torch.stack(ts).repeat_interleave(P, 0)  # noqa: E731 - per seed -> per model
+        self.x = rep([sp.x_pool[: self.nmax] for sp in self.splits])  # (M, nmax, D); each weighs its own first n
+        self.y = rep([sp.y_pool[: self.nmax] for sp in self.splits])  # (M, nmax)
+        self.xv, self.yv = rep([sp.x_val for sp in self.splits]), rep([sp.y_val for sp in self.splits])  # (M, N_VAL, D), (M, N_VAL)
+        self.xt, self.yt = rep([sp.x_test for sp in self.splits]), rep([sp.y_test for sp in self.splits])
         self.w = torch.zeros(M, self.nmax)  # (M, nmax) 1/n on a model's own training examples
-        for m, k in enumerate(ns):
-            self.w[m, :k] = 1.0 / k
+        for m in range(M):
+            self.w[m, : ns[m % P]] = 1.0 / ns[m % P]
         self.sigma = torch.zeros(M, 1, 1)  # (M, 1, 1) augmentation noise per model
-        self.sigma[MODELS.index("augmentation")] = cfg.noise
+        self.sigma[MODELS.index("augmentation")::P] = cfg.noise
         self.rows: list[tuple] = []  # (step, model, train, validation, penalty)
         self.es = MODELS.index("early stopping")
-        self.best = (np.inf, 0, None)  # (validation loss, step, weights) of the plain model so far
-        self.stop = None
+        self.best = [(np.inf, 0, None) for _ in seeds]  # per seed: (validation loss, step, weights) so far
+        self.stop: list[int | None] = [None] * S
         self.measure(0)
+
+    @staticmethod
+    def _net(widths: list[int], ps: list[float], gen: torch.Generator) -> BatchedNet:
+        net = BatchedNet(10, widths, [1] * len(widths), "relu", gen, p=ps, per_model=True)
+        with torch.no_grad():  # every full-width model starts from the plain model's weights: only the cure differs
+            for m in range(1, len(widths)):
+                if widths[m] == WIDTH:
+                    for a, b in zip(net.params_of(m), net.params_of(0)):
+                        a.copy_(b)
+        return net
 
     @torch.no_grad()
     def losses(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """(M,) mean squared error of every model on (x, y), in eval() mode."""
+        """(M,) mean squared error of every model on its (x, y), in eval() mode."""
         self.net.eval()
         out = (self.net(x) - y).square().mean(1)
         self.net.train()
@@ -125,47 +145,53 @@ class _Run:
         self.net.eval()
         tr = ((self.net(self.x) - self.y).square() * self.w).sum(1).numpy()  # (M,) on each model's own set
         self.net.train()
-        va = self.losses(self.s.x_val, self.s.y_val).numpy()
+        va = self.losses(self.xv, self.yv).numpy()
         pen = (self.lam / 2 * self.net.l2()).numpy()  # (M,) λ/2·||θ||²
-        for m in range(len(MODELS)):
-            if MODELS[m] == "early stopping" and self.stop is not None:
+        P = len(MODELS)
+        for m in range(self.M):
+            if m % P == self.es and self.stop[m // P] is not None:
                 continue
             self.rows.append((step, m, float(tr[m]), float(va[m]), float(pen[m]) if self.lam[m] > 0 else np.nan))
-        es = self.es
-        if self.stop is None:  # early stopping: keep the best weights, stop after `patience` steps without better
-            if va[es] < self.best[0]:
-                self.best = (float(va[es]), step, [p.detach().clone() for p in self.net.params_of(es)])
-            elif step - self.best[1] >= self.cfg.patience:
-                self.stop = step
+        for k in range(len(self.seeds)):  # early stopping: keep the best weights, stop after `patience` without better
+            m = k * P + self.es
+            if self.stop[k] is None:
+                if va[m] < self.best[k][0]:
+                    self.best[k] = (float(va[m]), step, [p.detach().clone() for p in self.net.params_of(m)])
+                elif step - self.best[k][1] >= self.cfg.patience:
+                    self.stop[k] = step
 
     def step(self, i: int) -> torch.Tensor:
-        x = self.x + self.sigma * torch.randn((len(MODELS), *self.x.shape), generator=self.gen)  # (M, nmax, D)
-        loss = ((self.net(x) - self.y).square() * self.w).sum(1)  # (M,) each model's data loss
+        P = len(MODELS)
+        noise = torch.cat([torch.randn((P, *self.x.shape[1:]), generator=g) for g in self.gens])  # (M, nmax, D)
+        loss = ((self.net(self.x + self.sigma * noise) - self.y).square() * self.w).sum(1)  # (M,) data losses
         train.batched_step(self.opt, loss)
         if (i + 1) % EVAL_EVERY == 0:
             self.measure(i + 1)
         return loss.detach()
 
-    def result(self, log: train.TrainLog) -> CuresResult:
-        cfg, s = self.cfg, self.s
-        hist = pd.DataFrame(self.rows, columns=["step", "m", "train", "validation", "penalty"])
-        hist["model"] = [MODELS[m] for m in hist.m]
+    def result(self, k: int, log: train.TrainLog) -> CuresResult:
+        P, es = len(MODELS), self.es
+        cfg, s = replace(self.cfg, seed=self.seeds[k]), self.splits[k]
+        ms = slice(k * P, (k + 1) * P)
+        hist = pd.DataFrame([r for r in self.rows if k * P <= r[1] < (k + 1) * P],
+                            columns=["step", "m", "train", "validation", "penalty"])
+        hist["model"] = [MODELS[m - k * P] for m in hist.m]
         long = hist.melt(id_vars=["step", "model"], value_vars=["train", "validation", "penalty"],
                          var_name="split", value_name="loss")
         long = long[np.isfinite(long.loss.to_numpy(dtype=float))].reset_index(drop=True)
-        stop = self.stop if self.stop is not None else log.steps
-        best_val, best_step, best_w = self.best
-        restored = _restored(self.net, best_w, self.es)
-        va = self.losses(s.x_val, s.y_val).numpy()
-        te = self.losses(s.x_test, s.y_test).numpy()
+        stop = self.stop[k] if self.stop[k] is not None else log.steps
+        best_val, best_step, best_w = self.best[k]
+        restored = _restored(self.net, best_w, k * P + es)
+        va = self.losses(self.xv, self.yv).numpy()[ms]
+        te = self.losses(self.xt, self.yt).numpy()[ms]
         self.net.eval()
         with torch.no_grad():
-            tr = ((self.net(self.x) - self.y).square() * self.w).sum(1).numpy()
+            tr = ((self.net(self.x) - self.y).square() * self.w).sum(1).numpy()[ms]
         rv, rt, rtr = (_one(restored, s.x_val, s.y_val), _one(restored, s.x_test, s.y_test),
                        _one(restored, s.x_pool[: cfg.n], s.y_pool[: cfg.n]))
-        va[self.es], te[self.es], tr[self.es] = rv, rt, rtr
+        va[es], te[es], tr[es] = rv, rt, rtr
         final = pd.DataFrame({"model": MODELS, "validation": va, "test": te, "train": tr})
-        demo = _dropout_demo(self.net, s.x_val[:3], MODELS.index("dropout"))
+        demo = _dropout_demo(self.net, self.xv[:, :3], k * P + MODELS.index("dropout"))
         self.net.train()
         return CuresResult(cfg, long, final, best_step, stop, best_val, rv, demo, log, log.steps,
                            *linear_losses(s, cfg.n))
@@ -195,7 +221,7 @@ def _dropout_demo(net: BatchedNet, x: torch.Tensor, m: int) -> np.ndarray:
     out = []
     for mode in ("train", "train", "eval", "eval"):
         net.train(mode == "train")
-        out.append(net(x)[m].numpy())
+        out.append(net(x)[m].numpy())  # x: (M, n, D)
     net.train()
     return np.stack(out)  # (4, n)
 
@@ -203,9 +229,18 @@ def _dropout_demo(net: BatchedNet, x: torch.Tensor, m: int) -> np.ndarray:
 def cures(cfg: CuresConfig = CuresConfig(), progress: Callable[[CuresResult], None] | None = None) -> CuresResult:
     """Train the overfitting setup and each cure as one batched computation. Pure function of ``cfg``."""
     cfg = clamp(cfg)
-    run = _Run(cfg)
-    log = train.run(run.step, STEPS, progress=None if progress is None else (lambda lg: progress(run.result(lg))))
-    return run.result(log)
+    run = _Run(cfg, [cfg.seed])
+    log = train.run(run.step, STEPS, progress=None if progress is None else (lambda lg: progress(run.result(0, lg))))
+    return run.result(0, log)
+
+
+def cures_seeds(cfg: CuresConfig, seeds) -> list[CuresResult]:
+    """``cures`` on each of ``seeds`` (its seed field ignored), all as ONE batched computation; element i
+    holds what ``cures(replace(cfg, seed=seeds[i]))`` gives (the dropout demo's masks aside). For claims."""
+    cfg = clamp(cfg)
+    run = _Run(cfg, [int(s) for s in seeds])
+    log = train.run(run.step, STEPS)
+    return [run.result(k, log) for k in range(len(run.seeds))]
 
 
 def history_csv(r: CuresResult) -> bytes:

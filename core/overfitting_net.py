@@ -23,17 +23,18 @@ class SeededDropout(nn.Module):
     a thread of one process, so the same link would give different numbers. The test compares the two.
     """
 
-    def __init__(self, p: torch.Tensor, gen: torch.Generator):
+    def __init__(self, p: torch.Tensor, gen: torch.Generator | list[torch.Generator]):
         super().__init__()
         self.register_buffer("p", p.reshape(-1, 1, 1).clone())  # (M, 1, 1) drop rate of each model
-        self.gen = gen
+        self.gens = gen if isinstance(gen, list) else [gen]  # equal groups of models, one generator each
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:  # h: (M, n, H)
         if not self.training or not bool((self.p > 0).any()):
             return h
         keep = 1.0 - self.p
-        mask = torch.rand(h.shape, generator=self.gen) < keep  # (M, n, H)
-        return h * mask / keep
+        k = h.shape[0] // len(self.gens)
+        u = torch.cat([torch.rand((k, *h.shape[1:]), generator=g) for g in self.gens])  # (M, n, H)
+        return h * (u < keep) / keep
 
 
 class BatchedNet(nn.Module):

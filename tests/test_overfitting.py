@@ -24,7 +24,7 @@ PAGE = "pages/overfitting.py"
 
 @pytest.fixture(scope="module")
 def cures_runs():
-    return [of.cures(of.CuresConfig(seed=s)) for s in SEEDS]
+    return of.cures_seeds(of.CuresConfig(), SEEDS)
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +121,14 @@ def test_early_stopping_stops_at_best_within_patience_and_restores(cures_runs):
         _check_early_stopping(r)
     for patience in (10, 100):
         _check_early_stopping(of.cures(of.CuresConfig(patience=patience, seed=3)))
+
+
+def test_cures_batched_equals_single(cures_runs):
+    one = of.cures(of.CuresConfig(seed=SEEDS[4]))
+    b = cures_runs[4]
+    assert np.allclose(one.final[["validation", "test", "train"]].to_numpy(),
+                       b.final[["validation", "test", "train"]].to_numpy(), atol=1e-5)
+    assert (one.best_step, one.stop_step) == (b.best_step, b.stop_step)
 
 
 def test_plain_network_overfits(cures_runs):
