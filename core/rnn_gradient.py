@@ -14,7 +14,7 @@ import torch
 from core import rng
 from core.params import choice, clamp, num
 from core.rnn_cells import KINDS
-from core.rnn_race import FORGET_BIASES, Net, VOCAB, sequences
+from core.rnn_race import FORGET_BIASES, Net, sequences
 
 LENGTHS = (20, 30, 40, 60, 80)
 BATCH = 64  # random sequences the gradient is averaged over
@@ -65,4 +65,4 @@ def ratios_on_seeds(cfg: GradConfig, seeds) -> dict[str, np.ndarray]:
     return {k: np.array([r.ratio(k) for r in res]) for k in KINDS}
 
 
-__all__ = ["GradConfig", "GradResult", "gradients", "ratios_on_seeds", "VOCAB", "FAR", "LENGTHS"]
+__all__ = ["GradConfig", "GradResult", "gradients", "ratios_on_seeds", "FAR", "LENGTHS"]

@@ -9,7 +9,7 @@ from core.charts import rnn as charts
 from core.charts import rnn_race as rcharts
 from core.rnn_cells import KINDS
 from core.rnn_gradient import FAR
-from core.rnn_lecture import MAX_STEPS, MAX_VALUE
+from core.rnn_lecture import MAX_STEPS, MAX_VALUE, parse
 from core.rnn_race import GAPS
 from core.rnn_slots import example as example_sentence
 from pages import _kit as kit
@@ -60,10 +60,11 @@ if lab == "stepper":
     cfg = L.config()
     with right:
         try:
-            trace = kit.shared(f"{T}-lecture", rnn.run, cfg, gate=False)
+            parse(cfg.sequence)  # checked here, so the shared store only ever holds good runs
         except rnn.SequenceError as e:
             kit.problem(t(f"bad.{e.reason}", step=e.step, max=MAX_STEPS, big=f"{MAX_VALUE:g}"))
-            trace = kit.shared(f"{T}-lecture", rnn.run, rnn.LectureConfig(sharpness=cfg.sharpness), gate=False)
+            cfg = rnn.LectureConfig(sharpness=cfg.sharpness)
+        trace = kit.shared(f"{T}-lecture", rnn.run, cfg, gate=False)
 
         def frame(step: int) -> None:
             kit.chart(charts.stepper_heat, trace, step, lang)

@@ -4,7 +4,6 @@ and every part of the page opened by its link with each of its controls moved.""
 from __future__ import annotations
 
 import builtins
-from dataclasses import replace
 
 import numpy as np
 import pytest
