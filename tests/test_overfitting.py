@@ -223,3 +223,14 @@ def test_each_part_in_chinese_has_no_english_left(lab):
     assert len(at.get("vega_lite_chart")) >= 1
     left = _english_left(_visible_strings(at))
     assert not left, left
+
+
+@pytest.mark.parametrize("odd", ["inf", "-1e9", "abc"])
+def test_odd_links_to_every_part_open_cleanly(odd):
+    keys = ["lab", "cure", "choose_on", "n", "n_more", "noise", "units", "patience", "weight_decay", "dropout",
+            "g_layers", "g_width", "g_act", "g_optimizer", "g_n", "d_act", "d_optimizer", "d_n",
+            "b_h_size", "b_eps", "b_n"]
+    for lab in charts.LABS:
+        at = open_page(PAGE, query={**{k: odd for k in keys}, "lab": lab})
+        assert not at.exception, f"{lab} {odd}: {at.exception}"
+        assert len(at.get("vega_lite_chart")) >= 1
