@@ -10,7 +10,7 @@ import torch
 from core.rnn_cells import Weights, lstm_trace
 from core.rnn_race import SYMBOLS, RaceResult
 
-PARTS = ("input_gate", "forget_gate", "output_gate", "c", "h")  # what the inspector draws, one heatmap each
+PARTS = ("input_gate", "forget_gate", "output_gate", "c", "h")  # what the inspector draws: a row group each
 SHOWN_UNITS = 4  # units drawn: the ones whose memory moves most over the sequence
 
 
