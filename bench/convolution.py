@@ -2,19 +2,7 @@
 Wall seconds and this thread's CPU seconds (what they would be on an idle machine)."""
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def _timed(fn) -> tuple[float, float]:
-    w, c = time.perf_counter(), time.thread_time()
-    fn()
-    return time.perf_counter() - w, time.thread_time() - c
+from bench import main, timed
 
 
 def run() -> dict[str, float]:
@@ -28,20 +16,19 @@ def run() -> dict[str, float]:
     cr.race(cr.RaceConfig(steps=100, seed=999_999))  # warm the process (imports, the optimizer's first step)
     out: dict[str, float] = {}
     cfg = cr.RaceConfig(seed=4242)
-    out["race, default (s)"], out["race, default (CPU s)"] = _timed(lambda: cr.race(cfg))
+    out["race, default (s)"], out["race, default (CPU s)"] = timed(lambda: cr.race(cfg))
     big = cr.RaceConfig(n_train=1000, filters=16, steps=400, augment=True, seed=7)
-    out["race, largest setting (s)"], out["race, largest setting (CPU s)"] = _timed(lambda: cr.race(big))
+    out["race, largest setting (s)"], out["race, largest setting (CPU s)"] = timed(lambda: cr.race(big))
     res = cr.race(cfg)
     img, label = cr.digit_of(res, 3)
-    out["draw lab: prediction and shift curve (s)"], _ = _timed(lambda: (cr.predict(res, img),
+    out["draw lab: prediction and shift curve (s)"], _ = timed(lambda: (cr.predict(res, img),
                                                                          cr.shift_curve(res, img, label)))
-    out["filter lab, photo (s)"], _ = _timed(lambda: cv.filter_lab(cv.ConvConfig(source="flower")))
-    out["pool lab, photo (s)"], _ = _timed(lambda: cp.pool_lab(cv.ConvConfig(source="flower"), cp.PoolConfig()))
-    out["Go board (s)"], _ = _timed(lambda: cp.board(11))
-    out["field lab, 3 layers (s)"], _ = _timed(lambda: cf.field_lab(cf.FieldConfig(layers=3, k3=7)))
+    out["filter lab, photo (s)"], _ = timed(lambda: cv.filter_lab(cv.ConvConfig(source="flower")))
+    out["pool lab, photo (s)"], _ = timed(lambda: cp.pool_lab(cv.ConvConfig(source="flower"), cp.PoolConfig()))
+    out["Go board (s)"], _ = timed(lambda: cp.board(11))
+    out["field lab, 3 layers (s)"], _ = timed(lambda: cf.field_lab(cf.FieldConfig(layers=3, k3=7)))
     return out
 
 
 if __name__ == "__main__":
-    for k, v in run().items():
-        print(f"{k:44s} {v:8.3f}")
+    main(run)

@@ -2,19 +2,7 @@
 Wall seconds and this thread's CPU seconds (what they would be on an idle machine)."""
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def _timed(fn) -> tuple[float, float]:
-    w, c = time.perf_counter(), time.thread_time()
-    fn()
-    return time.perf_counter() - w, time.thread_time() - c
+from bench import main, timed
 
 
 def run() -> dict[str, float]:
@@ -25,14 +13,13 @@ def run() -> dict[str, float]:
     gc.boundary(gc.CurveConfig(seed=999_999))  # warm the process (imports, the optimizer's first step)
     out: dict[str, float] = {}
     cfg = gc.CurveConfig(seed=4242)
-    out["boundary, default (s)"], out["boundary, default (CPU s)"] = _timed(lambda: gc.boundary(cfg))
-    out["learning curve, default (s)"], out["learning curve, default (CPU s)"] = _timed(lambda: gc.learning_curve(cfg))
+    out["boundary, default (s)"], out["boundary, default (CPU s)"] = timed(lambda: gc.boundary(cfg))
+    out["learning curve, default (s)"], out["learning curve, default (CPU s)"] = timed(lambda: gc.learning_curve(cfg))
     big = gc.CurveConfig(data="breast cancer", covariance="per class", resamples=100, seed=7)
-    out["learning curve, largest setting (s)"], out["learning curve, largest setting (CPU s)"] = _timed(
+    out["learning curve, largest setting (s)"], out["learning curve, largest setting (CPU s)"] = timed(
         lambda: gc.learning_curve(big))
     return out
 
 
 if __name__ == "__main__":
-    for k, v in run().items():
-        print(f"{k:44s} {v:8.3f}")
+    main(run)

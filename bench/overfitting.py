@@ -2,19 +2,7 @@
 Wall seconds and this thread's CPU seconds (what they would be on an idle machine)."""
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def _timed(fn) -> tuple[float, float]:
-    w, c = time.perf_counter(), time.thread_time()
-    fn()
-    return time.perf_counter() - w, time.thread_time() - c
+from bench import main, timed
 
 
 def run() -> dict[str, float]:
@@ -34,10 +22,9 @@ def run() -> dict[str, float]:
         ("bound, largest setting", lambda: ob.bound(ob.BoundConfig(h_size=1000, seed=7))),
     ]
     for name, fn in figures:
-        out[f"{name} (s)"], out[f"{name} (CPU s)"] = _timed(fn)
+        out[f"{name} (s)"], out[f"{name} (CPU s)"] = timed(fn)
     return out
 
 
 if __name__ == "__main__":
-    for k, v in run().items():
-        print(f"{k:52s} {v:8.3f}")
+    main(run)

@@ -6,13 +6,9 @@ machine when other work shares the cores).
 """
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench import main
 
 
 def _timed(fn) -> tuple[float, float, object]:
@@ -59,5 +55,4 @@ def run() -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    for k, v in run().items():
-        print(f"{k:48s} {v:8.3f}")
+    main(run)
