@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, mark, n, o, q, styled
+from core.charts import COLOURS, GREY, grid32, mark, n, o, q, styled
 from core.critical import AXES, HI, LO, RUNS, SIGNS, VERDICTS, EscapeResult, PointResult, RatioResult, SurfaceResult, sign_of
 from core.params import flag
 
@@ -118,10 +118,10 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None, lang
     xy = _xy(tr, name, (LO, HI), (LO, HI))
     nb = int(s.cells.band.max()) if len(s.cells) else 1
     layers = [
-        mark(s.cells, {"type": "rect", "opacity": 0.9}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
+        mark(grid32(s.cells), {"type": "rect", "opacity": 0.9}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
              color=q("band", scale={"scheme": "viridis", "domain": [0, nb]}, legend=None),
              tooltip=[q("loss", tr(K + "tip.loss"), format=".4g")]),
-        mark(s.lines, {"type": "rule", "color": "white", "strokeWidth": 1, "opacity": 0.6}, **xy,
+        mark(grid32(s.lines), {"type": "rule", "color": "white", "strokeWidth": 1, "opacity": 0.6}, **xy,
              x2={"field": "x2"}, y2={"field": "y2"}),
     ]
     if e is not None and len(e.paths):
@@ -166,7 +166,7 @@ def local_chart(p: PointResult, which: str, lang: str = "en") -> alt.LayerChart:
     if not hi > lo:
         lo, hi = lo - 1.0, hi + 1.0
     d = p.local[p.local.surface == which]
-    heat = mark(d, {"type": "rect"}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
+    heat = mark(grid32(d), {"type": "rect"}, **xy, x2={"field": "x2"}, y2={"field": "y2"},
                 color=q("loss", scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True}, legend=None),
                 tooltip=[q("loss", tr(K + "tip.loss"), format=".4g")])
     title = tr(K + "title.true_local") if which == "true loss" else tr(K + "title.quadratic")

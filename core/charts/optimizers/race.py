@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, mark, n, q, styled
+from core.charts import COLOURS, GREY, grid32, mark, n, q, styled
 from core.charts.optimizers.style import (ENDS_COLOURS, GAP_FLOOR, MINIMUM_COLOUR, finite, racer_scales,
                                           schedule_label, surface_label, with_labels)
 from core.optimizers import N_EXAMPLES, SURFACES, RaceResult
@@ -18,7 +18,7 @@ def _axes(box, tr) -> tuple[dict, dict]:
 
 
 def _heat(grid: pd.DataFrame, xs: dict, ys: dict, tr) -> alt.Chart:
-    return mark(grid, {"type": "rect", "opacity": 0.75}, x=xs, x2={"field": "x2"}, y=ys, y2={"field": "y2"},
+    return mark(grid32(grid), {"type": "rect", "opacity": 0.75}, x=xs, x2={"field": "x2"}, y=ys, y2={"field": "y2"},
                 color=q("level", tr("optimizers.charts.level"), scale={"type": "quantize", "scheme": "greys"},
                         legend=None),
                 tooltip=[q("x", format=".2f"), q("y", format=".2f"), q("loss", tr("optimizers.charts.loss"),
