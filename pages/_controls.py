@@ -13,6 +13,7 @@ state only, so presets never conflict with a passed default.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -78,6 +79,17 @@ def _fmt_number(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+@functools.lru_cache(maxsize=512)
+def _option_labels(topic: str, name: str, options: tuple, lang_: str) -> dict[Any, str]:
+    """{option: its label}: the catalogue's word for it, else the number (made once per control and language:
+    a control with a thousand options would otherwise look a thousand labels up on every view)."""
+    out = {}
+    for v in options:
+        k = f"{topic}.opt.{name}.{v}"
+        out[v] = i18n.text(lang_, k) if i18n.has("en", k) else _fmt_number(v)
+    return out
+
+
 class Form:
     """The declared fields of ``cls`` as controls of page ``topic``.
 
@@ -110,8 +122,7 @@ class Form:
         return self.cls(**{**self.values(), **fixed})
 
     def option_label(self, name: str, v: Any) -> str:
-        k = f"{self.topic}.opt.{name}.{v}"
-        return i18n.text(lang(), k) if i18n.has("en", k) else _fmt_number(v)
+        return _option_labels(self.topic, name, (v,), lang())[v]
 
     def __call__(self, name: str, where=None, label: str | None = None, help: str | None = None,
                  fmt=None, **kw) -> Any:
@@ -127,9 +138,8 @@ class Form:
         common = dict(key=key, help=help, **kw)
         if spec.kind == "choice":
             opts = list(spec.options)
-            if fmt is None:  # labels made now, in this session's language (AppTest calls it outside the run)
-                labels = {o: self.option_label(name, o) for o in opts}
-                fmt = labels.get
+            if fmt is None:  # labels in this session's language (AppTest calls it outside the run)
+                fmt = _option_labels(self.topic, name, spec.options, lang()).get
             if w == "radio":
                 v = where.radio(label, opts, format_func=fmt, horizontal=horizontal, **common)
             elif w == "segmented":  # a page's sections, side by side like tabs; only the chosen one is drawn

@@ -144,7 +144,8 @@ b.markdown(kit.t(f"{T}.sched.text"))
 lr = cfg.lrs.adagrad_lecture
 if lr > 0:
     sweep = kit.shared(f"{T}-taming", lambda _k: opt.explosions(), "valley", queued=kit.queued(b.empty()))
-    runs = {k: opt.shortest_exploding_run(sweep, k, lr) for k in opt.SCHEDULES}
+    runs = kit.shared(f"{T}-runs", lambda lr_: {k: opt.shortest_exploding_run(sweep, k, lr_) for k in opt.SCHEDULES},
+                      lr, gate=False)
     label = lambda k: charts.schedule_label(k, lang)  # noqa: E731
     boom = sep.join(kit.t(f"{T}.sched.from", schedule=label(k), steps=v) for k, v in runs.items() if v is not None)
     calm = sep.join(label(k) for k, v in runs.items() if v is None)
@@ -162,7 +163,8 @@ with a:
     V("moment")
 k = r.racers.index(who) if who in r.racers else -1
 t = opt.update_at(r, V.value("moment"))
-ins = opt.inside(r, k, t) if k >= 0 else None
+ins = kit.shared(f"{T}-inside", lambda key, res: opt.inside(res, key[1], key[2]), (cfg, k, t), r,
+                 gate=False) if k >= 0 else None  # one object per moment: its chart spec is then memoised
 if k < 0:
     kit.problem(kit.t(f"{T}.inside.off", name=NAME[who]), where=a)
 elif ins is None:
