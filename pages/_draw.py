@@ -51,6 +51,15 @@ class _SpecCache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.data: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
+        self.building: dict[tuple, threading.Lock] = {}  # one lock per spec being built
+
+    def get(self, k: tuple) -> dict | None:
+        with self.lock:
+            hit = self.data.get(k)
+            if hit is None:
+                return None
+            self.data.move_to_end(k)
+            return hit[1]
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,16 +82,24 @@ def spec_for(builder: Callable[..., Any], *args, live: bool = False) -> dict:
         return vega_spec(builder(*args))
     k = (builder.__module__, builder.__qualname__, tuple(_ident(a) for a in args))
     cache = _specs()
+    spec = cache.get(k)
+    if spec is not None:
+        return spec
     with cache.lock:
-        hit = cache.data.get(k)
-        if hit is not None:
-            cache.data.move_to_end(k)
-            return hit[1]
-    spec = vega_spec(builder(*args))
-    with cache.lock:
-        cache.data[k] = (args, spec)
-        while len(cache.data) > SPECS:
-            cache.data.popitem(last=False)
+        building = cache.building.setdefault(k, threading.Lock())
+    with building:  # thirty sessions arriving with a new result build its spec once, not thirty times
+        spec = cache.get(k)
+        if spec is not None:
+            return spec
+        try:
+            spec = vega_spec(builder(*args))
+            with cache.lock:
+                cache.data[k] = (args, spec)
+                while len(cache.data) > SPECS:
+                    cache.data.popitem(last=False)
+        finally:
+            with cache.lock:
+                cache.building.pop(k, None)
     return spec
 
 
