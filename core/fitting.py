@@ -7,6 +7,7 @@ Two ReLUs make one hard sigmoid, so 2K ReLUs do the job of K sigmoids. Here a K-
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -77,18 +78,20 @@ class FitResult:
     frames: np.ndarray | None = None  # (F, 2, G) both fits on the grid at the recorded epochs, for the replay
     frame_epochs: np.ndarray | None = None  # (F,) the epoch of each frame (0 = before training)
 
-    @property
+    @functools.cached_property
     def final(self) -> pd.DataFrame:
-        """Last epoch's train and validation loss of each model."""
+        """Last epoch's train and validation loss of each model (computed once: results are shared, read-only)."""
         if self.history.empty:
             return pd.DataFrame(columns=["model", "split", "loss"])
         last = self.history[self.history.epoch == self.history.epoch.max()]
         return last[["model", "split", "loss"]].reset_index(drop=True)
 
+    @functools.cached_property
+    def _final_losses(self) -> dict[tuple[str, str], float]:
+        return {(m, sp): float(v) for m, sp, v in self.final[["model", "split", "loss"]].itertuples(index=False)}
+
     def final_loss(self, model: str, split: str) -> float:
-        f = self.final
-        hit = f[(f.model == model) & (f.split == split)]
-        return float(hit.loss.iloc[0]) if len(hit) else float("nan")
+        return self._final_losses.get((model, split), float("nan"))
 
 
 def per_model_loss(pred: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
