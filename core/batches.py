@@ -14,7 +14,7 @@ Everything here is a pure function of the config: no timing. The batch-size lab 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -66,8 +66,13 @@ class PathResult:
     logs: dict[str, train.TrainLog]  # method -> its run's log (divergence, steps)
     celsius: tuple[float, float]  # (mean, std) of the series: degrees = mean + std * standardised value
 
+    @cached_property
+    def _by_method(self) -> dict[str, pd.DataFrame]:
+        return {m: g.reset_index(drop=True) for m, g in self.paths.groupby("method", sort=False)}
+
     def path(self, method: str) -> pd.DataFrame:
-        return self.paths[self.paths.method == method].reset_index(drop=True)
+        """One method's path (split once per result: results are shared and read-only)."""
+        return self._by_method.get(method, self.paths.iloc[0:0])
 
     def batch_of(self, method: str, update: int) -> np.ndarray:
         """Example indices used by update ``update`` (1-based) of ``method``."""
@@ -87,6 +92,10 @@ class PathResult:
         return {m: min(self.updates(m), int(np.floor(epochs * self.per_epoch[m] + 1e-9))) for m in METHODS}
 
     def facts(self) -> dict[str, dict]:
+        return self._facts
+
+    @cached_property
+    def _facts(self) -> dict[str, dict]:
         """Measured numbers behind the page's sentences, per method (updates made, mean turning angle in
         degrees, updates after which the training loss went up, final training loss above the minimum),
         and under "holds" whether each tested claim holds on this run, by the thresholds of its test."""

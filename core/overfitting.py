@@ -16,6 +16,7 @@ Checked on many seeds in tests/test_overfitting.py (see ``CLAIM_SEEDS``).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -74,8 +75,12 @@ class CuresResult:
         """The plain network fits its training set better than least squares but new patients worse."""
         return bool(self.final.train[0] < self.lin_train and self.val("no cure") > self.lin_val)
 
+    @functools.cached_property
+    def _val(self) -> dict[str, float]:
+        return {m: float(v) for m, v in zip(self.final.model, self.final.validation)}
+
     def val(self, model: str) -> float:
-        return float(self.final.set_index("model").loc[model, "validation"])
+        return self._val[model]
 
 
 class _Run:
