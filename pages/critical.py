@@ -61,9 +61,11 @@ with left:
 sseed = seed if name == "network slice" else 0  # only the slice depends on the seed: one result for every seed
 pcfg = P.config(seed=sseed)
 slow = name == "network slice"  # the slice trains its network first: that takes a training slot
-surf = kit.shared(f"{T}-surface", critical.surface, critical.SurfaceConfig(name=name, seed=sseed), gate=slow)
+scfg = critical.SurfaceConfig(name=name, seed=sseed)
+surf = kit.shared(f"{T}-surface", critical.surface, scfg, gate=slow)
 pt = kit.shared(f"{T}-point", critical.point, pcfg, gate=False)
-saddle = critical.nearest_saddle(surf.critical, x, y)
+saddle = kit.shared(f"{T}-saddle", lambda key, s: critical.nearest_saddle(s.critical, key[1], key[2]), (scfg, x, y), surf,
+                    gate=False)
 lams = kit.t(f"{T}.sep").join(f"{v:.4g}" for v in pt.eigvals)
 gnorm = float(np.linalg.norm(pt.grad))
 
