@@ -126,6 +126,11 @@ class Server:
         except OSError:
             return ""
 
+    def restart(self) -> None:
+        """A fresh process for the same script (on a new port)."""
+        self.stop()
+        self.__init__(self.script)
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -388,11 +393,15 @@ def load_benchmark(sessions: int = 30, pages: list[str] | None = None, settings:
                 if not v.ok or v.exceptions:
                     out(f"  warm-up of {p}: {v.error or 'ok'}{'; ' + v.exceptions[0][:120] if v.exceptions else ''}")
             out("\nwarm: the same link as the warm-up visit (results cached); cold: a seed never seen, all "
-                "sessions at once. Before each page, the bare page (its own server) is measured again, and the "
-                "page's p95 is divided by that bare p95, so that load from other processes skews both alike.\n"
+                "sessions at once. Before each page, the bare page (its own server, started afresh) is measured "
+                "again, and the page's p95 is divided by that bare p95, so that load from other processes skews "
+                "both alike.\n"
                 + HEADER)
             rounds, bares = [], []
             for i, p in enumerate(pages):
+                if i:  # a fresh bare server each time: one that has served hundreds of sessions gets slower
+                    bare.restart()
+                    await view(bare.port, "", "", timeout)
                 rb = await timed(bare, "bare", "warm", "", "", sessions, timeout)
                 out(_row(rb, rb.p95))
                 r = await timed(app, p, "warm", p, "", sessions, timeout)

@@ -161,6 +161,17 @@ def test_each_preset_and_its_link(page):
         assert snapshot(fresh) == base, f"{key}: reset does not bring the defaults back"
 
 
+def test_seed_box_greyed_out_where_nothing_is_random():
+    """The softmax lab and its surfaces draw nothing at random: the seed box is greyed out with a note; the
+    classifier below it (a section) and the fitting page use the seed."""
+    for page, query, used in (("pages/softmax.py", {}, False), ("pages/softmax.py", {"section": "classify"}, True),
+                              ("pages/fitting.py", {}, True), (None, {}, False)):
+        at = open_page(page, query=query)
+        box = next(w for w in at.number_input if w.key == "seed")
+        assert box.disabled is (not used), (page, query)
+        assert (box.help == i18n.text("en", "common.seed_help")) is used
+
+
 def test_odd_links_open_cleanly(page):
     """seed=inf, 1e309, thousands of digits, words...: for every control of the page, never an exception.
     Every section: its controls get odd values too (the section itself kept, the rest of its keys odd)."""
