@@ -118,13 +118,17 @@ def depth_chart(r: DepthResult, lang: str = "en"):
     names = {depth_name(d): layers(tr, d) for d in DEPTHS}
     h["model"] = h.model.map(names)
     dom = [names[depth_name(d)] for d in DEPTHS]
-    line = mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True},
-                x=q("step", tr("overfitting.charts.step")), y=_y(tr, "train_mse"),
-                color=n("model", tr("overfitting.charts.depth_title"),
-                        scale=scale(dom, [_hex(DEPTH_COLOURS[d]) for d in DEPTHS])),
-                tooltip=[q("step", tr("overfitting.charts.step")), n("model", tr("overfitting.charts.depth_title")),
-                         q("loss", "MSE", format=".3f")])
-    return styled(line, title=tr("overfitting.charts.depth_curves"), height=290, legend=LINE_LEGEND)
+    # one layer per depth, the deeper ones thinner and on top, the deepest dashed: curves that coincide (deep
+    # sigmoid networks that learn nothing all sit at MSE 1) stay visible through each other
+    lines = [mark(h[h.model == name], {"type": "line", "strokeWidth": 5.0 - 0.8 * i, "clip": True,
+                                       **({"strokeDash": [7, 5]} if i == len(dom) - 1 else {})},
+                  x=q("step", tr("overfitting.charts.step")), y=_y(tr, "train_mse"),
+                  color=n("model", tr("overfitting.charts.depth_title"),
+                          scale=scale(dom, [_hex(DEPTH_COLOURS[d]) for d in DEPTHS])),
+                  tooltip=[q("step", tr("overfitting.charts.step")), n("model", tr("overfitting.charts.depth_title")),
+                           q("loss", "MSE", format=".3f")])
+             for i, name in enumerate(dom)]
+    return styled(lines, title=tr("overfitting.charts.depth_curves"), height=290, legend=LINE_LEGEND)
 
 
 def _split_bars(df: pd.DataFrame, xfield: str, xtitle: str, splits: tuple[str, ...], tr, title: str,
