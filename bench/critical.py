@@ -25,7 +25,7 @@ def _page_compute(seed: int) -> None:
     sad = c.nearest_saddle(s.critical, 0.0, 0.0)
     e = c.escape(c.EscapeConfig(sx=sad[0], sy=sad[1], seed=seed))
     for ch in (charts.contour_chart(s, p, e), charts.local_chart(p, "true loss"),
-               charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p), charts.escape_chart(e)):
+               charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p, 0), charts.escape_chart(e)):
         _spec(ch)
 
 
@@ -46,7 +46,7 @@ def run() -> dict[str, float]:
         t0 = time.perf_counter()
         p = c.point(c.PointConfig(x=0.1 + 0.05 * k, y=-0.3))
         for ch in (charts.contour_chart(s, p, e), charts.local_chart(p, "true loss"),
-                   charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p)):
+                   charts.local_chart(p, "quadratic approximation"), charts.slices_chart(p, 0)):
             _spec(ch)
         times.append(time.perf_counter() - t0)
     out["move θ': point + 4 chart specs (s, median of 5)"] = sorted(times)[2]

@@ -107,9 +107,9 @@ st.subheader(kit.t(f"{T}.local.header"))
 c1, c2, c3 = st.columns(3)
 kit.chart(charts.local_chart, pt, "true loss", lang, where=c1)
 kit.chart(charts.local_chart, pt, "quadratic approximation", lang, where=c2)
-kit.chart(charts.slices_chart, pt, lang, where=c3)
-st.caption(kit.t(f"{T}.local.caption", u1=colour(charts.DIRECTION_COLOURS["u1"]),
-                 u2=colour(charts.DIRECTION_COLOURS["u2"])))
+for which in (0, 1):
+    kit.chart(charts.slices_chart, pt, which, lang, where=c3)
+st.caption(kit.t(f"{T}.local.caption"))
 
 crit = surf.critical
 with st.expander(kit.t(f"{T}.table.title", n=len(crit), s=surf.config.starts)):

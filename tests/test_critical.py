@@ -286,7 +286,7 @@ def test_claim_arrows_point_down_up_flat(slice_points):
 def test_claim_colour_constants_are_what_the_charts_draw():
     from core.charts import COLOURS
 
-    for d in (charts.ARROW_COLOURS, charts.RUN_COLOURS, charts.RATIO_COLOURS, charts.DIRECTION_COLOURS):
+    for d in (charts.ARROW_COLOURS, charts.RUN_COLOURS, charts.RATIO_COLOURS):
         assert set(d.values()) <= set(COLOURS)
     assert set(charts.ARROW_COLOURS) == set(c.SIGNS) and set(charts.RUN_COLOURS) == set(c.RUNS)
     assert set(charts.RATIO_COLOURS) == set(c.VERDICTS)
@@ -295,6 +295,11 @@ def test_claim_colour_constants_are_what_the_charts_draw():
     rng_ = [lay["encoding"]["color"]["scale"]["range"] for lay in spec["layer"]
             if lay["mark"]["type"] == "rule" and "color" in lay.get("encoding", {})]
     assert rng_ == [[COLOURS[charts.ARROW_COLOURS[s]] for s in c.SIGNS]]
+    for which, want in ((0, "λ < 0"), (1, "λ > 0")):  # the default point is a saddle: each slice in its arrow's colour
+        sl = charts.slices_chart(p, which).to_dict()
+        assert sl["layer"][0]["mark"]["color"] == COLOURS[charts.ARROW_COLOURS[want]]
+        title = sl["title"]["text"] if isinstance(sl["title"], dict) else sl["title"]
+        assert f"u{which + 1}" in str(title)
     e = c.escape(c.EscapeConfig(steps=25))
     esc = charts.escape_chart(e).to_dict()
     assert esc["layer"][0]["encoding"]["color"]["scale"]["range"] == [COLOURS[charts.RUN_COLOURS[r]] for r in c.RUNS]

@@ -20,7 +20,6 @@ from core.params import flag
 K = "critical.charts."
 ARROW_COLOURS = {SIGNS[0]: "vermillion", SIGNS[1]: "blue", SIGNS[2]: "pink"}  # eigenvector arrows and spectrum ticks
 RUN_COLOURS = {RUNS[0]: "orange", RUNS[1]: "sky blue"}  # the two escape runs (lines, map paths)
-DIRECTION_COLOURS = {"u1": "green", "u2": "orange"}  # the two eigenvector slices
 RATIO_COLOURS = {VERDICTS[0]: "orange", VERDICTS[1]: "vermillion", VERDICTS[2]: "pink", VERDICTS[3]: "green"}
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 KIND_SHAPES = {"minimum": "circle", "maximum": "triangle-down", "saddle": "diamond", "degenerate": "square"}
@@ -173,23 +172,26 @@ def local_chart(p: PointResult, which: str, lang: str = "en") -> alt.LayerChart:
     return styled([heat] + _point_layers(p, xy, 0.6 * w, box, False, tr), title, 320, {"color": "independent"})
 
 
-def slices_chart(p: PointResult, lang: str = "en") -> alt.LayerChart:
-    """The true loss (solid) and the quadratic approximation (dashed) along each eigenvector through θ'."""
+def slices_chart(p: PointResult, which: int, lang: str = "en") -> alt.LayerChart:
+    """The true loss (solid) and the quadratic approximation (dashed) along eigenvector u{which + 1} through
+    θ', in its arrow's colour on the map (ARROW_COLOURS, by the sign of its eigenvalue)."""
     tr = i18n.translator(lang)
-    df = p.slices.copy()
-    df["u"] = df.direction.str.slice(0, 2)  # "u1 (λ = ...)" -> "u1"
+    u = f"u{which + 1}"
+    df = p.slices[p.slices.direction.str.startswith(u + " ")].copy()
     df["curve_t"] = [tr(K + "curve." + c) for c in df.curve]
-    line = mark(df, {"type": "line", "strokeWidth": 3},
-                x=q("t", tr(K + "axis.t"), scale={"nice": False}, axis={"tickCount": 6}),
+    lam = float(p.eigvals[which])
+    hex_ = COLOURS[ARROW_COLOURS[sign_of(lam, p.eigvals)]]
+    line = mark(df, {"type": "line", "strokeWidth": 3, "color": hex_},
+                x=q("t", tr(K + "axis.t"), scale={"nice": False},
+                    axis={"tickCount": 5, **({} if which else {"title": None})}),  # one axis title under the pair
                 y=q("loss", tr(K + "axis.loss"), scale={"zero": False}),
-                color=n("direction", None, scale={"domain": sorted(df.direction.unique()), "range": _hex(DIRECTION_COLOURS)},
-                        legend={"columns": 1, "title": None}),
                 strokeDash=n("curve_t", None, scale={"domain": [tr(K + "curve.true loss"), tr(K + "curve.quadratic")],
                                                      "range": [[1, 0], [7, 5]]},
-                             legend={"orient": "top", "direction": "horizontal", "title": None}),  # two bottom legends clip
-                tooltip=[n("direction", tr(K + "tip.eigenvector")), n("curve_t", tr(K + "tip.curve")),
-                         q("t", format=".3f"), q("loss", tr(K + "tip.loss"), format=".4g")])
-    return styled([line], tr(K + "title.slices"), 320, {"color": "independent", "strokeDash": "independent"})
+                             legend={"orient": "top", "direction": "horizontal", "title": None} if which == 0 else None),
+                tooltip=[n("curve_t", tr(K + "tip.curve")), q("t", format=".3f"),
+                         q("loss", tr(K + "tip.loss"), format=".4g")])
+    # heights are the whole chart's (autosize fit): the two stacked are as tall as the maps beside them
+    return styled([line], tr(K + "title.slice", u=u, lam=f"{lam:.3g}"), 190 if which == 0 else 175)
 
 
 def escape_chart(e: EscapeResult, lang: str = "en") -> alt.LayerChart:
