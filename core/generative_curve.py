@@ -30,6 +30,7 @@ class CurveConfig:
     data: str = choice("two Gaussians", DATA)  # where the examples come from
     mismatch: float = num(1.0, 0.0, 1.0, step=0.1)  # mixture: how far class 1 is from one Gaussian (0: not at all)
     covariance: str = choice("shared", COVARIANCES, widget="radio")  # what the generative model estimates
+    shrink: float = num(0.2, 0.0, 1.0, step=0.1)  # shrinkage only: how far the shared Σ is pulled toward its diagonal
     resamples: int = choice(20, (20, 50, 100), widget="select_slider")  # random training sets per size
     n_train: int = choice(16, SIZES, widget="select_slider")  # the one training set drawn with its boundaries
     seed: int = num(0, 0, 1_000_000, widget="number")  # data and resamples
@@ -109,7 +110,7 @@ def learning_curve(cfg: CurveConfig = CurveConfig()) -> CurveResult:
                 Xt, yt = X[mask], y[mask]
             else:
                 Xt, yt = test
-            gen = fit_gaussian(X[s], y[s], cfg.covariance)
+            gen = fit_gaussian(X[s], y[s], cfg.covariance, shrink=cfg.shrink)
             raw[i, r, 0] = ((gen.proba(Xt) > 0.5) == yt).mean()
             raw[i, r, 1] = (((Xt @ w[r] + b[r]) > 0) == yt).mean()
     rows = []
@@ -144,7 +145,7 @@ def boundary(cfg: CurveConfig = CurveConfig(), n_grid: int = 50) -> Boundary:
         mask = np.ones(len(X), dtype=bool)
         mask[s] = False
         test = (X[mask], y[mask])
-    gen = fit_gaussian(X[s], y[s], cfg.covariance)
+    gen = fit_gaussian(X[s], y[s], cfg.covariance, shrink=cfg.shrink)
     w, b = logistic_gd(X[s][None], y[s][None], steps=LR_STEPS)
     lo, hi = X.min(0) - 0.5, X.max(0) + 0.5
     a, c = np.linspace(lo[0], hi[0], n_grid), np.linspace(lo[1], hi[1], n_grid)

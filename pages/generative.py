@@ -25,9 +25,13 @@ with left:
     data = F("data")
     if data == "mixture":
         F("mismatch")
-    for name in ("covariance", "n_train", "resamples"):
+    if F("covariance") == "shrinkage":  # the amount matters only there
+        F("shrink")
+    for name in ("n_train", "resamples"):
         F(name)
 cfg = F.config(seed=kit.seed())
+if cfg.covariance != "shrinkage":  # one result (and cache entry) whatever the hidden amount says
+    cfg = replace(cfg, shrink=gc.CurveConfig.shrink)
 with right:
     bnd = kit.shared(f"{T}-boundary", gc.boundary, cfg, queued=kit.queued(st.empty()))
     cols = st.columns(2)
@@ -49,3 +53,5 @@ with right:
                      gc=kit.t(f"common.colour.{charts.MODEL_COLOURS['generative']}"),
                      lc=kit.t(f"common.colour.{charts.MODEL_COLOURS['logistic regression']}"), gen=", ".join(gen) or kit.t(f"{T}.text.none"),
                      lr=", ".join(lr) or kit.t(f"{T}.text.none")))
+    kit.download(kit.t(f"{T}.dl.curve"), lambda: curve.curve.to_csv(index=False).encode(), "generative_curve.csv",
+                 "text/csv", kit.t(f"{T}.dl.curve_help"))

@@ -182,3 +182,21 @@ def test_preset_data_is_what_it_says():
     assert np.abs(np.cov(Xm[ym == 1].T) - c1).max() < 0.05
     Xb, yb = gc._synthetic(gc.CurveConfig(data="mixture"), 20000, gc.rng.generator(0, salt=21))
     assert np.abs(np.cov(Xb[yb == 1].T) - c1).max() > 1.0  # class 1 is no longer that Gaussian
+
+
+def test_shrinkage_amount_reaches_the_model_and_the_page():
+    """The shrinkage control is drawn only under shrinkage, moves the generative boundary there, and the
+    learning curve downloads as CSV."""
+    from conftest import open_page, snapshot
+
+    a = gc.boundary(gc.CurveConfig(covariance="shrinkage", shrink=0.0, seed=3))
+    b = gc.boundary(gc.CurveConfig(covariance="shrinkage", shrink=1.0, seed=3))
+    assert a.lines["generative"] is not None and b.lines["generative"] is not None
+    assert not np.allclose(a.lines["generative"][0], b.lines["generative"][0])
+    at = open_page("pages/generative.py")
+    assert not any(w.key == "gd_shrink" for w in at.slider)
+    assert any("CSV" in b_.label for b_ in at.get("download_button"))
+    at = open_page("pages/generative.py", query={"gd_covariance": "shrinkage"})
+    base = snapshot(at)
+    at.slider(key="gd_shrink").set_value(0.9).run()
+    assert not at.exception and snapshot(at) != base
