@@ -288,3 +288,14 @@ def test_a_drawing_is_scaled_to_the_training_size():
     assert d.shape == (12, 12) and float(d.max()) == pytest.approx(1.0)
     assert float(d[:2].sum() + d[-2:].sum() + d[:, :2].sum() + d[:, -2:].sum()) == 0.0
     assert cr.from_drawing(a, 8).shape == (8, 8)
+
+
+def test_share_chart_draws_its_bars_on_a_log_scale():
+    """Bars on a log scale must not stack (a stack starts at 0, which a log scale cannot show: the browser then
+    drew an empty chart)."""
+    from core import convolution_field as cfield
+    from core.charts import convolution as cch
+
+    spec = cch.share_chart(cfield.sharing(cfield.FieldConfig())).to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["scale"]["type"] == "log" and x["stack"] is None and x["scale"]["domainMin"] >= 1

@@ -161,8 +161,9 @@ def share_chart(s: Sharing, lang: str = "en"):
     dom = list(names.values())
     sc = scale(dom, [COLOURS[c] for c in SHARE_COLOURS.values()])
     bars = mark(df, {"type": "bar"}, y=n("what", None, axis={"title": None}), yOffset=n("layer", sort=dom),
-                x=q("count", tr("convolution.charts.share.x"), scale={"type": "log"}, axis={"format": "~s"}),
+                x=q("count", tr("convolution.charts.share.x"), scale={"type": "log", "domainMin": 1}, axis={"format": "~s"},
+                    stack=None),  # stacked bars start at 0, which a log scale cannot show: nothing was drawn
                 color=n("layer", tr("convolution.charts.share.legend"), scale=sc, sort=dom),
                 tooltip=[n("layer", tr("convolution.charts.share.legend")), n("what", tr("convolution.charts.share.y")),
                          q("count", tr("convolution.charts.share.x"), format=",")])
-    return styled(bars, tr("convolution.charts.share.title", n=s.image, c=s.channels, k=s.k), height=220)
+    return styled(bars, tr("convolution.charts.share.title", n=s.image, c=s.channels, k=s.k), height=300)

@@ -123,7 +123,7 @@ def grad_chart(res: SurfaceResult, step: int, lang: str = "en"):
                                                                                  format=".4f")])
     rule = mark(pd.DataFrame({"i": [int(step)]}), {"type": "rule", "color": GREY, "strokeDash": [6, 4],
                                                    "strokeWidth": 2}, x=q("i"))
-    return styled([line, rule], tr("softmax.charts.grad_path_title"), height=240, legend={"orient": "right"})
+    return styled([line, rule], tr("softmax.charts.grad_path_title"), height=300, legend={"orient": "right"})  # whole chart (fit): 240 clipped its title
 
 
 def regions_chart(run: Run, model: str, lang: str = "en"):
