@@ -200,7 +200,8 @@ def bound_chart(r: BoundResult, lang: str = "en"):
                  strokeDash=n("what", "", scale=scale([m, b], [[1, 0], [6, 4]])))
     here = mark(pd.DataFrame({"N": [r.config.n]}), {"type": "rule", "color": GREY, "strokeDash": [2, 3]}, x=q("N"))
     return styled([lines, here], title=tr("overfitting.charts.bound_title", h=r.config.h_size, eps=r.config.eps),
-                  height=340, legend={"orient": "bottom", "direction": "vertical"})
+                  height=340, legend={"orient": "bottom", "direction": "vertical", "symbolType": "stroke",
+                                      "symbolStrokeWidth": 3, "symbolSize": 400})
 
 
 def example_chart(r: BoundResult, lang: str = "en"):

@@ -73,9 +73,10 @@ def stepper_output(trace: LectureTrace, step: int, lang: str = "en"):
                 y=q("v", tr("rnn.charts.value"), scale={"domain": [lo, hi]}),
                 color=n("what", "", scale={"domain": dom, "range": [COLOURS[MEMORY_COLOURS["c"]],
                                                                       COLOURS[MEMORY_COLOURS["y"]]]}),
-                strokeDash=n("what", "", scale={"domain": dom, "range": [[6, 3], [1, 0]]}, legend=None),
+                strokeDash=n("what", "", scale={"domain": dom, "range": [[6, 3], [1, 0]]}),  # one legend with the colour
                 tooltip=[q("t", tr("rnn.charts.time")), n("what"), q("v", tr("rnn.charts.value"), format=".3f")])
-    return styled(line, tr("rnn.charts.memory_title"), height=220, legend={"orient": "right"})
+    return styled(line, tr("rnn.charts.memory_title"), height=220,
+                  legend={"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 400})
 
 
 MEMORY_COLOURS = {"c": "green", "y": "orange"}  # the stepper's memory (dashed) and output lines
