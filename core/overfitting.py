@@ -10,7 +10,7 @@ on the same initial weights' distribution and the same validation set:
 - early stopping: the plain model, stopped when the validation loss has not improved for ``patience``
   steps, its best weights restored;
 - L2 regularisation: ``weight_decay`` of ``torch.optim.SGD`` (the penalty λ/2·||θ||² added to the loss);
-- dropout: each hidden unit dropped with probability p during training, none at ``eval()``.
+- dropout: each hidden unit dropped with probability p during training, none in evaluation mode (``Module.train(False)``, what ``Module.eval`` does).
 
 Checked on many seeds in tests/test_overfitting.py (see ``CLAIM_SEEDS``).
 """
@@ -64,7 +64,7 @@ class CuresResult:
     stop_step: int  # early stopping: the step training stopped at (best_step + patience, or STEPS)
     best_val: float  # early stopping: that lowest validation loss (the restored weights give it)
     restored_val: float  # validation loss of the restored weights, measured again
-    dropout_demo: np.ndarray  # (4, 3): the dropout model on 3 validation patients: train() twice, eval() twice
+    dropout_demo: np.ndarray  # (4, 3): the dropout model on 3 validation patients: training mode twice, evaluation mode twice
     log: train.TrainLog
     steps_done: int
     lin_train: float = float("nan")  # least squares on the same N patients: training MSE
@@ -139,15 +139,15 @@ class _Run:
 
     @torch.no_grad()
     def losses(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """(M,) mean squared error of every model on its (x, y), in eval() mode."""
-        self.net.eval()
+        """(M,) mean squared error of every model on its (x, y), in evaluation mode."""
+        self.net.train(False)
         out = (self.net(x) - y).square().mean(1)
         self.net.train()
         return out
 
     @torch.no_grad()
     def measure(self, step: int) -> None:
-        self.net.eval()
+        self.net.train(False)
         tr = ((self.net(self.x) - self.y).square() * self.w).sum(1).numpy()  # (M,) on each model's own set
         self.net.train()
         va = self.losses(self.xv, self.yv).numpy()
@@ -189,7 +189,7 @@ class _Run:
         restored = _restored(self.net, best_w, k * P + es)
         va = self.losses(self.xv, self.yv).numpy()[ms]
         te = self.losses(self.xt, self.yt).numpy()[ms]
-        self.net.eval()
+        self.net.train(False)
         with torch.no_grad():
             tr = ((self.net(self.x) - self.y).square() * self.w).sum(1).numpy()[ms]
         rv, rt, rtr = (_one(restored, s.x_val, s.y_val), _one(restored, s.x_test, s.y_test),
@@ -203,7 +203,7 @@ class _Run:
 
 
 def _restored(net: BatchedNet, weights: list[torch.Tensor] | None, m: int) -> torch.nn.Sequential:
-    """Model m with the early-stopping weights put back, as a plain ``nn.Sequential`` in eval() mode."""
+    """Model m with the early-stopping weights put back, as a plain ``nn.Sequential`` in evaluation mode."""
     seq = net.as_sequential(m)
     if weights is not None:
         W, B, C, c0 = weights
@@ -212,7 +212,7 @@ def _restored(net: BatchedNet, weights: list[torch.Tensor] | None, m: int) -> to
             seq[0].bias.copy_(B[:WIDTH])
             seq[-1].weight.copy_(C[:WIDTH].T)
             seq[-1].bias.copy_(c0)
-    return seq.eval()
+    return seq.train(False)
 
 
 @torch.no_grad()
@@ -222,7 +222,7 @@ def _one(seq: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 @torch.no_grad()
 def _dropout_demo(net: BatchedNet, x: torch.Tensor, m: int) -> np.ndarray:
-    """The dropout model's prediction for the same patients: twice in train() mode, twice in eval() mode."""
+    """The dropout model's prediction for the same patients: twice in train() mode, twice in evaluation mode."""
     out = []
     for mode in ("train", "train", "eval", "eval"):
         net.train(mode == "train")

@@ -17,7 +17,7 @@ from torch import nn
 
 class SeededDropout(nn.Module):
     """``nn.Dropout`` with a seeded mask and one rate per model: in ``train()`` mode each unit is zeroed
-    with probability p and the rest are scaled by 1/(1-p); in ``eval()`` mode the input passes unchanged.
+    with probability p and the rest are scaled by 1/(1-p); in evaluation mode the input passes unchanged.
 
     Why not ``nn.Dropout`` itself: it draws from the process-wide generator, and every browser session is
     a thread of one process, so the same link would give different numbers. The test compares the two.
