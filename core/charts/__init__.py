@@ -60,6 +60,11 @@ def scale(domain: list, colours: list) -> dict:
     return {"domain": list(domain), "range": list(colours)}
 
 
+def hex_of(name: str) -> str:
+    """The hex of a named colour (a key of COLOURS, or "grey"): what the text names, the chart draws."""
+    return GREY if name == "grey" else COLOURS[name]
+
+
 def grid32(df: pd.DataFrame) -> pd.DataFrame:
     """A heat-map grid with its float columns as float32: half the bytes every view sends (surface grids
     are most of a page's data). Only for quantities drawn on continuous scales or shown through formatted

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, mark, n, q, scale, styled
+from core.charts import COLOURS, GREY, hex_of, mark, n, q, scale, styled
 from core.fitting import NAMES, FitResult, ReluPair
 from core.params import flag, num
 
@@ -31,10 +31,6 @@ class PairView:
     height: float = num(1.0, -2.0, 2.0, step=0.1)  # the value it rises to
 
 
-def _hex(name: str) -> str:
-    return GREY if name == "grey" else COLOURS[name]
-
-
 def _disp(a_b: tuple[float, float], v: np.ndarray) -> np.ndarray:
     return a_b[0] + a_b[1] * np.asarray(v)
 
@@ -42,7 +38,7 @@ def _disp(a_b: tuple[float, float], v: np.ndarray) -> np.ndarray:
 def _models(lang: str) -> tuple[list[str], dict]:
     tr = i18n.translator(lang)
     names = [tr(f"fitting.charts.model.{m}") for m in NAMES]
-    return names, scale(names, [_hex(MODEL_COLOURS[m]) for m in NAMES])
+    return names, scale(names, [hex_of(MODEL_COLOURS[m]) for m in NAMES])
 
 
 def _axes(r: FitResult, lang: str) -> tuple[dict, dict]:
@@ -146,7 +142,7 @@ def relu_pair_chart(p: ReluPair, lang: str = "en"):
     dom = [tr("fitting.charts.relu1"), tr("fitting.charts.relu2"), tr("fitting.charts.sum"), tr("fitting.charts.hard")]
     df = pd.concat([pd.DataFrame({"x": p.x, "y": v, "curve": d})
                     for v, d in zip((p.relu1, p.relu2, p.total, p.hard_sigmoid), dom)], ignore_index=True)
-    cols = [_hex(PAIR_COLOURS[k]) for k in ("relu1", "relu2", "sum", "hard")]
+    cols = [hex_of(PAIR_COLOURS[k]) for k in ("relu1", "relu2", "sum", "hard")]
     line = mark(df, "line", x=q("x", "x", scale={"nice": False}), y=q("y", tr("fitting.charts.output")),
                 color=n("curve", None, scale=scale(dom, cols)),
                 strokeDash=n("curve", scale=scale(dom, [[1, 0], [1, 0], [1, 0], [8, 6]]), legend=None),
@@ -160,7 +156,7 @@ def sweep_chart(df: pd.DataFrame, model: str, loss_name: str = "MSE", lang: str 
     d = df[np.isfinite(df.loss) & (df.loss > 0) & (df.model == model)].copy()
     dom = [tr("fitting.charts.train"), tr("fitting.charts.validation")]
     d["split"] = d.split.map({"train": dom[0], "validation": dom[1]})
-    sc = scale(dom, [_hex(SPLIT_COLOURS["train"]), _hex(SPLIT_COLOURS["validation"])])
+    sc = scale(dom, [hex_of(SPLIT_COLOURS["train"]), hex_of(SPLIT_COLOURS["validation"])])
     enc = dict(x=q("k", tr("fitting.charts.k_axis"), scale={"type": "log", "base": 2}),
                y=q("loss", tr("fitting.charts.final_log", loss=loss_name), scale={"type": "log"}),
                color=n("split", tr("fitting.charts.data"), scale=sc),

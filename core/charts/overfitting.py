@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, mark, n, q, scale, styled
+from core.charts import COLOURS, GREY, hex_of, mark, n, q, scale, styled
 from core.overfitting import CURES, MODELS, CuresResult
 from core.overfitting_bound import BoundResult
 from core.overfitting_depth import DEPTHS, DepthResult, name as depth_name
@@ -38,10 +38,6 @@ def layers(tr, d: int) -> str:
     return tr("overfitting.charts.layer1") if d == 1 else tr("overfitting.charts.layers", n=d)
 
 
-def _hex(c: str) -> str:
-    return GREY if c == "grey" else COLOURS[c]
-
-
 def _splits(tr, names=("train", "validation")) -> tuple[list[str], dict]:
     dom = [tr(f"overfitting.charts.split.{s}") for s in names]
     return dom, scale(dom, [[1, 0], [6, 4], [2, 2]][: len(dom)])
@@ -65,7 +61,7 @@ def cures_chart(r: CuresResult, cure: str, lang: str = "en"):
     h["split"] = h.split.map(lambda s: tr(f"overfitting.charts.split.{s}"))
     dom = [names[m] for m in ("no cure", cure)] + ([names["penalty"]] if (r.history.split == "penalty").any()
                                                    and cure == "L2" else [])
-    colours = scale(dom, [_hex(CURE_COLOURS[key[m]]) for m in ("no cure", cure, "penalty")[: len(dom)]])
+    colours = scale(dom, [hex_of(CURE_COLOURS[key[m]]) for m in ("no cure", cure, "penalty")[: len(dom)]])
     sdom, dash = _splits(tr, ("train", "validation", "penalty") if len(dom) == 3 else ("train", "validation"))
     x = q("step", tr("overfitting.charts.step"), scale={"domain": [0, int(r.history.step.max() or 1)]})
     layers = [mark(h, {"type": "line", "strokeWidth": 2.5, "clip": True}, x=x, y=_y(tr),
@@ -75,7 +71,7 @@ def cures_chart(r: CuresResult, cure: str, lang: str = "en"):
                             n("split", tr("overfitting.charts.data")), q("loss", "MSE", format=".3f")])]
     if cure == "early stopping":
         pts = pd.DataFrame({"step": [r.best_step], "loss": [min(r.best_val, Y_MAX)], "what": [tr("overfitting.charts.best")]})
-        stop = _hex(CURE_COLOURS["stop"])
+        stop = hex_of(CURE_COLOURS["stop"])
         layers.append(mark(pd.DataFrame({"step": [r.stop_step], "what": [tr("overfitting.charts.stop")]}),
                            {"type": "rule", "color": stop, "strokeWidth": 2}, x=q("step"),
                            tooltip=[n("what", ""), q("step", tr("overfitting.charts.step"))]))
@@ -101,12 +97,12 @@ def cures_bars(r: CuresResult, lang: str = "en"):
     bars = mark(df, {"type": "bar", "height": {"band": 0.75}}, y=y,
                 x=q("shown", tr("overfitting.charts.val_mse"), scale={"domain": [0, top], "clamp": True}),
                 color=n("kind", tr("overfitting.charts.model_title"),
-                        scale=scale(kinds, [_hex(CURE_COLOURS["no cure"]), _hex(CURE_COLOURS["cure"])])),
+                        scale=scale(kinds, [hex_of(CURE_COLOURS["no cure"]), hex_of(CURE_COLOURS["cure"])])),
                 tooltip=[n("name", tr("overfitting.charts.model_title")), q("validation", "MSE", format=".3f"),
                          q("test", tr("overfitting.charts.test_mse"), format=".3f")])
     text = mark(df, {"type": "text", "align": "left", "dx": 4, "fontSize": 14}, y=y, x=q("shown"),
                 text=q("validation", format=".2f"))
-    base = mark(df[df.model == "no cure"], {"type": "rule", "color": _hex(CURE_COLOURS["no cure"]),
+    base = mark(df[df.model == "no cure"], {"type": "rule", "color": hex_of(CURE_COLOURS["no cure"]),
                                             "strokeDash": [4, 3]}, x=q("shown"))
     return styled([bars, text, base], title=tr("overfitting.charts.bars_title"), height=300, legend={"orient": "right"})
 
@@ -124,7 +120,7 @@ def depth_chart(r: DepthResult, lang: str = "en"):
                                        **({"strokeDash": [7, 5]} if i == len(dom) - 1 else {})},
                   x=q("step", tr("overfitting.charts.step")), y=_y(tr, "train_mse"),
                   color=n("model", tr("overfitting.charts.depth_title"),
-                          scale=scale(dom, [_hex(DEPTH_COLOURS[d]) for d in DEPTHS])),
+                          scale=scale(dom, [hex_of(DEPTH_COLOURS[d]) for d in DEPTHS])),
                   tooltip=[q("step", tr("overfitting.charts.step")), n("model", tr("overfitting.charts.depth_title")),
                            q("loss", "MSE", format=".3f")])
              for i, name in enumerate(dom)]
@@ -141,7 +137,7 @@ def _split_bars(df: pd.DataFrame, xfield: str, xtitle: str, splits: tuple[str, .
     enc = dict(y=n(xfield, xtitle, sort=list(df[xfield]), axis={"labelLimit": 200, "labelOverlap": False}),
                yOffset=n("split", None, sort=dom),
                x=q("shown", "MSE", scale={"domain": [0, top], "clamp": True}),
-               color=n("split", tr("overfitting.charts.data"), scale=scale(dom, [_hex(SPLIT_COLOURS[s]) for s in splits])),
+               color=n("split", tr("overfitting.charts.data"), scale=scale(dom, [hex_of(SPLIT_COLOURS[s]) for s in splits])),
                tooltip=[n(xfield, xtitle), n("split", tr("overfitting.charts.data")), q("loss", "MSE", format=".3f")])
     if chosen is not None:
         long["is"] = long[xfield] == chosen
@@ -170,7 +166,7 @@ def guide_chart(r: GuideResult, lang: str = "en"):
     h["split"] = h.split.map(lambda s: tr(f"overfitting.charts.split.{s}"))
     sdom, dash = _splits(tr)
     dom = [names[m] for m in GUIDE_MODELS] + [tr("overfitting.charts.guide.least squares")]
-    colours = scale(dom, [_hex(GUIDE_COLOURS[m]) for m in (*GUIDE_MODELS, "least squares")])
+    colours = scale(dom, [hex_of(GUIDE_COLOURS[m]) for m in (*GUIDE_MODELS, "least squares")])
     lin = pd.DataFrame({"loss": [r.lin_train, r.lin_val], "split": sdom, "model": dom[-1]})
     tip = [n("model", tr("overfitting.charts.model_title")), n("split", tr("overfitting.charts.data")),
            q("loss", "MSE", format=".3f")]
@@ -191,7 +187,7 @@ def bound_chart(r: BoundResult, lang: str = "en"):
     m, b = tr("overfitting.charts.measured"), tr("overfitting.charts.bound")
     long = pd.concat([pd.DataFrame({"N": c.N, "share": c.measured, "what": m}),
                       pd.DataFrame({"N": c.N, "share": c.bound, "what": b})], ignore_index=True)
-    colours = scale([m, b], [_hex(BOUND_COLOURS["measured"]), _hex(BOUND_COLOURS["bound"])])
+    colours = scale([m, b], [hex_of(BOUND_COLOURS["measured"]), hex_of(BOUND_COLOURS["bound"])])
     x = q("N", tr("overfitting.charts.n_axis"), scale={"type": "log"})
     enc = dict(x=x, y=q("share", tr("overfitting.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
                color=n("what", "", scale=colours),
@@ -214,9 +210,9 @@ def example_chart(r: BoundResult, lang: str = "en"):
     band = mark(df, {"type": "area", "opacity": 0.25, "color": GREY}, x=x, y=q("lo", tr("overfitting.charts.error")),
                 y2={"field": "hi"})
     real = mark(df, {"type": "line", "color": GREY, "strokeWidth": 2}, x=x, y=q("real"))
-    md = {"type": "line", "color": _hex(BOUND_COLOURS["example"]), "strokeWidth": 2, "interpolate": "step-after"}
+    md = {"type": "line", "color": hex_of(BOUND_COLOURS["example"]), "strokeWidth": 2, "interpolate": "step-after"}
     if len(df) <= 60:
-        md = {"type": "point", "color": _hex(BOUND_COLOURS["example"]), "filled": True, "size": 50}
+        md = {"type": "point", "color": hex_of(BOUND_COLOURS["example"]), "filled": True, "size": 50}
     pts = mark(df, md, x=x, y=q("train"),
                tooltip=[q("t", tr("overfitting.charts.threshold"), format=".3f"),
                         q("real", tr("overfitting.charts.real"), format=".3f"),

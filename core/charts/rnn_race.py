@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, mark, n, o, q, scale, styled
+from core.charts import COLOURS, GREY, hex_of, mark, n, o, q, scale, styled
 from core.rnn_cells import KINDS
 from core.rnn_gradient import GradResult
 from core.rnn_race import SYMBOLS, RaceResult
@@ -17,14 +17,10 @@ TAGGER_COLOURS = {"feed-forward": "grey", "Elman": "orange", "Jordan": "pink", "
 TAG_COLOURS = {"other": "grey", "destination": "blue", "departure": "orange", "time": "green"}
 
 
-def _hex(name: str) -> str:
-    return GREY if name == "grey" else COLOURS[name]
-
-
 def _kinds(lang: str) -> tuple[dict[str, str], dict]:
     tr = i18n.translator(lang)
     names = {k: tr(f"rnn.charts.kind.{k}") for k in KINDS}
-    return names, scale(list(names.values()), [_hex(KIND_COLOURS[k]) for k in KINDS])
+    return names, scale(list(names.values()), [hex_of(KIND_COLOURS[k]) for k in KINDS])
 
 
 def _chance(lang: str, x_field: str, lo: float, hi: float):
@@ -98,7 +94,7 @@ def gradient_chart(g: GradResult, lang: str = "en"):
 def _taggers(lang: str) -> tuple[dict[str, str], dict]:
     tr = i18n.translator(lang)
     names = {m: tr(f"rnn.charts.tagger.{m}") for m in MODELS}
-    return names, scale(list(names.values()), [_hex(TAGGER_COLOURS[m]) for m in MODELS])
+    return names, scale(list(names.values()), [hex_of(TAGGER_COLOURS[m]) for m in MODELS])
 
 
 def slots_chart(s: SlotResult, lang: str = "en"):
@@ -133,7 +129,7 @@ def slot_example(s: SlotResult, example: str, words: list[str], lang: str = "en"
     y = n("model", "", sort=[names[m] for m in MODELS], axis={"labelLimit": 220})
     rect = mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.5}, x=x, y=y,
                 color=n("tag", tr("rnn.charts.tag_title"), scale=scale(list(tags.values()),
-                                                                        [_hex(TAG_COLOURS[t]) for t in TAGS])),
+                                                                        [hex_of(TAG_COLOURS[t]) for t in TAGS])),
                 opacity=q("p", None, scale={"domain": [0.25, 1], "range": [0.25, 1]}, legend=None),
                 tooltip=[n("model"), n("word"), n("tag", tr("rnn.charts.tag_title")), q("p", format=".2f")])
     text = mark(df.assign(label=[f"{t} {v:.0%}" for t, v in zip(df.tag, df.p)]),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, mark, n, o, q, scale, styled
+from core.charts import COLOURS, GREY, hex_of, mark, n, o, q, scale, styled
 from core.params import choice
 from core.softmax import LabResult, SurfaceResult, sigmoid_curve
 from core.softmax_classify import MODELS, PITFALL, Run, wrong_floor
@@ -28,10 +28,6 @@ class SoftmaxView:
     section: str = choice("surface", ("surface", "classify", "pitfall"), widget="segmented")
 
 
-def _hex(name: str) -> str:
-    return COLOURS[name]
-
-
 def lab_bars(r: LabResult, lang: str = "en"):
     """y' = softmax(z/T) as bars, the one-hot target ŷ as an outline around them."""
     tr = i18n.translator(lang)
@@ -41,7 +37,7 @@ def lab_bars(r: LabResult, lang: str = "en"):
     x = o("cls", tr("softmax.charts.cls"), axis={"labelAngle": 0})
     tip = [o("cls", tr("softmax.charts.cls")), q("z", tr("softmax.charts.logit"), format=".2f"),
            q("p", "y′", format=".3f"), q("t", "ŷ")]
-    bars = mark(df, {"type": "bar", "color": _hex(LAB_COLOURS["probability"]), "width": {"band": 0.6}},
+    bars = mark(df, {"type": "bar", "color": hex_of(LAB_COLOURS["probability"]), "width": {"band": 0.6}},
                 x=x, y=q("p", tr("softmax.charts.prob"), scale={"domain": [0, 1]}), tooltip=tip)
     target = mark(df, {"type": "bar", "fillOpacity": 0, "stroke": GREY, "strokeWidth": 3, "strokeDash": [6, 4],
                        "width": {"band": 0.8}}, x=x, y=q("t"), tooltip=tip)
@@ -56,7 +52,7 @@ def lab_gradient(r: LabResult, lang: str = "en"):
                        "label": [f"{g:+.2f}" for g in r.gradient]})
     x = o("cls", tr("softmax.charts.cls"), axis={"labelAngle": 0})
     lim = max(1.0, float(np.abs(r.gradient).max()))
-    bars = mark(df, {"type": "bar", "color": _hex(LAB_COLOURS["gradient"]), "width": {"band": 0.6}}, x=x,
+    bars = mark(df, {"type": "bar", "color": hex_of(LAB_COLOURS["gradient"]), "width": {"band": 0.6}}, x=x,
                 y=q("g", tr("softmax.charts.grad"), scale={"domain": [-lim, lim]}),
                 tooltip=[o("cls", tr("softmax.charts.cls")), q("g", tr("softmax.charts.grad"), format=".3f")])
     zero = mark(pd.DataFrame({"g": [0.0]}), {"type": "rule", "color": GREY}, y=q("g"))
@@ -69,12 +65,12 @@ def lab_sigmoid(r: LabResult, lang: str = "en"):
     df = sigmoid_curve(r.config.temperature)
     d_title = tr("softmax.charts.diff")
     line = mark(df, {"type": "line", "color": GREY, "strokeWidth": 3}, x=q("d", d_title), y=q("sigmoid", "σ"))
-    dots = mark(df[df["on"]], {"type": "point", "filled": True, "size": 70, "color": _hex(LAB_COLOURS["dots"])},
+    dots = mark(df[df["on"]], {"type": "point", "filled": True, "size": 70, "color": hex_of(LAB_COLOURS["dots"])},
                 x=q("d"), y=q("softmax", tr("softmax.charts.pair_prob")),
                 tooltip=[q("d", d_title, format=".1f"), q("softmax", tr("softmax.charts.pair_prob"), format=".3f")])
     now = pd.DataFrame({"d": [float(np.clip(r.pair_d, -12, 12))], "softmax": [r.pair_p]})
     cur = mark(now, {"type": "point", "filled": True, "size": 260, "shape": "diamond",
-                     "color": _hex(LAB_COLOURS["current"])}, x=q("d"), y=q("softmax"),
+                     "color": hex_of(LAB_COLOURS["current"])}, x=q("d"), y=q("softmax"),
                tooltip=[q("d", d_title, format=".2f"), q("softmax", tr("softmax.charts.pair_prob"), format=".3f")])
     return styled([line, dots, cur], tr("softmax.charts.sigmoid_title"), height=260)
 
@@ -94,7 +90,7 @@ def surface_chart(res: SurfaceResult, which: int, step: int, lang: str = "en"):
     heat = mark(g, {"type": "rect"}, x=q("y1a", "y1", scale=lim), x2={"field": "y1b"}, y=q("y2a", "y2", scale=lim),
                 y2={"field": "y2b"}, color=q("e", name, scale={"scheme": "viridis"}, legend={"orient": "right"}),
                 tooltip=[q("y1", "y1"), q("y2", "y2"), q("e", name, format=".3f")])
-    pc = _hex(PATH_COLOUR)
+    pc = hex_of(PATH_COLOUR)
     path = mark(p, {"type": "line", "color": pc, "strokeWidth": 3}, x=q("y1"), y=q("y2"), order=q("i"))
     pts = mark(p, {"type": "point", "filled": True, "color": pc, "size": 30, "stroke": "white", "strokeWidth": 0.5},
                x=q("y1"), y=q("y2"),
@@ -114,7 +110,7 @@ def grad_chart(res: SurfaceResult, step: int, lang: str = "en"):
     df = pd.DataFrame(rows, columns=["i", "loss", "g", "e"])
     df = df[df.g > 0]
     lo = max(1e-12, float(df.g.min()) / 2) if len(df) else 1e-12
-    sc = scale(dom, [_hex(c) for c in LOSS_COLOURS.values()])
+    sc = scale(dom, [hex_of(c) for c in LOSS_COLOURS.values()])
     line = mark(df, {"type": "line", "strokeWidth": 3}, x=q("i", tr("softmax.charts.step")),
                 y=q("g", tr("softmax.charts.grad_norm"), scale={"type": "log", "domain": [lo, 10]}),
                 color=n("loss", tr("softmax.charts.loss_title"), scale=sc),
@@ -132,7 +128,7 @@ def regions_chart(run: Run, model: str, lang: str = "en"):
     tr = i18n.translator(lang)
     C = run.points.classes
     dom = [tr("softmax.charts.class_n", k=k + 1) for k in range(C)]
-    sc = scale(dom, [_hex(c) for c in CLASS_COLOURS[:C]])
+    sc = scale(dom, [hex_of(c) for c in CLASS_COLOURS[:C]])
     g = run.regions[run.regions.model == model].copy()
     g["c"] = [dom[k] for k in g.cls]
     ax = [tr(f"softmax.charts.feature.{a}") for a in run.points.axes]
@@ -175,7 +171,7 @@ def history_chart(run: Run, column: str, lang: str = "en"):
     title = tr(f"softmax.charts.col.{column}")
     y = q("v", title, scale={"domain": [0, 1]} if column == "accuracy" else {"zero": True})
     layers = [mark(df, {"type": "line", "strokeWidth": 2.5}, x=q("step", tr("softmax.charts.step")), y=y,
-                   color=n("model", tr("softmax.charts.model_title"), scale=scale(dom, [_hex(c) for c in colours.values()])),
+                   color=n("model", tr("softmax.charts.model_title"), scale=scale(dom, [hex_of(c) for c in colours.values()])),
                    strokeDash=n("split", tr("softmax.charts.data"), scale=scale(split, [[1, 0], [6, 4]]),
                                 legend=None),  # solid: training set, dashed: validation set (said in the text)
                    tooltip=[q("step", tr("softmax.charts.step")), n("model", tr("softmax.charts.model_title")),

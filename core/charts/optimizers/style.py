@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY
+from core.charts import COLOURS, GREY, hex_of  # noqa: F401 - hex_of re-exported for the optimizer charts
 from core.optimizers import BY_NAME, NAMES, SURFACES
 
 DASHES: dict[str, list[int]] = {"solid": [1, 0], "dashed": [8, 4], "dotted": [2, 3]}  # stroke dash of a racer
@@ -24,10 +24,6 @@ SCHEDULE_COLOURS = {"constant": "grey", "step": "blue", "exponential": "green", 
 SCHED_KEYS = {"constant": "constant", "step": "step", "exponential": "exponential", "cosine": "cosine",
               "warm-up then decay": "warmup"}
 GAP_FLOOR = 1e-12  # loss gaps below this are drawn at this value (log scales need a floor)
-
-
-def hex_of(name: str) -> str:
-    return GREY if name == "grey" else COLOURS[name]
 
 
 def racer_styles(names: list[str]) -> dict[str, tuple[str, str]]:
