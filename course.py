@@ -26,9 +26,10 @@ SECTIONS: dict[str, list[Concept]] = {
         Concept("fitting", ":material/ssid_chart:", "pages/fitting.py"),
         Concept("batches", ":material/stacks:", "pages/batches.py"),
         Concept("overfitting", ":material/troubleshoot:", "pages/overfitting.py"),
-        Concept("pytorch", ":material/code:"),
+        Concept("pytorch", ":material/code:", "pages/pytorch.py"),
     ],
     "optimization": [
+        Concept("backprop", ":material/account_tree:", "pages/backprop.py"),
         Concept("critical", ":material/landscape:", "pages/critical.py"),
         Concept("optimizers", ":material/sports_score:", "pages/optimizers.py"),
     ],
@@ -38,7 +39,7 @@ SECTIONS: dict[str, list[Concept]] = {
     ],
     "architectures": [
         Concept("convolution", ":material/grid_on:", "pages/convolution.py"),
-        Concept("spatial", ":material/transform:"),
+        Concept("spatial", ":material/transform:", "pages/spatial.py"),
         Concept("attention", ":material/hub:", "pages/attention.py"),
         Concept("rnn", ":material/memory:", "pages/rnn.py"),
     ],

@@ -7,26 +7,21 @@ from bench import main, timed
 
 def run() -> dict[str, float]:
     from core import convolution as cv
-    from core import convolution_field as cf
-    from core import convolution_pool as cp
-    from core import convolution_race as cr
     from core import device
 
     device.configure_threads(1)
-    cr.race(cr.RaceConfig(steps=100, seed=999_999))  # warm the process (imports, the optimizer's first step)
-    out: dict[str, float] = {}
-    cfg = cr.RaceConfig(seed=4242)
-    out["race, default (s)"], out["race, default (CPU s)"] = timed(lambda: cr.race(cfg))
-    big = cr.RaceConfig(n_train=1000, filters=16, steps=400, augment=True, seed=7)
-    out["race, largest setting (s)"], out["race, largest setting (CPU s)"] = timed(lambda: cr.race(big))
-    res = cr.race(cfg)
-    img, label = cr.digit_of(res, 3)
-    out["draw lab: prediction and shift curve (s)"], _ = timed(lambda: (cr.predict(res, img),
-                                                                         cr.shift_curve(res, img, label)))
+    cv.race(cv.RaceConfig(steps=100, seed=999_999))  # warm the process (imports, the optimizer's first step)
+    out: dict[str, float] = {}  # figure names as before the package (lab = part), for before/after tables
+    cfg = cv.RaceConfig(seed=4242)
+    out["race, default (s)"], out["race, default (CPU s)"] = timed(lambda: cv.race(cfg))
+    big = cv.RaceConfig(n_train=1000, filters=16, steps=400, augment=True, seed=7)
+    out["race, largest setting (s)"], out["race, largest setting (CPU s)"] = timed(lambda: cv.race(big))
+    res = cv.race(cfg)
+    out["draw lab: prediction and shift curve (s)"], _ = timed(lambda: cv.look_at(res, 3, 2))
     out["filter lab, photo (s)"], _ = timed(lambda: cv.filter_lab(cv.ConvConfig(source="flower")))
-    out["pool lab, photo (s)"], _ = timed(lambda: cp.pool_lab(cv.ConvConfig(source="flower"), cp.PoolConfig()))
-    out["Go board (s)"], _ = timed(lambda: cp.board(11))
-    out["field lab, 3 layers (s)"], _ = timed(lambda: cf.field_lab(cf.FieldConfig(layers=3, k3=7)))
+    out["pool lab, photo (s)"], _ = timed(lambda: cv.pool_lab(cv.ConvConfig(source="flower"), cv.PoolConfig()))
+    out["Go board (s)"], _ = timed(lambda: cv.board(11))
+    out["field lab, 3 layers (s)"], _ = timed(lambda: cv.field_lab(cv.FieldConfig(layers=3, k3=7)))
     return out
 
 

@@ -96,7 +96,7 @@ def run() -> dict[str, float]:
     t0 = time.perf_counter()
     c.net_hessians(theta, 8)
     out["full Hessians (97x97) vmapped: networks/s"] = 16 / (time.perf_counter() - t0)
-    X, y, _ = c.diabetes()
+    X, y, _ = c.net_data()
     t0 = time.perf_counter()
     for m in range(4):
         torch.autograd.functional.hessian(lambda t: c.net_loss(t, X, y, 8), theta[m])

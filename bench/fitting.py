@@ -1,4 +1,5 @@
-"""Training speed of the fitting page: the batched sigmoid+ReLU loop against plain PyTorch loops."""
+"""Training speed of the fitting page: the batched sigmoid+ReLU loop against plain PyTorch loops, and the
+heaviest settings the controls reach (the update budget, core.fitting.budget, is sized by these)."""
 from __future__ import annotations
 
 import time
@@ -6,7 +7,8 @@ import time
 import torch
 from torch import nn
 
-from core import fitting
+from bench import main
+from core import fitting, params
 
 
 def _plain_loop(width: int, act, steps: int, x: torch.Tensor, y: torch.Tensor, B: int) -> float:
@@ -22,6 +24,31 @@ def _plain_loop(width: int, act, steps: int, x: torch.Tensor, y: torch.Tensor, B
         loss.backward()
         opt.step()
     return steps / (time.perf_counter() - t0)
+
+
+def slowest(depth: int, batch: int) -> fitting.FitConfig:
+    """Every control at its slowest end: most points, least held out, widest models, most epochs, Adam."""
+    spec = params.specs(fitting.FitConfig)
+    return fitting.FitConfig(n=spec["n"][0].hi, val_fraction=spec["val_fraction"][0].lo, k=spec["k"][0].hi,
+                             depth=depth, optimizer="Adam", lr=min(fitting.LRS), batch_size=batch,
+                             epochs=max(fitting.EPOCHS))
+
+
+def worst() -> dict[str, float]:
+    """CPU seconds (this thread) of the heaviest runs: batch size 1 (the most updates, cut by the budget)
+    at one, two and three layers, and the batch sizes whose runs cost the most per update at three layers."""
+    out = {}
+    for depth, batch in [(1, 1), (2, 1), (3, 1), (3, 128), (3, 256), (3, 512)]:
+        cfg = slowest(depth, batch)
+        p = fitting.plan(cfg)
+        c0 = time.thread_time()
+        fitting.fit(cfg)
+        out[f"worst: {depth} layer(s), B={batch}: {p.epochs} epochs, {p.updates} updates, CPU s"] = \
+            time.thread_time() - c0
+    c0 = time.thread_time()
+    fitting.sweep(slowest(3, 1))
+    out[f"worst sweep: 3 layers, {fitting.SWEEP_STEPS} full-batch updates of 18 models, CPU s"] = time.thread_time() - c0
+    return out
 
 
 def run() -> dict[str, float]:
@@ -51,6 +78,8 @@ def run() -> dict[str, float]:
     return {
         "fit default run (s, 750 updates x 2 models)": t_fit,
         "fit default run, CPU time of this process (s)": cpu_fit,
+        "update budget of one run (MAX_UPDATES)": fitting.MAX_UPDATES,
+        **worst(),
         "fit_seeds: default config on 10 seeds as one batch, CPU time (s)": cpu_seeds,
         "batched sigmoid+ReLU steps/s": batched_sps,
         "plain loop, sigmoid model alone, steps/s": sig,
@@ -59,3 +88,7 @@ def run() -> dict[str, float]:
         "sweep: 18 models batched, steps/s": sweep_sps,
         "sweep: 18 plain loops one after the other, steps/s": sweep_separate,
     }
+
+
+if __name__ == "__main__":
+    main(run)

@@ -7,7 +7,7 @@ from bench import main, timed
 
 def run() -> dict[str, float]:
     from core import device
-    from core import generative_curve as gc
+    from core import generative as gc
 
     device.configure_threads(1)
     gc.boundary(gc.CurveConfig(seed=999_999))  # warm the process (imports, the optimizer's first step)

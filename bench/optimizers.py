@@ -42,6 +42,7 @@ def run() -> dict[str, float]:
     import torch
 
     from core import optimizers as opt
+    from core import params
     from core.device import configure_threads
 
     configure_threads()  # as the app does: one intra-op thread per process
@@ -71,10 +72,14 @@ def run() -> dict[str, float]:
     out["separate_racer_start_steps_per_s"] = 16 * steps / sep
     out["batched_speedup_x"] = out["batched_racer_start_steps_per_s"] / out["separate_racer_start_steps_per_s"]
     out["race_noisy_B8_s"] = _best(lambda: opt.race(opt.RaceConfig(batch=8)), repeat=2)
-    big = opt.RaceConfig(lrs=opt.only(**{rc.key: 0.05 for rc in opt.RACERS}), steps=1000, starts=200, batch=1)
+    spec = {k: sp for k, (sp, _) in params.specs(opt.RaceConfig).items()}  # the largest setting the controls allow
+    big = opt.RaceConfig(lrs=opt.only(**{rc.key: 0.05 for rc in opt.RACERS}), steps=max(spec["steps"].options),
+                         starts=int(spec["starts"].hi), batch=min(spec["batch"].options))
     out["race_largest_s"] = _best(lambda: opt.race(big), repeat=1)  # 10 racers x 201 starts x 1000 steps, B = 1
     out["adagrad_taming_sweep_s"] = _best(lambda: opt.explosions.__wrapped__(), repeat=1)
     out["real_race_s"] = _best(lambda: opt.real_race(opt.RealConfig(racers=tuple(rc.name for rc in on))), repeat=1)
+    r = opt.race(cfg)
+    out["race_notice_s"] = _best(lambda: opt.race_facts(r, opt.RaceView().target))  # a control change: the notice
     try:
         out.update(_page_figures())
     except Exception as e:  # noqa: BLE001 - the page figures need streamlit's AppTest; report, do not crash

@@ -7,7 +7,7 @@ from bench import main, timed
 
 def run() -> dict[str, float]:
     from core import device
-    from core import overfitting as of, overfitting_bound as ob, overfitting_depth as od, overfitting_guide as og
+    from core import overfitting as of
 
     device.configure_threads(1)
     of.cures(of.CuresConfig(seed=999_999))  # warm the process (imports, the optimizer's first step)
@@ -15,11 +15,11 @@ def run() -> dict[str, float]:
     figures = [
         ("cures, default (the page's first screen)", lambda: of.cures(of.CuresConfig(seed=4242))),
         ("cures, largest setting", lambda: of.cures(of.CuresConfig(n=120, units=16, patience=100, seed=7))),
-        ("guide, default", lambda: og.guide(og.GuideConfig(seed=4242))),
-        ("guide, largest setting", lambda: og.guide(og.GuideConfig(layers=5, width=64, seed=7))),
-        ("depth, default", lambda: od.depth(od.DepthConfig(seed=4242))),
-        ("bound, default", lambda: ob.bound(ob.BoundConfig(seed=4242))),
-        ("bound, largest setting", lambda: ob.bound(ob.BoundConfig(h_size=1000, seed=7))),
+        ("guide, default", lambda: of.guide(of.GuideConfig(seed=4242))),
+        ("guide, largest setting", lambda: of.guide(of.GuideConfig(layers=5, width=64, seed=7))),
+        ("depth, default", lambda: of.depth(of.DepthConfig(seed=4242))),
+        ("bound, default", lambda: of.bound(of.BoundConfig(seed=4242))),
+        ("bound, largest setting", lambda: of.bound(of.BoundConfig(h_size=1000, seed=7))),
     ]
     for name, fn in figures:
         out[f"{name} (s)"], out[f"{name} (CPU s)"] = timed(fn)

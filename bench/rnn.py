@@ -7,7 +7,6 @@ from bench import main, timed
 
 def run() -> dict[str, float]:
     from core import device, rnn
-    from core.rnn_race import GAPS, UPDATES
 
     device.configure_threads(1)
     rnn.race(rnn.RaceConfig(gap=5, updates=100, seed=999_999))  # warm the process (imports, first Adam step)
@@ -23,7 +22,7 @@ def run() -> dict[str, float]:
         lambda: rnn.gradients(rnn.GradConfig(seed=4242)))
     out["slot filling, default (s)"], out["slot filling, default (CPU s)"] = timed(
         lambda: rnn.tag(rnn.SlotConfig(seed=4242)))
-    big = rnn.RaceConfig(gap=max(GAPS), updates=max(UPDATES), seed=7)
+    big = rnn.RaceConfig(gap=max(rnn.GAPS), updates=max(rnn.UPDATES), seed=7)
     out["memory race, largest setting (s)"], out["memory race, largest setting (CPU s)"] = timed(lambda: rnn.race(big))
     out["longer race (every gap), default (s)"], out["longer race (every gap), default (CPU s)"] = timed(
         lambda: rnn.sweep(cfg))

@@ -19,16 +19,16 @@ def _timed(fn) -> tuple[float, float, object]:
 
 def run() -> dict[str, float]:
     from core import device, softmax
-    from core import softmax_classify as sc
     from core.charts import softmax as charts
+    from core.params import specs
 
     device.configure_threads(1)
-    sc.classify(sc.ClassifyConfig(steps=50, seed=999_999))  # warm the process (imports, the optimizer's first step)
+    softmax.classify(softmax.ClassifyConfig(steps=50, seed=999_999))  # warm the process (imports, the optimizer's first step)
     softmax.surface(softmax.SurfaceConfig(steps=25))
     out: dict[str, float] = {}
-    parts = {"lab": lambda: softmax.lab(), "surfaces": lambda: softmax.surface(),
-             "classifier": lambda: sc.classify(sc.ClassifyConfig(seed=4242)),
-             "pitfall": lambda: sc.pitfall(sc.ClassifyConfig(seed=4242))}
+    parts = {"lab": lambda: softmax.lab(), "surface": lambda: softmax.surface(),  # the lab, then each part
+             "classify": lambda: softmax.classify(softmax.ClassifyConfig(seed=4242)),
+             "pitfall": lambda: softmax.pitfall(softmax.ClassifyConfig(seed=4242))}
     wall = cpu = 0.0
     res = {}
     for name, fn in parts.items():
@@ -38,19 +38,20 @@ def run() -> dict[str, float]:
     out["page default run, all four (s)"], out["page default run, all four (CPU s)"] = wall, cpu
     w, c, _ = _timed(lambda: [ch.to_dict() for ch in (
         charts.lab_bars(res["lab"]), charts.lab_gradient(res["lab"]), charts.lab_sigmoid(res["lab"]),
-        charts.surface_chart(res["surfaces"], 0, 50), charts.surface_chart(res["surfaces"], 1, 50),
-        charts.grad_chart(res["surfaces"], 50), charts.regions_chart(res["classifier"], "network"),
-        charts.regions_chart(res["classifier"], "softmax regression"),
-        charts.history_chart(res["classifier"], "loss"), charts.history_chart(res["classifier"], "accuracy"),
+        charts.surface_chart(res["surface"], 0, 50), charts.surface_chart(res["surface"], 1, 50),
+        charts.grad_chart(res["surface"], 50), charts.regions_chart(res["classify"], "network"),
+        charts.regions_chart(res["classify"], "softmax regression"),
+        charts.history_chart(res["classify"], "loss"), charts.history_chart(res["classify"], "accuracy"),
         charts.history_chart(res["pitfall"], "trained_on"), charts.history_chart(res["pitfall"], "loss"))])
     out["all twelve charts built (s)"] = w
     w, c, _ = _timed(lambda: softmax.lab(softmax.LabConfig(classes=5, temperature=0.1)))
     out["lab, a control change (s)"] = w
-    big = sc.ClassifyConfig(data="spirals", n=600, hidden=64, steps=800, seed=7)
-    out["classifier, largest setting (s)"], out["classifier, largest setting (CPU s)"], _ = _timed(
-        lambda: sc.classify(big))[:3]
-    out["pitfall, largest setting (s)"], out["pitfall, largest setting (CPU s)"], _ = _timed(lambda: sc.pitfall(big))
-    out["surfaces, 200 steps (s)"], _, _ = _timed(lambda: softmax.surface(softmax.SurfaceConfig(steps=200)))
+    big = softmax.ClassifyConfig(data="spirals", n=specs(softmax.ClassifyConfig)["n"][0].hi, hidden=max(softmax.HIDDEN),
+                                 steps=max(softmax.STEPS), seed=7)
+    out["classify, largest setting (s)"], out["classify, largest setting (CPU s)"], _ = _timed(
+        lambda: softmax.classify(big))[:3]
+    out["pitfall, largest setting (s)"], out["pitfall, largest setting (CPU s)"], _ = _timed(lambda: softmax.pitfall(big))
+    out["surface, most steps (s)"], _, _ = _timed(lambda: softmax.surface(softmax.SurfaceConfig(steps=max(softmax.SURFACE_STEPS))))
     return out
 
 

@@ -58,7 +58,7 @@ def curve(name: str, n: int, noise: float, seed: int) -> Curve:
     if name not in CURVES:
         raise ValueError(f"unknown curve {name!r}; choose one of {CURVES}")
     n = int(np.clip(n, 4, 5000))
-    g = rng.generator(seed, salt=1)
+    g = rng.generator(seed, "data.split")
     grid = np.linspace(-1, 1, 400)
     if name == "Seattle temperatures":
         day, temp = seattle_temperatures()
@@ -81,7 +81,7 @@ def curve(name: str, n: int, noise: float, seed: int) -> Curve:
 
 def split(n: int, val_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Seeded train/validation index split; both parts keep at least one sample where n >= 2."""
-    g = rng.generator(seed, salt=2)
+    g = rng.generator(seed, "data.split_b")
     perm = torch.randperm(n, generator=g)
     n_val = int(round(n * float(np.clip(val_fraction, 0.0, 0.9))))
     n_val = min(max(n_val, 1 if n >= 2 and val_fraction > 0 else 0), n - 1)
@@ -96,6 +96,20 @@ class Tabular:
     y_val: torch.Tensor  # (N_val,)
     n_classes: int
     name: str
+
+
+@lru_cache(maxsize=2)
+def diabetes(scaled: bool = True) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """scikit-learn's diabetes data (442 patients, 10 measurements, a disease score a year later; shipped
+    offline): X (442, 10) float64 as scikit-learn gives it (``scaled``: centred, each column of norm 1;
+    else in its own units), y (442,) float64, and the feature names. Read-only: copy before changing."""
+    from sklearn.datasets import load_diabetes
+
+    d = load_diabetes(scaled=scaled)
+    X, y = d.data.astype(np.float64), d.target.astype(np.float64)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y, tuple(d.feature_names)
 
 
 @lru_cache(maxsize=4)

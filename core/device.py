@@ -63,6 +63,16 @@ def describe() -> str:
     return f"{acc.type} for larger models, cpu for tiny ones"
 
 
+def optimizer_impl(preferred: str = "foreach") -> dict:
+    """The ``torch.optim`` keyword for the implementation a computation prefers (``"fused"`` or ``"foreach"``),
+    or the plain per-parameter loop when ``DLC_PLAIN_OPTIM=1``. Another machine may run another kernel (and so
+    round differently); every claim is checked both ways (CI runs the claim tests again with plain optimizers
+    and two intra-op threads): ``torch.optim.Adam(params, lr=lr, **device.optimizer_impl("fused"))``."""
+    if os.environ.get("DLC_PLAIN_OPTIM", "").strip() == "1":
+        return {"foreach": False}
+    return {preferred: True}
+
+
 def configure_threads(default: int = 1) -> int:
     """Set torch's intra-op threads for a server process (``DLC_THREADS`` overrides); returns the count.
 

@@ -12,6 +12,8 @@ Shared plumbing for every training loop of the library: ``EpochSampler`` (miniba
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
 from dataclasses import dataclass
 from typing import Callable, Literal
@@ -22,6 +24,27 @@ import torch
 StepFn = Callable[[int], torch.Tensor]
 GUARD_SECONDS = 60.0  # a run still going after this long is cut: only a broken or swamped machine gets here
 Progress = Callable[["TrainLog"], None]
+
+
+class Watch:
+    """Whether the guard cut any run made inside ``guarded()``: such a result is never the answer."""
+
+    cut = False
+
+
+_WATCH: contextvars.ContextVar[Watch | None] = contextvars.ContextVar("dlc_guard_watch", default=None)
+
+
+@contextlib.contextmanager
+def guarded():
+    """``with guarded() as w: result = compute()`` then ``w.cut`` is True when ``GUARD_SECONDS`` cut a run
+    inside (per thread: every browser session is a thread). The app neither keeps nor shows such a result."""
+    w = Watch()
+    token = _WATCH.set(w)
+    try:
+        yield w
+    finally:
+        _WATCH.reset(token)
 
 
 @dataclass
@@ -63,7 +86,7 @@ def run(
     *,
     progress: Progress | None = None,
     progress_seconds: float = 0.25,
-    max_seconds: float = GUARD_SECONDS,
+    max_seconds: float | None = None,
     check_every: int = 16,
     blowup: float = 1e12,
     stop_on: Literal["any", "all"] = "any",
@@ -77,6 +100,7 @@ def run(
     GPU is not synchronised every step; the reported step is still exact.
     """
     n_steps = max(0, int(n_steps))
+    max_seconds = GUARD_SECONDS if max_seconds is None else max_seconds  # read now: a test may lower it
     t0 = time.perf_counter()
     host: list[np.ndarray] = []
     diverged: list[int | None] | None = None
@@ -121,6 +145,9 @@ def run(
             now = time.perf_counter()
             if now - t0 > max_seconds and i < n_steps - 1:
                 stopped = "time"
+                w = _WATCH.get()
+                if w is not None:
+                    w.cut = True
                 break
             if progress is not None and now - last_report >= progress_seconds:
                 progress(_log(host, n_steps, diverged, "running", now - t0))

@@ -17,6 +17,8 @@ from typing import Any, Callable, Hashable
 import numpy as np
 import streamlit as st
 
+from core import train
+
 RUNNING = 2  # trainings computing at once; the rest wait their turn (2 cores: more only slows all of them)
 STORE_BYTES = 12 * 2**20  # each named store keeps at most this many bytes of results (and MAX_ENTRIES)
 MAX_ENTRIES = 16
@@ -129,13 +131,41 @@ def nbytes(obj: Any, _depth: int = 0) -> int:
     return sys.getsizeof(obj)
 
 
-class _Store:
-    def __init__(self) -> None:
+def ident(a: Any) -> Hashable:
+    """One argument's part of a key: its value when hashable (configs, numbers, strings), else its identity.
+
+    An argument kept by identity (a shared result passed to the next computation) is held alive by the
+    entry that names it, so its id cannot be reused by another object while the entry exists.
+    """
+    try:
+        hash(a)
+        return ("v", a)
+    except TypeError:
+        return ("id", id(a))
+
+
+class Store:
+    """A bounded, single-flight store: ``get_or_make(args, make)`` runs ``make()`` once per key however many
+    sessions ask at once (the others wait for that run), and keeps at most ``max_entries`` results and
+    ``max_bytes`` bytes (oldest out first). Used for the pages' results and for their chart specs.
+
+    Why not ``st.cache_data``: a training run draws its progress into placeholders the page made outside
+    the cached function (cache_data replays elements made inside it only); results must be bounded in
+    bytes across every store together; at most ``RUNNING`` trainings may compute at once with a queue
+    message for the rest; and a run the guard cut must not be kept. (The pinned Streamlit's cache does
+    single-flight; that is not the reason.)
+    """
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int | None = STORE_BYTES) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self.lock = threading.Lock()
-        self.data: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self.data: OrderedDict[Hashable, tuple[Any, int, tuple]] = OrderedDict()  # key -> (value, bytes, args)
         self.bytes = 0
         self.key_locks: dict[Hashable, threading.Lock] = {}
-        self.running: dict[Hashable, Any] = {}  # results being computed (shared with sessions that wait)
+
+    @staticmethod
+    def key(args: tuple) -> Hashable:
+        return tuple(ident(a) for a in args)
 
     def get(self, key: Hashable) -> tuple[bool, Any]:
         with self.lock:
@@ -145,16 +175,18 @@ class _Store:
             self.data.move_to_end(key)
             return True, hit[0]
 
-    def put(self, key: Hashable, value: Any, max_entries: int, max_bytes: int) -> None:
-        size = nbytes(value)
+    def put(self, key: Hashable, value: Any, args: tuple = ()) -> None:
+        size = nbytes(value) if self.max_bytes is not None else 0
         with self.lock:
             if key in self.data:
                 self.bytes -= self.data.pop(key)[1]
-            self.data[key] = (value, size)
+            self.data[key] = (value, size, args)
             self.bytes += size
-            while len(self.data) > 1 and (len(self.data) > max_entries or self.bytes > max_bytes):
+            while len(self.data) > 1 and (len(self.data) > self.max_entries
+                                          or self.max_bytes is not None and self.bytes > self.max_bytes):
                 self.bytes -= self.data.popitem(last=False)[1][1]
-        _within_total()
+        if self.max_bytes is not None:
+            _within_total()
 
     def drop_oldest(self) -> bool:
         with self.lock:
@@ -163,8 +195,29 @@ class _Store:
             self.bytes -= self.data.popitem(last=False)[1][1]
             return True
 
+    def get_or_make(self, args: tuple, make: Callable[[], tuple[Any, bool]]) -> Any:
+        """The stored result for ``args``, else ``make()`` -> (value, keep) run once for all who ask."""
+        key = self.key(args)
+        ok, value = self.get(key)
+        if ok:
+            return value
+        with self.lock:
+            key_lock = self.key_locks.setdefault(key, threading.Lock())
+        try:
+            with key_lock:
+                ok, value = self.get(key)
+                if ok:
+                    return value
+                value, keep = make()
+                if keep:
+                    self.put(key, value, args)
+                return value
+        finally:
+            with self.lock:
+                self.key_locks.pop(key, None)
 
-_STORES: list[_Store] = []
+
+_STORES: list[Store] = []
 _stores_lock = threading.Lock()
 
 
@@ -177,8 +230,8 @@ def _within_total() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(name: str) -> _Store:
-    s = _Store()
+def _store(name: str) -> Store:
+    s = Store()
     with _stores_lock:
         _STORES.append(s)
     return s
@@ -209,36 +262,36 @@ def _gated(fn: Callable[[], Any], queued: Callable[[int], None] | None) -> Any:
         _gate.release()
 
 
-def shared(name: str, fn: Callable[..., Any], config: Hashable, *args, max_entries: int = MAX_ENTRIES,
-           max_bytes: int = STORE_BYTES, queued: Callable[[int], None] | None = None, gate: bool = True,
-           **kwargs) -> Any:
-    """``fn(config, *args, **kwargs)`` computed once per config for the whole server, and kept.
+class Busy(Exception):
+    """A run the wall-time guard cut (``train.GUARD_SECONDS``): not stored and not drawn as the answer."""
 
-    Like ``st.cache_data`` but sessions asking for the same config while it runs wait for that one
-    computation (thirty students opening one link cost one run), ``fn`` may draw live progress through
-    callbacks in ``kwargs``, and the store is bounded by entries and bytes. Results are shared: read-only.
-    Training runs take one of ``RUNNING`` slots; ``queued(n)`` is called when the run has to wait.
-    ``gate=False`` for computations of a few milliseconds, which need no slot.
+
+def shared(name: str, fn: Callable[..., Any], *args, queued: Callable[[int], None] | None = None,
+           gate: bool = True, progress: Callable[[Any], None] | None = None) -> Any:
+    """``fn(*args)`` computed once per ``args`` for the whole server, and kept in the store ``name``.
+
+    Everything the computation reads is in ``args``, so ``args`` is the key (values by value, shared
+    results by identity). ``progress`` (not part of the key) is passed on as ``fn(*args, progress=...)``
+    to draw a run live. Training runs take one of ``RUNNING`` slots, ``queued(n)`` called when the run
+    has to wait; ``gate=False`` for computations of a few milliseconds. A run the guard cut raises
+    ``Busy`` and is not kept. Results are shared between sessions: read-only.
     """
-    store = _store(name)
-    ok, value = store.get(config)
-    if ok:
-        return value
-    with store.lock:
-        key_lock = store.key_locks.setdefault(config, threading.Lock())
-    with key_lock:
-        ok, value = store.get(config)
-        if ok:
-            return value
-        value = _gated(lambda: fn(config, *args, **kwargs), queued) if gate else fn(config, *args, **kwargs)
-        store.put(config, value, max_entries, max_bytes)
+    def make():
+        def compute():
+            with train.guarded() as w:
+                value = fn(*args) if progress is None else fn(*args, progress=progress)
+            return value, w.cut
+
+        value, cut = _gated(compute, queued) if gate else compute()
         if gate:
             trim()
-        with store.lock:
-            store.key_locks.pop(config, None)
-    return value
+        if cut:
+            raise Busy(name)
+        return value, True
+
+    return _store(name).get_or_make(args, make)
 
 
-def peek(name: str, config: Hashable) -> tuple[bool, Any]:
-    """(True, result) when ``config``'s result is stored, else (False, None)."""
-    return _store(name).get(config)
+def peek(name: str, *args) -> tuple[bool, Any]:
+    """(True, result) when the result for ``args`` is stored, else (False, None)."""
+    return _store(name).get(Store.key(args))

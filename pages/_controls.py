@@ -60,8 +60,33 @@ def bind(key: str, spec: params.Spec, default: Any) -> Any:
     return ss[key]
 
 
+_SHOWN = "_dlc_shown"  # {key: value} every control showed in this session's last run (kept across languages)
+
+
+def remember(key: str, value: Any) -> None:
+    """Note the value a control shows, so that a change of language can put it back (``keep_across_language``)."""
+    st.session_state.setdefault(_SHOWN, {})[key] = value
+
+
+def keep_across_language() -> None:
+    """Called on the run where the language changed, before any control is drawn.
+
+    A browser sends back a choice control's value as the label it displayed, and the labels are translated:
+    the English label is not an option of the Chinese control, so Streamlit fell back to the first option
+    (the optimizer page's batch size went from 512 to 1 while the chart, read from the session, still ran 512;
+    critical, RNN and convolution pages lost their chosen part). Setting every control's session value
+    before it is drawn wins over what the browser sent, so every control and part stays as it was.
+    """
+    ss = st.session_state
+    for key, value in ss.get(_SHOWN, {}).items():
+        if key != LANG_KEY:  # the language control itself has just been drawn with the new language
+            ss[key] = value
+
+
 def sync_url(key: str, value: Any, default: Any) -> None:
-    """Keep the link equal to the control: the value when it differs from the default, else nothing."""
+    """Keep the link equal to the control: the value when it differs from the default, else nothing.
+    (Every control calls it after drawing itself, so it also notes the value shown: ``remember``.)"""
+    remember(key, value)
     want = None if value == default else params.to_url(value)
     have = st.query_params.get(key)
     if want is None and have is not None:

@@ -3,10 +3,12 @@ every session, and downloads prepared only when clicked."""
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Any, Callable
 
 import streamlit as st
+
+from pages._compute import Store
+from pages._controls import lang
 
 SPECS = 128  # chart specs kept (each holds its data already converted to Arrow)
 _alt_lock = threading.Lock()
@@ -47,66 +49,25 @@ def vega_spec(ch) -> dict:
     return spec
 
 
-class _SpecCache:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.data: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
-        self.building: dict[tuple, threading.Lock] = {}  # one lock per spec being built
-
-    def get(self, k: tuple) -> dict | None:
-        with self.lock:
-            hit = self.data.get(k)
-            if hit is None:
-                return None
-            self.data.move_to_end(k)
-            return hit[1]
-
-
 @st.cache_resource(show_spinner=False)
-def _specs() -> _SpecCache:
-    return _SpecCache()
-
-
-def _ident(a: Any) -> Any:
-    try:
-        hash(a)
-        return ("v", a)
-    except TypeError:
-        return ("id", id(a))
+def _specs() -> Store:
+    return Store(max_entries=SPECS, max_bytes=None)  # bounded by count; not in the results' byte total
 
 
 def spec_for(builder: Callable[..., Any], *args, live: bool = False) -> dict:
-    """``builder(*args)``'s spec, memoised per builder and arguments (unhashable ones by identity: shared
-    results are read-only and kept alive by the memo, so their ids stay valid)."""
+    """``builder(*args)``'s spec, memoised per builder and arguments (unhashable ones, shared results, by
+    identity) and built once however many sessions arrive with a new result at the same moment."""
     if live:
         return vega_spec(builder(*args))
-    k = (builder.__module__, builder.__qualname__, tuple(_ident(a) for a in args))
-    cache = _specs()
-    spec = cache.get(k)
-    if spec is not None:
-        return spec
-    with cache.lock:
-        building = cache.building.setdefault(k, threading.Lock())
-    with building:  # thirty sessions arriving with a new result build its spec once, not thirty times
-        spec = cache.get(k)
-        if spec is not None:
-            return spec
-        try:
-            spec = vega_spec(builder(*args))
-            with cache.lock:
-                cache.data[k] = (args, spec)
-                while len(cache.data) > SPECS:
-                    cache.data.popitem(last=False)
-        finally:
-            with cache.lock:
-                cache.building.pop(k, None)
-    return spec
+    return _specs().get_or_make((builder.__module__, builder.__qualname__, *args),
+                                lambda: (vega_spec(builder(*args)), True))
 
 
 def chart(builder: Callable[..., Any], *args, where=None, key: str | None = None, live: bool = False) -> None:
-    """Draw ``builder(*args)`` (an Altair chart from ``core.charts``) at its container's width.
-    ``live=True`` (partial results while training) skips the memo."""
-    (where or st).vega_lite_chart(spec_for(builder, *args, live=live), width="stretch", key=key)
+    """Draw ``builder(*args, lang)`` (an Altair chart from ``core.charts``; every builder takes the language
+    last, and this passes the session's) at its container's width. ``live=True`` (partial results while
+    training) skips the memo."""
+    (where or st).vega_lite_chart(spec_for(builder, *args, lang(), live=live), width="stretch", key=key)
 
 
 def download(label: str, make: Callable[[], bytes], file_name: str, mime: str, help: str, where=None) -> None:

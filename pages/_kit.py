@@ -2,8 +2,10 @@
 shared computations (pages/_compute.py), charts and downloads (pages/_draw.py), and the page's furniture
 laid out for a projector: the live chart on the first screen at 1280×720, the formula folded beside it.
 
-A page is a short script: ``kit.page(topic)``, its controls from ``kit.Form``, one ``kit.shared`` call
-into core, ``kit.chart`` for each chart, ``kit.notice`` for what to notice. Copy pages/fitting.py.
+A page is a short script: ``tx = kit.Text(topic)`` for its text, ``kit.page(topic, ...)``, its controls from
+``kit.Form``, ``kit.train_live`` (a training run drawn live) or ``kit.shared`` (any other computation) into
+core, ``kit.chart`` for each chart, ``kit.notice`` for what to notice, and ``kit.parts`` to draw one part of
+several. Copy pages/fitting.py.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from typing import Sequence
 import streamlit as st
 
 from core import device, i18n, params
-from pages._compute import peek, shared, warm_up  # noqa: F401 - re-exported for the pages
-from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, lang, link_notes, presets,  # noqa: F401
-                             sync_url, t)
+from pages import _compute
+from pages._compute import Busy, peek, warm_up  # noqa: F401 - re-exported for the pages
+from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, keep_across_language, lang,  # noqa: F401
+                             link_notes, presets, sync_url, t)
 from pages._draw import chart, download, spec_for  # noqa: F401
 
 SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
@@ -62,7 +65,7 @@ _CSS = """<style>
 </style>"""
 
 
-_SEED_SLOT, _SEED_USED = "_dlc_seed_slot", "_dlc_seed_used"
+_SEED_SLOT, _SEED_USED, _LANG_WAS = "_dlc_seed_slot", "_dlc_seed_used", "_dlc_lang_was"
 
 
 def seed() -> int:
@@ -93,7 +96,10 @@ def sidebar() -> None:
                                  format_func=lambda c: i18n.NAMES[c], help=t("common.language_help"))
         if v is None:  # a click on the selected option deselects it: keep the language
             v = browser
-        sync_url(LANG_KEY, v, browser)
+        if st.session_state.get(_LANG_WAS, v) != v:
+            keep_across_language()
+        st.session_state[_LANG_WAS] = v
+        sync_url(LANG_KEY, v, None)  # always in the link: a link opens in the language it was made in
         bind(SEED_KEY, SEED, 0)
         st.session_state[_SEED_USED] = False
         st.session_state[_SEED_SLOT] = st.empty()
@@ -118,6 +124,72 @@ def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: st
         st.caption(t(f"{topic}.symbols"))
 
 
+class Text:
+    """A page's text: ``tx("notice", n=3)`` is ``t("<topic>.notice", n=3)`` in the session's language."""
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+
+    def __call__(self, key: str, **fields) -> str:
+        return t(f"{self.topic}.{key}", **fields)
+
+
+def colour(name: str) -> str:
+    """The word for a colour a chart draws (``name`` from the chart module's colour constants)."""
+    return t(f"common.colour.{name}")
+
+
+def parts(form: Form, table: dict, where=None, **kw):
+    """Draw the page's part picker (the declared view field ``part``) and run the chosen part's function:
+    only that part is computed and drawn. Returns the part's value."""
+    v = form("part", where=where, **kw)
+    table[v]()
+    return v
+
+
+def train_live(name: str, fn, cfg, frame=None, count=None, where=None):
+    """``fn(cfg, progress=...)`` computed once per config for the whole server, drawn live while it runs.
+
+    A progress bar (with the queue message when two trainings already run) and, when ``frame`` is given,
+    ``frame(partial)`` drawn in place at every progress report; both are cleared when the result is
+    ready. ``count(partial) -> (done, total)`` sets the bar's words (default: the log's steps). A run the
+    wall-time guard cut is not the answer: the page says the server is too busy, offers to run it again,
+    and stops there (app.py catches ``Busy``), keeping every control as the student set it.
+    """
+    where = where or st
+    bar, live = where.empty(), where.empty()
+
+    def progress(r) -> None:
+        log = getattr(r, "log", r)
+        done, total = count(r) if count is not None else (log.steps, log.planned)
+        bar.progress(min(1.0, log.steps / max(1, log.planned)), text=t("common.training", done=done, total=total))
+        if frame is not None:
+            with live.container():
+                frame(r)
+
+    try:
+        return shared(name, fn, cfg, progress=progress, queued=queued(bar), where=where)
+    finally:
+        bar.empty()
+        live.empty()
+
+
+def shared(name: str, fn, *args, where=None, **kw):
+    """``pages._compute.shared`` (one computation per ``args`` for the whole server); a run the guard cut
+    is said on the page in place of its result, and the page stops there (``Busy``, caught in app.py)."""
+    try:
+        return _compute.shared(name, fn, *args, **kw)
+    except Busy:
+        busy(where)
+        raise
+
+
+def busy(where=None) -> None:
+    """What the page says in place of a result the guard cut."""
+    problem(t("common.busy"), where)
+    (where or st).button(t("common.run_again"), icon=":material/refresh:", key="_dlc_run_again")
+
+
 def notice(text: str, where=None) -> None:
     (where or st).info(text, icon=":material/visibility:")
 
@@ -128,13 +200,12 @@ def problem(text: str, where=None) -> None:
 
 
 def report(log, names: Sequence[str] | None = None) -> None:
-    """The sentence for a run that diverged (or was cut by the guard), if any, in the session's language."""
+    """The sentence for a run that diverged, if any, in the session's language (a run the guard cut is
+    never shown: ``train_live`` and ``shared`` raise ``Busy`` for it)."""
     if log.diverged:
         names = list(names) if names is not None else [f"{m}" for m in range(len(log.diverged_at))]
-        parts = [t("common.diverged_at", name=n, step=d) for n, d in zip(names, log.diverged_at) if d is not None]
-        problem(t("common.diverged", parts="; ".join(parts)))
-    elif log.stopped == "time":
-        problem(t("common.guard", steps=log.steps, planned=log.planned))
+        said = [t("common.diverged_at", name=n, step=d) for n, d in zip(names, log.diverged_at) if d is not None]
+        problem(t("common.diverged", parts="; ".join(said)))
 
 
 def queued(where):
@@ -142,7 +213,18 @@ def queued(where):
     return lambda n: where.info(t("common.queued", n=n), icon=":material/hourglass_top:")
 
 
-def player(key: str, last: int, draw, fps: float = 15.0, label: str | None = None, default: int | None = None) -> int:
+PLAY_SECONDS = 8.0  # a replay plays in about this long, but never faster than MAX_FPS nor slower than MIN_FPS
+MIN_FPS, MAX_FPS = 1.0, 15.0  # short sequences (the hand-made LSTM's 9 steps) at about one step a second
+
+
+def pace(last: int) -> float:
+    """Frames per second for a replay of ``last`` steps: a teacher can talk over a short one (one step a second)
+    and a long one still ends in about ``PLAY_SECONDS``."""
+    return min(MAX_FPS, max(MIN_FPS, last / PLAY_SECONDS))
+
+
+def player(key: str, last: int, draw, fps: float | None = None, label: str | None = None,
+           default: int | None = None) -> int:
     """Replay a recorded run: the frame, then a play/pause button and a step slider bound to the link
     (``?<key>=step``). A cached result replays exactly as a live one would.
 
@@ -153,6 +235,7 @@ def player(key: str, last: int, draw, fps: float = 15.0, label: str | None = Non
     """
     ss = st.session_state
     last = max(0, int(last))
+    fps = pace(last) if fps is None else fps
     default = last if default is None else min(max(0, int(default)), last)
     spec = params.Spec("int", 0, last, 1, widget="slider")
     playing, shown, target = f"_playing:{key}", f"_shown:{key}", f"_target:{key}"

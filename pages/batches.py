@@ -23,109 +23,104 @@ kit.page(T, [F, V, L, LV], [
 ], r"\begin{gathered}\theta \leftarrow \theta - \eta\,\nabla_\theta L_{\mathcal{B}}(\theta),\qquad "
    r"L_{\mathcal{B}}(\theta) = \frac{1}{B}\sum_{n \in \mathcal{B}} \big(b + w\,x_n - \hat y_n\big)^2\\"
    r"U_{\mathrm{epoch}} = \lceil N/B \rceil\end{gathered}")
-lang = kit.lang()
-colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour the chart draws
-sep = kit.t(f"{T}.sep")
+tx = kit.Text(T)
+sep = tx("sep")
 
 
 def who(m: str) -> str:
     """A path's name with the colour the charts draw it in."""
-    return kit.t(f"{T}.who", name=kit.t(f"{T}.opt.method.{m}"), colour=colour(charts.PATH_COLOURS[m]))
+    return tx("who", name=tx(f"opt.method.{m}"), colour=kit.colour(charts.PATH_COLOURS[m]))
+
+
+def each(key: str, values: dict, spec: str) -> str:
+    """``key`` said for every path, e.g. "full batch 5, mini-batch 25, single example 200"."""
+    said = {m: format(v, spec) if math.isfinite(v) else "–" for m, v in values.items()}
+    return sep.join(tx(key, name=tx(f"opt.method.{m}"), v=said[m]) for m in batches.METHODS)
+
+
+def paths_part(cfg: batches.PathConfig, method: str, loss_x: str) -> None:
+    """The three paths, replayed epoch by epoch, and what to notice about them."""
+    bar = st.empty()  # the queue message, if this run has to wait
+    r = kit.shared(T, batches.paths, cfg, queued=kit.queued(bar))
+    bar.empty()
+
+    def frame(f: int) -> None:
+        """Moment f of FRAMES: every path after the same f / FRAMES of the run's epochs."""
+        m = r.moment(cfg.epochs * f / FRAMES, method)
+        counts = sep.join(tx("count", name=who(k), n=m.done[k]) for k in batches.METHODS)
+        where = (tx("moment_batch", j=m.in_epoch, of=r.per_epoch[method], epoch=m.epoch, size=m.size, n=len(r.x))
+                 if m.update else tx("moment_start"))
+        st.caption(tx("moment", e=f"{m.epochs:.2f}".rstrip("0").rstrip("."), epochs=cfg.epochs, counts=counts,
+                      where=where))
+        live = f != FRAMES  # the whole run is drawn once for every session; a replay's frames are drawn fresh
+        a, b = st.columns([3, 2], gap="small")
+        kit.chart(charts.path_map, r, m.epochs, where=a, live=live)
+        kit.chart(charts.data_chart, r, method, m.update, where=b, live=live)
+
+    kit.player("at", FRAMES, frame, fps=FPS, label=tx("replay", frames=FRAMES))
+    st.caption(tx("map_caption", start=kit.colour(charts.MARKER_COLOURS["start"]),
+                  minimum=kit.colour(charts.MARKER_COLOURS["minimum"]),
+                  per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
+    names = charts.method_names(r, kit.lang())
+    for m in batches.METHODS:
+        kit.report(r.logs[m], [names[m]])
+    kit.chart(charts.loss_chart, r, loss_x)
+
+    f = batches.path_facts(r)
+    single = batches.METHODS[-1]
+    rises = sep.join(tx("rise", name=tx(f"opt.method.{m}"), k=f.rises[m], u=f.updates[m]) for m in batches.METHODS)
+    lines = [tx("notice.updates" if f.holds["more_updates"] else "notice.updates_plain", epochs=cfg.epochs,
+                counts=each("value", f.updates, "d")),
+             tx("notice.zigzag" if f.holds["zigzag"] else "notice.turning", full=who(batches.METHODS[0]),
+                single=who(single), angles=each("angle", f.turning, ".0f")),
+             tx("notice.falls" if f.holds["falls"] else "notice.rises", k=f.rises[single], u=f.updates[single],
+                rises=rises),
+             tx("notice.closer" if f.holds["closer"] else "notice.closest", epochs=cfg.epochs, name=who(f.closest),
+                gaps=each("value", f.gap, ".2g"))]
+    kit.notice(tx("notice.head") + "\n" + "\n".join(f"- {s}" for s in lines))
+    kit.download(tx("dl.paths"), lambda: r.paths.to_csv(index=False).encode(), "batch_paths.csv", "text/csv",
+                 tx("dl.paths_help"))
+
+
+def lab_part(cfg: batches.LabConfig, loss_x: str) -> None:
+    """The batch-size lab: time and accuracy against B, measured on this machine."""
+    lab = kit.train_live(f"{T}-lab", batches.batch_lab, cfg)
+    c1, c2 = st.columns(2)
+    kit.chart(charts.lab_time_chart, lab, where=c1)
+    kit.chart(charts.lab_acc_chart, lab, where=c2)
+    for size, log in lab.logs.items():
+        kit.report(log, [f"B = {size}"])
+    kit.chart(charts.lab_loss_chart, lab, loss_x)
+    f = batches.lab_facts(lab)
+    dev = tx(f"lab.device.{lab.device}") if lab.device in ("cpu", "cuda", "mps") else lab.device
+    pct = "{:.0%}".format
+    nums = dict(small=f.smallest, full=f.full, epochs=cfg.epochs, lr=cfg.lr, device=dev,
+                tr_s=pct(f.train_acc[0]), va_s=pct(f.val_acc[0]), tr_f=pct(f.train_acc[1]), va_f=pct(f.val_acc[1]),
+                small_ms=f"{f.ms_per_epoch[0]:.3g}", full_ms=f"{f.ms_per_epoch[1]:.3g}", ratio=f"{f.per_update:.2g}",
+                examples=f"{f.examples:.0f}")
+    lines = [tx(f"lab.notice.{'acc_claim' if f.holds['small_wins'] else 'acc_plain'}", **nums),
+             tx(f"lab.notice.{'epoch_less' if f.holds['epoch_faster'] else 'epoch_more'}", **nums),
+             tx(f"lab.notice.{'update_claim' if f.holds['update_sublinear'] else 'update_plain'}", **nums),
+             tx("lab.notice.measured")]
+    kit.notice(tx("notice.head") + "\n" + "\n".join(f"- {s}" for s in lines))
 
 
 left, right = st.columns([1, 3], gap="medium")
 with left:
     for name in ("n", "batch", "epochs", "lr", "start_w", "start_b"):
         F(name)
-    method = V("method")
-    loss_x = V("loss_x")
-
-cfg = F.config(seed=kit.seed())
+    method, loss_x = V("method"), V("loss_x")
 with right:
-    bar = st.empty()
-    r = kit.shared(T, batches.paths, cfg, queued=kit.queued(bar))
-    bar.empty()
-    names = charts.method_names(r, lang)
-    per = r.per_epoch[method]
-
-    def frame(f: int) -> None:
-        """Moment f of FRAMES: every path after the same f / FRAMES of the run's epochs."""
-        e = cfg.epochs * f / FRAMES
-        done = r.updates_by(e)
-        u, k = done[method], math.ceil(done[method] / per)  # the followed path's update and its epoch (0: start)
-        counts = sep.join(kit.t(f"{T}.count", name=who(m), n=done[m]) for m in batches.METHODS)
-        where = (kit.t(f"{T}.moment_batch", j=u - (k - 1) * per, of=per, epoch=k, size=len(r.batch_of(method, u)),
-                       n=len(r.x)) if u else kit.t(f"{T}.moment_start"))
-        st.caption(kit.t(f"{T}.moment", e=f"{e:.2f}".rstrip("0").rstrip("."), epochs=cfg.epochs, counts=counts,
-                         where=where))
-        live = f != FRAMES  # the whole run is drawn once for every session; a replay's frames are drawn fresh
-        a, b = st.columns([3, 2], gap="small")
-        kit.chart(charts.path_map, r, e, lang, where=a, live=live)
-        kit.chart(charts.data_chart, r, method, u, lang, where=b, live=live)
-
-    kit.player("at", FRAMES, frame, fps=FPS, label=kit.t(f"{T}.replay", frames=FRAMES))
-    st.caption(kit.t(f"{T}.map_caption", start=colour(charts.MARKER_COLOURS["start"]),
-                     minimum=colour(charts.MARKER_COLOURS["minimum"]),
-                     per=sep.join(str(r.per_epoch[m]) for m in batches.METHODS)))
-    for m in batches.METHODS:
-        kit.report(r.logs[m], [names[m]])
-    kit.chart(charts.loss_chart, r, loss_x, lang)
-
-    f = r.facts()
-    holds = f["holds"]
-    fmt = lambda key, d, spec: sep.join(kit.t(f"{T}.{key}", name=kit.t(f"{T}.opt.method.{m}"),  # noqa: E731
-                                               v=format(d[m], spec) if math.isfinite(d[m]) else "–")
-                                        for m in batches.METHODS)
-    ups = f["updates"]
-    lines = [kit.t(f"{T}.notice.updates" if holds["more_updates"] else f"{T}.notice.updates_plain",
-                   epochs=cfg.epochs, counts=fmt("value", ups, "d")),
-             kit.t(f"{T}.notice.zigzag" if holds["zigzag"] else f"{T}.notice.turning", full=who("full batch"),
-                   single=who("single example"), angles=fmt("angle", f["turning"], ".0f")),
-             kit.t(f"{T}.notice.falls" if holds["falls"] else f"{T}.notice.rises", k=f["rises"]["single example"],
-                   u=ups["single example"], rises=sep.join(kit.t(f"{T}.rise", name=kit.t(f"{T}.opt.method.{m}"),
-                                                                 k=f["rises"][m], u=ups[m]) for m in batches.METHODS))]
-    closest = min(batches.METHODS, key=lambda m: f["gap"][m])
-    lines.append(kit.t(f"{T}.notice.closer" if holds["closer"] else f"{T}.notice.closest", epochs=cfg.epochs,
-                       name=who(closest), gaps=fmt("value", f["gap"], ".2g")))
-    kit.notice(kit.t(f"{T}.notice.head") + "\n" + "\n".join(f"- {s}" for s in lines))
-    kit.download(kit.t(f"{T}.dl.paths"), lambda: r.paths.to_csv(index=False).encode(), "batch_paths.csv", "text/csv",
-                 kit.t(f"{T}.dl.paths_help"))
+    paths_part(F.config(seed=kit.seed()), method, loss_x)
 
 st.divider()
-st.header(kit.t(f"{T}.lab.header"))
-st.markdown(kit.t(f"{T}.lab.intro"))
+st.header(tx("lab.header"))
+st.markdown(tx("lab.intro"))
 if LV("show"):
     a, b = st.columns([1, 3], gap="medium")
     with a:
         for name in ("smallest", "epochs", "lr", "hidden"):
             L(name)
         lab_x = LV("loss_x")
-    lcfg = L.config(seed=kit.seed())
     with b:
-        lbar = st.empty()
-
-        def progress(k: int, n: int, log) -> None:
-            lbar.progress(min(1.0, (k + log.steps / max(1, log.planned)) / n), text=kit.t(f"{T}.lab.progress", k=k + 1, n=n))
-
-        lab = kit.shared(f"{T}-lab", batches.batch_lab, lcfg, progress=progress, queued=kit.queued(lbar))
-        lbar.empty()
-        c1, c2 = st.columns(2)
-        kit.chart(charts.lab_time_chart, lab, lang, where=c1)
-        kit.chart(charts.lab_acc_chart, lab, lang, where=c2)
-        for bsize, log in lab.logs.items():
-            kit.report(log, [f"B = {bsize}"])
-        kit.chart(charts.lab_loss_chart, lab, lab_x, lang)
-        t, ok = lab.timing(), lab.holds()
-        small, full = lab.table.iloc[0], lab.table.iloc[-1]
-        dev = kit.t(f"{T}.lab.device.{lab.device}") if lab.device in ("cpu", "cuda", "mps") else lab.device
-        pct = lambda v: f"{v:.0%}"  # noqa: E731
-        nums = dict(small=int(small.batch), full=int(full.batch), epochs=lcfg.epochs, lr=lcfg.lr, device=dev,
-                    tr_s=pct(small.train_acc), va_s=pct(small.val_acc), tr_f=pct(full.train_acc),
-                    va_f=pct(full.val_acc), small_ms=f"{1e3 * small.s_per_epoch:.3g}",
-                    full_ms=f"{1e3 * full.s_per_epoch:.3g}", ratio=f"{t['per_update']:.2g}",
-                    examples=f"{t['examples']:.0f}")
-        lines = [kit.t(f"{T}.lab.notice.{'acc_claim' if ok['small_wins'] else 'acc_plain'}", **nums),
-                 kit.t(f"{T}.lab.notice.{'epoch_less' if ok['epoch_faster'] else 'epoch_more'}", **nums),
-                 kit.t(f"{T}.lab.notice.{'update_claim' if ok['update_sublinear'] else 'update_plain'}", **nums),
-                 kit.t(f"{T}.lab.notice.measured")]
-        kit.notice(kit.t(f"{T}.notice.head") + "\n" + "\n".join(f"- {s}" for s in lines))
+        lab_part(L.config(seed=kit.seed()), lab_x)

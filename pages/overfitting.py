@@ -3,153 +3,125 @@ optimisation by depth, each cure trained on one overfitting setup, the |H|·2·e
 and the train/validation/test discipline. Only the chosen part is computed and drawn."""
 import streamlit as st
 
-from core import overfitting as of, overfitting_bound as ob, overfitting_depth as od, overfitting_guide as og
+from core import overfitting as of
 from core.charts import overfitting as charts
 from pages import _kit as kit
 
 T = "overfitting"
-V = kit.Form(T, charts.OverfitView)
+V = kit.Form(T, of.OverfitView)
 C = kit.Form(T, of.CuresConfig)
-G = kit.Form(T, og.GuideConfig, prefix="g_")
-D = kit.Form(T, od.DepthConfig, prefix="d_")
-B = kit.Form(T, ob.BoundConfig, prefix="b_")
+G = kit.Form(T, of.GuideConfig, prefix="g_")
+D = kit.Form(T, of.DepthConfig, prefix="d_")
+B = kit.Form(T, of.BoundConfig, prefix="b_")
 kit.page(T, [V, C, G, D, B], [
-    kit.Preset("optim", {"lab": "guide"}),
-    kit.Preset("adam", {"lab": "depth", "d_act": "ReLU", "d_optimizer": "Adam"}),
+    kit.Preset("optim", {"part": "guide"}),
+    kit.Preset("adam", {"part": "depth", "d_act": "ReLU", "d_optimizer": "Adam"}),
     kit.Preset("l2", {"cure": "L2"}),
-    kit.Preset("bound", {"lab": "bound", "b_h_size": 1000}),
-    kit.Preset("peek", {"lab": "box", "choose_on": "test"}),
+    kit.Preset("bound", {"part": "bound", "b_h_size": 1000}),
+    kit.Preset("peek", {"part": "box", "choose_on": "test"}),
 ], r"\begin{gathered}P(\mathcal{D}_{train}\ \mathrm{bad}) \le |\mathcal{H}|\cdot 2\exp(-2N\varepsilon^2)\\"
    r"L'(\theta) = L(\theta) + \tfrac{\lambda}{2}\|\theta\|^2\end{gathered}")
-lang = kit.lang()
-t = kit.t
-colour = lambda name: t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
-model = lambda m: t(f"{T}.charts.model.{m}")  # noqa: E731
+tx = kit.Text(T)
+model = lambda m: tx(f"charts.model.{m}")  # noqa: E731 - a model's name, as the charts write it
+seeds = len(of.CLAIM_SEEDS)
 left, right = st.columns([1, 3], gap="medium")
-with left:
-    lab = V("lab", horizontal=False)
 
 
-def shared_run(name, fn, cfg, builder, *args):
-    """One shared training, drawn live the first time this setting is asked for."""
-    bar, live = st.empty(), st.empty()
-
-    def draw(r):
-        bar.progress(min(1.0, r.log.steps / max(1, r.log.planned)), text=t("common.training", done=r.log.steps,
-                                                                             total=r.log.planned))
-        with live.container():
-            kit.chart(builder, r, *args, lang, live=True)
-
-    r = kit.shared(name, fn, cfg, progress=draw, queued=kit.queued(bar))
-    bar.empty()
-    live.empty()
-    return r
+def live(name: str, fn, cfg, builder, *args):
+    """One shared training, its chart drawn live the first time this setting is asked for."""
+    return kit.train_live(name, fn, cfg, frame=lambda r: kit.chart(builder, r, *args, live=True))
 
 
-if lab == "cures":
+def cures_part() -> None:
     with left:
         cure = V("cure")
         for f in ("n", "n_more", "noise", "units", "patience", "weight_decay", "dropout"):
             C(f)
     with right:
-        r = shared_run(T, of.cures, C.config(seed=kit.seed()), charts.cures_chart, cure)
-        kit.chart(charts.cures_chart, r, cure, lang)
-        cfg = r.config
-        what = {"more data": dict(n=cfg.n, more=max(cfg.n, cfg.n_more)), "augmentation": dict(n=cfg.n, noise=cfg.noise),
-                "fewer units": dict(units=min(cfg.units, of.WIDTH), width=of.WIDTH),
-                "early stopping": dict(best=r.best_val, step=r.best_step, stop=r.stop_step, patience=cfg.patience,
-                                       restored=r.restored_val, c=colour(charts.CURE_COLOURS["stop"])),
-                "L2": dict(lam=cfg.weight_decay, c=colour(charts.CURE_COLOURS["penalty"])),
-                "dropout": dict(p=cfg.dropout, a=", ".join(f"{v:.3f}" for v in r.dropout_demo[0]),
-                                b=", ".join(f"{v:.3f}" for v in r.dropout_demo[1]),
-                                e=", ".join(f"{v:.3f}" for v in r.dropout_demo[2]),
-                                same=t(f"{T}.cures.same" if (r.dropout_demo[2] == r.dropout_demo[3]).all()
-                                       else f"{T}.cures.differ"))}[cure]
-        st.caption(t(f"{T}.cures.what.{cure}", **what))
-        kit.chart(charts.cures_bars, r, lang)
-        base = r.val("no cure")
-        lower = [model(m) for m in of.CURES if r.val(m) < base]
-        higher = [model(m) for m in of.CURES if r.val(m) >= base]
-        notes = [t(f"{T}.cures.notice", base=base, train=float(r.final.train[0]), nc=colour(charts.CURE_COLOURS["no cure"]),
-                   cc=colour(charts.CURE_COLOURS["cure"]), lower=", ".join(lower) or t(f"{T}.none"),
-                   lin_train=r.lin_train, lin_val=r.lin_val,
-                   verdict=t(f"{T}.cures.overfits" if r.overfits else f"{T}.cures.not_overfit"))]
-        if higher:
-            notes.append(t(f"{T}.cures.higher", higher=", ".join(higher)))
-        notes.append(t(f"{T}.cures.checked", seeds=len(of.CLAIM_SEEDS),
-                       always=", ".join(model(m) for m, k in of.CHECKED.items() if k == len(of.CLAIM_SEEDS)),
-                       some="; ".join(t(f"{T}.cures.some", cure=model(m), k=k, seeds=len(of.CLAIM_SEEDS)) for m, k in of.CHECKED.items()
-                                      if k < len(of.CLAIM_SEEDS)) or t(f"{T}.none")))
+        r = live(T, of.cures, C.config(seed=kit.seed()), charts.cures_chart, cure)
+        kit.chart(charts.cures_chart, r, cure)
+        f = of.cures_facts(r)
+        demo = [", ".join(f"{v:.3f}" for v in row) for row in r.dropout_demo]  # dropout's predictions, by mode
+        marks = kit.colour(charts.CURE_COLOURS["stop" if cure == "early stopping" else "penalty"])
+        st.caption(tx(f"cures.what.{cure}", **of.cure_setting(r, cure), c=marks, a=demo[0], b=demo[1], e=demo[2],
+                      same=tx("cures.same" if f.dropout_same else "cures.differ")))
+        kit.chart(charts.cures_bars, r)
+        notes = [tx("cures.notice", base=f.base, train=f.train, nc=kit.colour(charts.CURE_COLOURS["no cure"]),
+                    cc=kit.colour(charts.CURE_COLOURS["cure"]), lower=", ".join(map(model, f.lower)) or tx("none"),
+                    lin_train=r.lin_train, lin_val=r.lin_val,
+                    verdict=tx("cures.overfits" if f.overfits else "cures.not_overfit"))]
+        if f.higher:
+            notes.append(tx("cures.higher", higher=", ".join(map(model, f.higher))))
+        notes.append(tx("cures.checked", seeds=seeds, always=", ".join(map(model, f.always)),
+                        some="; ".join(tx("cures.some", cure=model(m), k=k, seeds=seeds) for m, k in f.some.items())
+                        or tx("none")))
         kit.notice(" ".join(notes))
-        kit.download(t(f"{T}.dl.history"), lambda: of.history_csv(r), "overfitting_history.csv", "text/csv",
-                     t(f"{T}.dl.history_help"))
+        kit.download(tx("dl.history"), lambda: of.history_csv(r), "overfitting_history.csv", "text/csv",
+                     tx("dl.history_help"))
 
-elif lab == "depth":
+
+def depth_part() -> None:
     with left:
-        D("act", label=t(f"{T}.ctl.act.label"), help=t(f"{T}.ctl.act.help"))
-        D("optimizer", label=t(f"{T}.ctl.optimizer.label"), help=t(f"{T}.ctl.optimizer.help"))
-        D("n", label=t(f"{T}.ctl.n_depth.label"), help=t(f"{T}.ctl.n_depth.help"))
+        D("act", label=tx("ctl.act.label"), help=tx("ctl.act.help"))
+        D("optimizer", label=tx("ctl.optimizer.label"), help=tx("ctl.optimizer.help"))
+        D("n", label=tx("ctl.n_depth.label"), help=tx("ctl.n_depth.help"))
     with right:
-        r = shared_run(f"{T}-depth", od.depth, D.config(seed=kit.seed()), charts.depth_chart)
-        kit.report(r.log, [charts.layers(t, d) for d in od.DEPTHS])
-        kit.chart(charts.depth_chart, r, lang)
-        kit.chart(charts.depth_bars, r, lang)
-        if r.worse:
-            pairs = ", ".join(t(f"{T}.depth.pair", deep=a, shallow=b) for a, b in r.worse)
-            note = t(f"{T}.depth.worse", pairs=pairs)
-        else:
-            note = t(f"{T}.depth.fine")
-        kit.notice(note + " " + t(f"{T}.depth.checked", seeds=len(of.CLAIM_SEEDS)))
+        r = live(f"{T}-depth", of.depth, D.config(seed=kit.seed()), charts.depth_chart)
+        kit.report(r.log, [charts.layers(kit.t, d) for d in of.DEPTHS])
+        kit.chart(charts.depth_chart, r)
+        kit.chart(charts.depth_bars, r)
+        pairs = ", ".join(tx("depth.pair", deep=a, shallow=b) for a, b in r.worse)
+        note = tx("depth.worse", pairs=pairs, by=of.WORSE_BY) if r.worse else tx("depth.fine", by=of.WORSE_BY)
+        kit.notice(note + " " + tx("depth.checked", seeds=seeds, a=of.DEEP_WORSE[0], b=of.DEEP_WORSE[-1],
+                                   shallow=of.SHALLOW, better=of.DEEP_BETTER))
 
-elif lab == "guide":
+
+def guide_part() -> None:
     with left:
         for f in ("layers", "width", "act", "optimizer", "n"):
-            G(f, label=t(f"{T}.ctl.{f}.label" if f != "n" else f"{T}.ctl.n_depth.label"),
-              help=t(f"{T}.ctl.{f}.help" if f != "n" else f"{T}.ctl.n_depth.help"))
+            name = "n_depth" if f == "n" else f
+            G(f, label=tx(f"ctl.{name}.label"), help=tx(f"ctl.{name}.help"))
     with right:
-        r = shared_run(f"{T}-guide", og.guide, G.config(seed=kit.seed()), charts.guide_chart)
-        kit.report(r.log, [t(f"{T}.charts.guide.{m}") for m in og.MODELS])
-        kit.chart(charts.guide_chart, r, lang)
-        high = r.verdict in ("optimisation", "model bias")
-        yes, no = t(f"{T}.yes"), t(f"{T}.no")
-        steps = [t(f"{T}.guide.q1", train=r.train, lin=r.lin_train, a=yes if high else no)]
-        if high:
-            steps.append(t(f"{T}.guide.q2", layers=r.config.layers, ref=r.ref_train,
-                           a=yes if r.verdict == "optimisation" else no))
-        else:
-            steps.append(t(f"{T}.guide.q3", val=r.val, lin=r.lin_val, train=r.train,
-                           a=yes if r.verdict == "overfitting" else no))
+        r = live(f"{T}-guide", of.guide, G.config(seed=kit.seed()), charts.guide_chart)
+        kit.report(r.log, [tx(f"charts.guide.{m}") for m in of.GUIDE_MODELS])
+        kit.chart(charts.guide_chart, r)
+        steps = [tx(f"guide.{q}", a=tx("yes" if answer else "no"), **nums) for q, answer, nums in of.guide_steps(r)]
         st.markdown("\n".join(f"{i + 1}. {s}" for i, s in enumerate(steps)))
-        kit.notice(t(f"{T}.guide.verdict.{r.verdict}", test=r.test))
+        kit.notice(tx(f"guide.verdict.{r.verdict}", test=r.test))
 
-elif lab == "bound":
+
+def bound_part() -> None:
     with left:
         for f in ("h_size", "eps", "n"):
-            B(f, label=t(f"{T}.ctl.{f}_b.label"), help=t(f"{T}.ctl.{f}_b.help"))
+            B(f, label=tx(f"ctl.{f}_b.label"), help=tx(f"ctl.{f}_b.help"))
     with right:
-        r = kit.shared(f"{T}-bound", ob.bound, B.config(seed=kit.seed()), gate=False)
-        kit.chart(charts.bound_chart, r, lang)
-        kit.chart(charts.example_chart, r, lang)
-        c = r.curve
-        under = bool((c.measured <= c.bound).all())
-        useful = c.N[c.raw_bound < 1]
-        kit.notice(t(f"{T}.bound.notice", sets=ob.SETS, mc=colour(charts.BOUND_COLOURS["measured"]),
-                     bc=colour(charts.BOUND_COLOURS["bound"]), under=t(f"{T}.bound.under" if under else f"{T}.bound.over"),
-                     first=float(c.measured.iloc[0]), n0=int(c.N.iloc[0]), last=float(c.measured.iloc[-1]),
-                     n1=int(c.N.iloc[-1]),
-                     useful=t(f"{T}.bound.useful", n=int(useful.iloc[0])) if len(useful) else t(f"{T}.bound.useless"),
-                     example=t(f"{T}.bound.bad" if r.example_bad else f"{T}.bound.good", n=r.config.n,
-                               ec=colour(charts.BOUND_COLOURS["example"]))) + " "
-                   + t(f"{T}.bound.checked", seeds=len(of.CLAIM_SEEDS)))
+        r = kit.shared(f"{T}-bound", of.bound, B.config(seed=kit.seed()), gate=False)
+        kit.chart(charts.bound_chart, r)
+        kit.chart(charts.example_chart, r)
+        f = of.bound_facts(r)
+        hs, eps = [h for h, _ in of.BOUND_CHECKED], [e for _, e in of.BOUND_CHECKED]
+        kit.notice(tx("bound.notice", sets=of.SETS, mc=kit.colour(charts.BOUND_COLOURS["measured"]),
+                      bc=kit.colour(charts.BOUND_COLOURS["bound"]),
+                      under=tx("bound.under" if f.under else "bound.over"),
+                      first=f.first, n0=f.n0, last=f.last, n1=f.n1,
+                      useful=tx("bound.useful", n=f.useful_from) if f.useful_from else tx("bound.useless"),
+                      example=tx("bound.bad" if r.example_bad else "bound.good", n=r.config.n,
+                                 ec=kit.colour(charts.BOUND_COLOURS["example"]))) + " "
+                   + tx("bound.checked", seeds=seeds, settings=len(of.BOUND_CHECKED), h0=min(hs), h1=max(hs),
+                        e0=min(eps), e1=max(eps), rise=of.RISE_MAX))
 
-else:  # the train / validation / test box
+
+def box_part() -> None:
     with left:
         on = V("choose_on")
     with right:
-        r = shared_run(T, of.cures, C.config(seed=kit.seed()), charts.cures_chart, "early stopping")
-        kit.chart(charts.box_chart, r, on, lang)
-        f = r.final.set_index("model")
-        by_val, by_test = f.validation.idxmin(), f.test.idxmin()
-        st.markdown(t(f"{T}.box.rules"))
-        kit.notice(t(f"{T}.box.{on}", val_pick=model(by_val), val=float(f.validation[by_val]),
-                     test_of_val=float(f.test[by_val]), test_pick=model(by_test), test=float(f.test[by_test])))
+        r = live(T, of.cures, C.config(seed=kit.seed()), charts.cures_chart, "early stopping")
+        kit.chart(charts.box_chart, r, on)
+        f = of.box_facts(r)
+        st.markdown(tx("box.rules"))
+        kit.notice(tx(f"box.{on}", val_pick=model(f.val_pick), val=f.val, test_of_val=f.test_of_val,
+                      test_pick=model(f.test_pick), test=f.test))
+
+
+kit.parts(V, {"cures": cures_part, "guide": guide_part, "depth": depth_part, "bound": bound_part, "box": box_part},
+          where=left, horizontal=False)

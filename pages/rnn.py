@@ -1,17 +1,9 @@
 """RNN and LSTM gates: the lecture's hand-made LSTM, a trained LSTM's gates, the memory race, the vanishing
 gradient and slot filling. Only the chosen part is computed and drawn."""
-import math
-
 import streamlit as st
 
 from core import rnn
 from core.charts import rnn as charts
-from core.charts import rnn_race as rcharts
-from core.rnn_cells import KINDS
-from core.rnn_gradient import FAR
-from core.rnn_lecture import MAX_STEPS, MAX_VALUE, parse
-from core.rnn_race import GAPS
-from core.rnn_slots import example as example_sentence
 from pages import _kit as kit
 
 T = "rnn"
@@ -22,143 +14,120 @@ G = kit.Form(T, rnn.GradConfig, keys={"length": "g_len", "forget_bias": "g_bias"
 S = kit.Form(T, rnn.SlotConfig, keys={"steps": "slot_steps"})
 kit.page(T, [V, L, R, G, S], [
     kit.Preset("soft", {"sharp": 1.0}),
-    kit.Preset("race", {"lab": "race"}),
-    kit.Preset("bias0", {"lab": "race", "bias": 0.0}),
-    kit.Preset("vanish", {"lab": "gradient"}),
-    kit.Preset("future", {"lab": "variants", "example": "Taipei … arrive"}),
+    kit.Preset("race", {"part": "race"}),
+    kit.Preset("bias0", {"part": "race", "bias": 0.0}),
+    kit.Preset("vanish", {"part": "gradient"}),
+    kit.Preset("future", {"part": "variants", "example": "Taipei … arrive"}),
 ], r"\begin{gathered}c' = g(z)\,f(z_i) + c\,f(z_f)\\ a = h(c')\,f(z_o)\\"
    r"z = W x,\ z_i = W_i x,\ z_f = W_f x,\ z_o = W_o x\\ h_t = \tanh(W_x x_t + W_h h_{t-1} + b)\end{gathered}")
-lang = kit.lang()
-t = lambda key, **kw: kit.t(f"{T}.{key}", **kw)  # noqa: E731 - this page's text
-colour = lambda name: kit.t(f"common.colour.{name}")  # noqa: E731 - the word for a colour a chart draws
-kind_name = lambda k: kit.t(f"{T}.charts.kind.{k}")  # noqa: E731
-
+tx = kit.Text(T)
+kinds = {k: kit.colour(charts.KIND_COLOURS[k]) for k in rnn.KINDS}  # the word for each model's line colour
 left, right = st.columns([1, 3], gap="medium")
-with left:
-    lab = V("lab", horizontal=False)
 
 
-def race_result(cfg):
-    """The race of ``cfg``, trained once for the server (live curves the first time)."""
-    bar, live = st.empty(), st.empty()
-
-    def draw_live(r) -> None:
-        bar.progress(min(1.0, r.log.steps / max(1, r.log.planned)),
-                     text=kit.t("common.training", done=r.log.steps, total=r.log.planned))
-        kit.chart(rcharts.race_curves, r, lang, where=live, live=True)
-
-    res = kit.shared(f"{T}-race", rnn.race, cfg, progress=draw_live, queued=kit.queued(bar))
-    bar.empty()
-    live.empty()
-    return res
-
-
-if lab == "stepper":
+def stepper() -> None:
     with left:
         L("sequence")
         L("sharpness")
-    cfg = L.config()
+    cfg, bad = rnn.checked(L.config())  # a bad text is said here, so the shared store only holds good runs
     with right:
-        try:
-            parse(cfg.sequence)  # checked here, so the shared store only ever holds good runs
-        except rnn.SequenceError as e:
-            kit.problem(t(f"bad.{e.reason}", step=e.step, max=MAX_STEPS, big=f"{MAX_VALUE:g}"))
-            cfg = rnn.LectureConfig(sharpness=cfg.sharpness)
+        if bad is not None:
+            kit.problem(tx(f"bad.{bad.reason}", step=bad.step, max=rnn.MAX_STEPS, big=f"{rnn.MAX_VALUE:g}"))
         trace = kit.shared(f"{T}-lecture", rnn.run, cfg, gate=False)
 
         def frame(step: int) -> None:
-            kit.chart(charts.stepper_heat, trace, step, lang)
-            v = {k: trace.values[k][step] for k in ("input_gate", "forget_gate", "output_gate", "c", "y")}
-            cols = st.columns(5)
-            for col, (k, x) in zip(cols, v.items()):
-                col.metric(kit.t(f"{T}.charts.row.{k}"), f"{x:.2f}")
+            kit.chart(charts.stepper_heat, trace, step)
+            for col, k in zip(st.columns(5), ("input_gate", "forget_gate", "output_gate", "c", "y")):
+                col.metric(tx(f"charts.row.{k}"), f"{trace.values[k][step]:.2f}")
 
-        kit.player("t", trace.steps - 1, frame, label=t("time_step"))
-        kit.chart(charts.stepper_output, trace, trace.steps - 1, lang)
-        ys = ", ".join(f"{v:.2f}".rstrip("0").rstrip(".").replace("-0", "0") for v in trace.y)
-        same = cfg.sharpness == 100.0 and cfg.sequence == rnn.LectureConfig().sequence
-        st.caption(t("outputs", ys=ys, outline=colour(charts.STEP_COLOUR), c=colour(charts.MEMORY_COLOURS["c"]),
-                     y=colour(charts.MEMORY_COLOURS["y"])) + " " + t("lecture_same" if same else "lecture_edit"))
-        kit.notice(t("notice.stepper", s=f"{cfg.sharpness:g}",
-                     lo=f"{1 / (1 + math.exp(cfg.sharpness / 10)):.2f}", hi=f"{1 / (1 + math.exp(-cfg.sharpness / 10)):.2f}"))
+        kit.player("t", trace.steps - 1, frame, label=tx("time_step"))
+        kit.chart(charts.stepper_output, trace, trace.steps - 1)
+        f = rnn.stepper_facts(trace)
+        st.caption(tx("outputs", ys=f.outputs, outline=kit.colour(charts.STEP_COLOUR),
+                      c=kit.colour(charts.MEMORY_COLOURS["c"]), y=kit.colour(charts.MEMORY_COLOURS["y"]))
+                   + " " + tx("lecture_same" if f.lecture else "lecture_edit"))
+        kit.notice(tx("notice.stepper", s=f"{trace.config.sharpness:g}", lo=f"{f.closed:.2f}", hi=f"{f.kept:.2f}"))
 
-elif lab in ("inspector", "race"):
+
+def race_of(extra: str):
+    """The race's controls and ``extra`` view control on the left; the race trained once for the server,
+    its curves drawn live the first time."""
     with left:
         for name in ("gap", "updates", "forget_bias"):
             R(name)
-        extra = V("sample") if lab == "inspector" else V("longer")
-    cfg = R.config(seed=kit.seed())
+        shown = V(extra)
     with right:
-        res = race_result(cfg)
-        acc = res.accuracy
-        keep = 1 / (1 + math.exp(-cfg.forget_bias))  # f(z_f) with z_f at its bias
-        if lab == "inspector":
-            ins = kit.shared(f"{T}-inspect", lambda c: rnn.inspect(res, c[1]), (cfg, extra), gate=False)
-            kit.chart(charts.inspector_tokens, ins, lang)
-            kit.chart(charts.inspector_heat, ins, lang)
-            st.caption(t("inspect_caption", yellow=colour(charts.SYMBOL_COLOUR), answer=ins.answer, guess=ins.guess,
-                         acc=f"{acc['LSTM']:.0%}", units=len(ins.units), f=f"{ins.mean_forget:.2f}"))
-            kit.notice(t("notice.inspector", f=f"{ins.mean_forget:.2f}", gap=cfg.gap,
-                         kept=f"{ins.mean_forget ** cfg.gap:.2g}"))
-        else:
-            kit.chart(rcharts.race_curves, res, lang)
-            cols = st.columns(3)
-            for col, k in zip(cols, KINDS):
-                col.metric(t("metric_acc", model=kind_name(k)), f"{acc[k]:.0%}")
-            kit.chart(rcharts.params_chart, res, lang)
-            claim = (cfg.gap, cfg.updates, cfg.forget_bias) == (rnn.CLAIM_GAP, rnn.CLAIM_UPDATES, rnn.CLAIM_BIAS)
-            notes = [t("notice.race", rnn=colour(rcharts.KIND_COLOURS["RNN"]), lstm=colour(rcharts.KIND_COLOURS["LSTM"]),
-                       gru=colour(rcharts.KIND_COLOURS["GRU"]), grey=colour("grey"))]
-            notes.append(t("this_run", gap=cfg.gap, updates=cfg.updates,
-                           **{k.lower(): f"{acc[k]:.0%}" for k in KINDS}))
-            if claim:
-                notes.append(t("claim", n=rnn.CLAIM_SEEDS, gap=rnn.CLAIM_GAP, updates=rnn.CLAIM_UPDATES,
-                               bias=f"{rnn.CLAIM_BIAS:g}", lstm_n=rnn.CLAIM_LSTM_SOLVED, rnn_n=rnn.CLAIM_RNN_SOLVED))
-            notes.append(t("bias_note", bias=f"{cfg.forget_bias:g}", keep=f"{keep:.2f}", gap=cfg.gap,
-                           kept=f"{keep ** cfg.gap:.2g}"))
-            kit.notice(" ".join(notes))
-            st.caption(t("why", gap=rnn.CLAIM_GAP, updates=rnn.CLAIM_UPDATES, bias=f"{rnn.CLAIM_BIAS:g}"))
-            if extra:
-                bar, live = st.empty(), st.empty()
+        res = kit.train_live(f"{T}-race", rnn.race, R.config(seed=kit.seed()),
+                             frame=lambda r: kit.chart(charts.race_curves, r, live=True))
+    return res, shown
 
-                def sweep_live(df) -> None:
-                    bar.progress(len(df) / (3 * len(GAPS)),
-                                 text=t("sweep_progress", done=len(df) // 3, total=len(GAPS)))
-                    kit.chart(rcharts.sweep_chart, df, lang, where=live, live=True)
 
-                sw = kit.shared(f"{T}-sweep", rnn.sweep, cfg, progress=sweep_live, queued=kit.queued(bar))
-                bar.empty()
-                live.empty()
-                kit.chart(rcharts.sweep_chart, sw, lang)
-                st.caption(t("sweep_caption", updates=cfg.updates, bias=f"{cfg.forget_bias:g}"))
+def inspector() -> None:
+    res, sample = race_of("sample")
+    with right:
+        ins = kit.shared(f"{T}-inspect", rnn.inspect, res, sample, gate=False)
+        kit.chart(charts.inspector_tokens, ins)
+        kit.chart(charts.inspector_heat, ins)
+        st.caption(tx("inspect_caption", yellow=kit.colour(charts.SYMBOL_COLOUR), answer=ins.answer, guess=ins.guess,
+                      acc=f"{res.accuracy['LSTM']:.0%}", units=len(ins.units), f=f"{ins.mean_forget:.2f}"))
+        kit.notice(tx("notice.inspector", f=f"{ins.mean_forget:.2f}", gap=ins.gap, kept=f"{ins.kept:.2g}"))
 
-elif lab == "gradient":
+
+def race() -> None:
+    res, longer = race_of("longer")
+    cfg, acc, f, c = res.config, res.accuracy, rnn.race_facts(res), rnn.CLAIM
+    with right:
+        kit.chart(charts.race_curves, res)
+        for col, k in zip(st.columns(3), rnn.KINDS):
+            col.metric(tx("metric_acc", model=tx(f"charts.kind.{k}")), f"{acc[k]:.0%}")
+        kit.chart(charts.params_chart, res)
+        notes = [tx("notice.race", rnn=kinds["RNN"], lstm=kinds["LSTM"], gru=kinds["GRU"], grey=kit.colour("grey")),
+                 tx("this_run", gap=cfg.gap, updates=cfg.updates, **{k.lower(): f"{acc[k]:.0%}" for k in rnn.KINDS})]
+        if f.claimed:
+            notes.append(tx("claim", n=rnn.CLAIM_SEEDS, gap=c.gap, updates=c.updates, bias=f"{c.forget_bias:g}",
+                            lstm_n=rnn.CLAIM_LSTM_SOLVED, rnn_n=rnn.CLAIM_RNN_SOLVED, solved=f"{rnn.SOLVED:.0%}",
+                            low=f"{rnn.LOW:.0%}", low_n=rnn.CLAIM_RNN_LOW))
+        notes.append(tx("bias_note", bias=f"{cfg.forget_bias:g}", keep=f"{f.keep:.2f}", gap=cfg.gap,
+                        kept=f"{f.kept:.2g}"))
+        kit.notice(" ".join(notes))
+        st.caption(tx("why", gap=c.gap, updates=c.updates, bias=f"{c.forget_bias:g}", short=rnn.SHORT_GAP))
+        if longer:
+            sw = kit.train_live(f"{T}-sweep", rnn.sweep, cfg,
+                                frame=lambda s: kit.chart(charts.sweep_chart, s.frame, live=True))
+            kit.chart(charts.sweep_chart, sw.frame)
+            st.caption(tx("sweep_caption", updates=cfg.updates, bias=f"{cfg.forget_bias:g}"))
+
+
+def gradient() -> None:
     with left:
         G("length")
         G("forget_bias")
-    cfg = G.config(seed=kit.seed())
     with right:
-        g = kit.shared(f"{T}-grad", rnn.gradients, cfg, gate=False)
-        kit.chart(rcharts.gradient_chart, g, lang)
-        far = min(FAR, cfg.length - 1)
-        st.caption(t("grad_caption", far=far, **{k.lower(): f"{g.per_step(k, far):.2f}" for k in KINDS},
-                     **{f"{k.lower()}_r": f"{g.ratio(k, far):.1e}" for k in KINDS}))
-        kit.notice(" ".join([t("notice.gradient", rnn=colour(rcharts.KIND_COLOURS["RNN"]),
-                                lstm=colour(rcharts.KIND_COLOURS["LSTM"])),
-                              t("notice.gradient_claim", n=rnn.CLAIM_SEEDS, far=FAR)]
-                             + ([t("notice.gradient_bias0")] if cfg.forget_bias == 0 else [])))
+        g = kit.shared(f"{T}-grad", rnn.gradients, G.config(seed=kit.seed()), gate=False)
+        kit.chart(charts.gradient_chart, g)
+        f = rnn.gradient_facts(g)
+        st.caption(tx("grad_caption", far=f.far, **{k.lower(): f"{v:.2f}" for k, v in f.per_step.items()},
+                      **{f"{k.lower()}_r": f"{v:.1e}" for k, v in f.ratio.items()}))
+        kit.notice(" ".join([tx("notice.gradient", rnn=kinds["RNN"], lstm=kinds["LSTM"]),
+                             tx("notice.gradient_claim", n=rnn.CLAIM_SEEDS, far=rnn.FAR, keep=f"{rnn.RNN_KEEPS:.0%}",
+                                times=rnn.LSTM_TIMES)]
+                            + ([tx("notice.gradient_bias0")] if f.bias0 else [])))
 
-else:
+
+def variants() -> None:
     with left:
         S("steps")
         ex = V("example", horizontal=False)
-    cfg = S.config(seed=kit.seed())
     with right:
-        s = kit.shared(f"{T}-slots", rnn.tag, cfg, queued=kit.queued(st.empty()))
-        kit.chart(rcharts.slots_chart, s, lang)
-        kit.chart(rcharts.slot_example, s, ex, example_sentence(ex)[0], lang)
+        s = kit.shared(f"{T}-slots", rnn.tag, S.config(seed=kit.seed()), queued=kit.queued(st.empty()))
+        kit.chart(charts.slots_chart, s)
+        kit.chart(charts.slot_example, s, ex, rnn.example(ex)[0])
         ca = s.city_accuracy
-        st.caption(t("slots_caption", **{m.split("-")[0].lower(): f"{ca[m]['verb first']:.0%} / {ca[m]['verb last']:.0%}"
-                                         for m in ca}))
-        kit.notice(t("notice.variants") + " " + t("notice.variants_claim", n=rnn.CLAIM_SEEDS,
-                                                                  steps=rnn.SlotConfig().steps))
+        st.caption(tx("slots_caption", **{m.split("-")[0].lower(): " / ".join(f"{ca[m][o]:.0%}" for o in rnn.ORDERS)
+                                          for m in ca}))
+        kit.notice(tx("notice.variants") + " " + tx("notice.variants_claim", n=rnn.CLAIM_SEEDS,
+                                                    steps=rnn.SlotConfig().steps, guess=f"{rnn.GUESS:.0%}"))
+
+
+kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": gradient, "variants": variants},
+          where=left, horizontal=False)

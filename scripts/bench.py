@@ -1,5 +1,5 @@
 """Benchmark: prints figures, asserts nothing.
-python scripts/bench.py [--pages-only|--core-only|--load] [--no-crowd] [--browser-crowd]
+python scripts/bench.py [--pages-only|--core-only|--load|--worst] [--no-crowd] [--browser-crowd]
 
 For every page registered in app.py (AppTest of the whole app, caches cleared first):
   default run   seconds of the page's first run with its defaults (training included, torch imported)
@@ -11,6 +11,8 @@ seed never seen, against a bare one-line page: p50/p95 waits, the ratio of each 
 page's, server CPU seconds and bytes per view, exceptions, whether every session got the same charts,
 then the server's memory after 400 distinct settings.
 
+  --worst                each page's most expensive settings (``WORST`` links in bench/<stem>.py), opened
+                         with a cold cache: CPU seconds of the run (budget: about 10 s on one thread)
   --load                 only the load benchmark (--sessions N, --pages a,b, --settings 400, --app PATH)
   --no-crowd             skip the load benchmark
   --browser-crowd        also the old check with 30 headless-Chromium tabs (measures the browsers as much)
@@ -95,6 +97,38 @@ def core_figures() -> None:
                 print(f"  {k:<60} {v:>12.3f}" if isinstance(v, float) else f"  {k:<60} {v!s:>12}")
         except Exception as e:  # noqa: BLE001 - a benchmark prints, it does not stop the others
             print(f"  failed: {type(e).__name__}: {e}")
+
+
+WORST_BUDGET = 10.0  # CPU seconds on one thread for the most expensive setting a student can reach
+
+
+def worst() -> None:
+    """Each page's declared most expensive links (``WORST`` in bench/<stem>.py: every control pushed to its slow
+    end, part by part), each opened on a cold cache with a new seed; CPU seconds of the whole run (the script
+    thread's training and drawing). A page's budget holds by a budget of work, never by a time cap."""
+    import torch  # noqa: F401  (imports are not the page's cost)
+
+    _open(None)
+    print(f"\n{'page':<14}{'CPU s':>8}{'wall s':>8}  setting")
+    for page in _pages():
+        stem = Path(page).stem
+        try:
+            links = getattr(importlib.import_module(f"bench.{stem}"), "WORST", None)
+        except ImportError:
+            links = None
+        if not links:
+            print(f"{stem:<14}{'-':>8}{'-':>8}  (no WORST links declared in bench/{stem}.py)")
+            continue
+        _open(page)  # the page's modules imported once, as on a server
+        for i, link in enumerate(links):
+            _clear()
+            query = {"seed": str(7000 + i), **{k: str(v) for k, v in link.items()}}
+            c0, w0 = time.process_time(), time.perf_counter()
+            at = _open(page, query=query)
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            flag = "  EXCEPTION" if at.exception else ("  OVER BUDGET" if cpu > WORST_BUDGET else "")
+            shown = "&".join(f"{k}={v}" for k, v in link.items())
+            print(f"{stem:<14}{cpu:>8.2f}{wall:>8.2f}  ?{shown}{flag}")
 
 
 def _server(script: Path, port: int):
@@ -196,6 +230,7 @@ def main() -> None:
     ap.add_argument("--core-only", action="store_true")
     ap.add_argument("--no-crowd", action="store_true", help="skip the load benchmark")
     ap.add_argument("--load", action="store_true", help="run only the websocket load benchmark")
+    ap.add_argument("--worst", action="store_true", help="only each page's most expensive settings")
     ap.add_argument("--browser-crowd", action="store_true", help="also the headless-Chromium crowd check")
     ap.add_argument("--sessions", type=int, default=30, help="sessions opening one link at once (30)")
     ap.add_argument("--pages", default="", help="comma-separated URL names (default: every registered page)")
@@ -204,6 +239,9 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=180, help="seconds one session may wait for its page")
     ap.add_argument("--app", default="", help="main script to serve (default: this checkout's app.py)")
     a = ap.parse_args()
+    if a.worst:
+        worst()
+        return
     if a.load:
         load(a)
         return

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core import attention as att
-from core import i18n, rng
+from core import i18n, rng, train
 from core.params import specs
 
 SEEDS = tuple(range(10))
@@ -111,6 +111,7 @@ def test_transformer_block_equals_nn_transformer_encoder_layer(pe):
         torch.testing.assert_close(logits[m], ref, atol=1e-4, rtol=1e-4)
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_conv_is_window_attention_with_offset_scores(seed):
     """Page: "Window attention whose scores depend only on the offset j − i is exactly this convolution";
@@ -161,6 +162,7 @@ def test_relu_attention_against_a_hand_computation():
     torch.testing.assert_close(w2, torch.tensor([[1.0, 0.0, 0.0], [2.0, 1.0, 0.0]]) / math.sqrt(2))
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_row_sums_softmax_one_relu_not(seed):
     """Page: "the softmax turns a row of scores into weights that sum to 1" (and with ReLU they do not)."""
@@ -174,6 +176,7 @@ def test_row_sums_softmax_one_relu_not(seed):
 
 # ---------------------------------------------------------------- the calculator's claims
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_score_is_a_dot_product_output_a_weighted_sum(seed):
     """Page: "a score is just a dot product q^i·k^j ... the output b^i is the weighted sum of the values v^j.
@@ -187,6 +190,7 @@ def test_score_is_a_dot_product_output_a_weighted_sum(seed):
     torch.testing.assert_close(r.parts["heads"][0], torch.softmax(q @ k.T / math.sqrt(r.d_head), -1) @ v)
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_same_token_same_embedding_until_positions(seed):
     """Page caption: "the same word, the same vector: see '<repeated token>'. The sinusoidal encoding e^i is
@@ -200,24 +204,25 @@ def test_same_token_same_embedding_until_positions(seed):
     assert att.repeated_token(["a", "b"]) is None and att.repeated_token(att.tokenize("the cat the")) == "the"
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_without_positions_outputs_merely_shuffle(seed):
     """Preset "Forget the order": without positional encoding "shuffle the words and the outputs merely
     shuffle too (the difference drops to 0)"; with it (or a causal/window mask) the difference is not 0;
     a graph's adjacency moves with its nodes, so attention on a graph stays equivariant."""
     for s in SENTENCES:
-        assert att.calculate(att.CalcConfig(sentence=s, positional=False, seed=seed)).equivariance_error < 1e-5
-        graph = att.calculate(att.CalcConfig(sentence=s, positional=False, mask="graph", seed=seed))
-        assert graph.equivariance_error < 1e-5
-        assert att.calculate(att.CalcConfig(sentence=s, positional=True, seed=seed)).equivariance_error > 0.1
+        assert att.calculate(att.CalcConfig(sentence=s, positional=False, seed=seed)).equivariant
+        assert att.calculate(att.CalcConfig(sentence=s, positional=False, mask="graph", seed=seed)).equivariant
+        assert att.calculate(att.CalcConfig(sentence=s, positional=True, seed=seed)).equivariance_error > att.DIFFERS
         assert att.calculate(att.CalcConfig(sentence=s, positional=False, mask="causal",
-                                            seed=seed)).equivariance_error > 0.1
+                                            seed=seed)).equivariance_error > att.DIFFERS
     plain = att.calculate(att.CalcConfig(positional=False, seed=seed))
     perm, w = torch.tensor(plain.perm), plain.weights
     shuffled = att.multi_head(plain.a[perm], w["Wq"], w["Wk"], w["Wv"], w["Wo"], 2)["out"]
     torch.testing.assert_close(shuffled, plain.parts["out"][perm], atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_causal_mask_looks_only_back(seed):
     """Preset "Only look back": each word sees itself and the words before it; grey cells never computed."""
@@ -227,13 +232,14 @@ def test_causal_mask_looks_only_back(seed):
     assert (r.parts["weights"][:, ~upper] > 0).all()
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_scaling_keeps_the_softmax_soft(seed):
-    """Help text: "Without it large vectors give large scores and a softmax that picks a single key"
-    (weakened, true on every seed: without √d_k the largest weight of a row is on average at least 0.2 larger)."""
-    scaled = att.calculate(att.CalcConfig(d=16, heads=1, seed=seed)).parts["weights"].max(-1).values.mean()
-    raw = att.calculate(att.CalcConfig(d=16, heads=1, scale=False, seed=seed)).parts["weights"].max(-1).values.mean()
-    assert raw > scaled + 0.2
+    """Part 1: "over ten seeds, with d = 16 and one head, the largest weight of a row is on average at least
+    SCALE_GAP higher without the division" (help text: without it "the softmax leans on fewer keys")."""
+    scaled = att.calculate(att.CalcConfig(**att.SCALE_CLAIM, seed=seed)).peak
+    raw = att.calculate(att.CalcConfig(**att.SCALE_CLAIM, scale=False, seed=seed)).peak
+    assert raw > scaled + att.SCALE_GAP, (raw, scaled)
 
 
 def test_masks_and_cost():
@@ -262,20 +268,25 @@ def test_masks_and_cost():
 
 # ---------------------------------------------------------------- the tiny transformer's claims
 
-def test_reverse_reaches_100_percent_only_with_positions(reverse10):
-    """Page, reverse: "with positional encoding the maps turn into the anti-diagonal and accuracy reaches 100%";
-    "without positional encoding ... accuracy stalls far below" (true on every seed: below 40% per token, no
-    sequence entirely right). Seeds 0-9, the page's default settings."""
-    acc, exact = reverse10.by_seed("accuracy"), reverse10.by_seed("exact")
-    assert (acc[:, 0] >= 0.999).all() and (exact[:, 0] >= 0.99).all(), acc
-    assert (acc[:, 1] < 0.4).all() and (exact[:, 1] < 0.01).all(), acc
-    T = reverse10.config.length
-    maps = reverse10.by_seed("maps")[:, 0, -1]  # (S, H, T, T): the model with positions, last layer
-    anti = np.arange(T)[::-1]
-    assert (maps.argmax(-1) == anti).all()  # every head, every row peaks on the anti-diagonal, every seed
-    assert (maps[..., np.arange(T), anti].mean(-1) >= 0.85).all()  # with most of the row's weight
-    assert not reverse10.log.diverged and reverse10.log.steps == reverse10.config.steps
+@pytest.mark.claim
+def test_reverse_is_learnt_only_with_positions(reverse10):
+    """Page, reverse (att.seed_facts): with positional encoding nearly every symbol right (LEARNT) and nearly
+    every sequence (ALL_RIGHT); without it the accuracy stalls (STALLS) with no sequence entirely right; every map
+    row (heads summed) peaks on the input its output needs, with most of its weight (ON_TARGET), the maps barely move
+    with the input (BARELY: "a reverse map barely moves", said under sort). Seeds 0-9, the defaults."""
+    f = att.seed_facts(reverse10)
+    assert all(f["holds"].values()), (f["holds"], f["accuracy"], f["exact"], f["moved"])
+    assert reverse10.log.stopped == "done" and reverse10.log.steps == reverse10.config.steps
     assert np.isfinite(reverse10.history[["loss", "accuracy"]].to_numpy()).all()
+
+
+def test_claim_runs_are_never_cut_by_the_wall_time_guard(monkeypatch):
+    """A claim is judged on whole runs: train_seeds given seeds ignores the guard (the page's run does not)."""
+    monkeypatch.setattr(train, "GUARD_SECONDS", 0.0)
+    cfg = att.TrainConfig(steps=50)
+    r = att.train_seeds(cfg, (0, 1))
+    assert r.log.stopped == "done" and r.log.steps == 50
+    assert att.train_tiny(cfg).log.stopped == "time"
 
 
 def test_train_tiny_is_the_first_seed_of_the_batched_run(reverse10):
@@ -285,34 +296,21 @@ def test_train_tiny_is_the_first_seed_of_the_batched_run(reverse10):
     np.testing.assert_allclose(one.accuracy, many.by_seed("accuracy")[1], atol=2e-3)
 
 
-def test_shift_by_1_reaches_100_percent_on_the_sub_diagonal(shift10):
-    """Page, shift by 1: "with positional encoding the maps turn into the diagonal just below the main one
-    (wrapping round), and accuracy reaches 100%"; without, it stalls far below (under 40%)."""
-    acc = shift10.by_seed("accuracy")
-    assert (acc[:, 0] >= 0.995).all() and (acc[:, 1] < 0.4).all(), acc
-    T = shift10.config.length
-    maps = shift10.by_seed("maps")[:, 0, -1].sum(1)  # (S, T, T): heads summed
-    assert (maps.argmax(-1) == (np.arange(T) - 1) % T).all()  # every row peaks just below the diagonal
+@pytest.mark.claim
+def test_shift_by_1_is_learnt_only_with_positions(shift10):
+    """Page, shift by 1 (att.seed_facts): with positional encoding nearly every symbol right, every map row (heads
+    summed) peaking just below the diagonal (wrapping round); without it the accuracy stalls."""
+    f = att.seed_facts(shift10)
+    assert shift10.log.stopped == "done" and all(f["holds"].values()), (f["holds"], f["accuracy"])
 
 
-def test_sort_learns_only_with_positions(sort10):
-    """Preset "Learn to sort" (300 updates), weakened to what holds on every seed: with positional encoding
-    at least 98% of tokens right (not 100%), without it under 40%."""
-    acc = sort10.by_seed("accuracy")
-    assert (acc[:, 0] >= 0.98).all() and (acc[:, 1] < 0.4).all(), acc
-
-
-def _peaks_moved(r) -> np.ndarray:
-    """(S,) share of rows (all heads, last layer, model with positions) whose peak moves between two inputs."""
-    a, b = r.by_seed("maps")[:, 0, -1], r.by_seed("maps_second")[:, 0, -1]  # (S, H, T, T)
-    return (a.argmax(-1) != b.argmax(-1)).mean((1, 2))
-
-
-def test_sort_looks_at_content_reverse_only_at_positions(reverse10, sort10):
-    """Preset "Learn to sort": "Sorting needs to look at the content, not only at the position: see the maps".
-    On two different held-out sequences the sort maps peak in different places; the reverse maps do not move."""
-    assert (_peaks_moved(sort10) >= 0.5).all(), _peaks_moved(sort10)  # measured 0.69-1.0 on seeds 0-9
-    assert (_peaks_moved(reverse10) == 0).all(), _peaks_moved(reverse10)
+@pytest.mark.claim
+def test_sort_is_learnt_only_with_positions_and_looks_at_content(sort10):
+    """Preset "Learn to sort" (300 updates): with positional encoding nearly every symbol right (LEARNT), without
+    it stalled; "sorting has to look at the content, not only at positions: see the maps": on a second held-out
+    sequence at least MOVES of the map rows peak elsewhere (a reverse map barely moves: the test above)."""
+    f = att.seed_facts(sort10)
+    assert sort10.log.stopped == "done" and all(f["holds"].values()), (f["holds"], f["accuracy"], f["moved"])
 
 
 # ---------------------------------------------------------------- self-attention against an RNN
@@ -323,16 +321,16 @@ def test_rnn_needs_2t_sequential_steps_attention_one_pass(reverse10, rnn10):
     assert frame["RNN"] == 2 * T and frame["self-attention"] == reverse10.config.layers == 1
 
 
+@pytest.mark.claim
 def test_rnn_accuracy_falls_with_distance_attention_does_not(reverse10, rnn10):
-    """On reverse: the RNN writes the symbol it read last (1 step back) right at least 95% of the time, the
-    one 3 steps back less often, every symbol 5 or more steps back at most 40% and the farthest (15 steps)
-    under 25% (chance 10%); the tiny transformer with positional encoding gets every distance right (99%+).
-    Seeds 0-9."""
-    pos = reverse10.by_seed("position_accuracy")[:, 0]  # (S, T) attention with positions
+    """On reverse (att.rnn_facts, the numbers of the page's sentence): the RNN writes the symbol it read last
+    right at least LAST_RIGHT of the time, the one 3 steps back less often, every symbol BACK or more steps back
+    at most BACK_MOST and the farthest (15 steps) under FARTHEST_MOST (chance 10%); the tiny transformer with
+    positional encoding gets every distance right (ATTENTION_ALL). Seeds 0-9."""
     for s, r in enumerate(rnn10):
-        a = r.position_accuracy  # (T,)
-        assert a[0] >= 0.95 and a[0] > a[1] > a[2:].max() and a[2:].max() <= 0.4 and a[-1] < 0.25, a
-        assert pos[s].min() >= 0.99, pos[s]
+        f = att.rnn_facts(r, reverse10, model=2 * s)
+        holds = att.rnn_claim_holds(f, r)
+        assert all(holds.values()), (s, holds, r.position_accuracy, f)
         df = att.distance_frame(reverse10, r, model=2 * s)
         assert list(df.distance.unique()) == [1, 3, 5, 7, 9, 11, 13, 15]
         assert set(df.model) == set(att.SERIES) and np.isfinite(df.accuracy).all()
@@ -391,20 +389,15 @@ def test_extreme_configs_never_raise():
         r = att.calculate(cfg)
         assert 0 <= r.query < r.n and torch.isfinite(r.parts["out"]).all()
         att.conv_compare(r)
-    r = att.train_tiny(att.TrainConfig(lr=10.0, steps=50, seed=2))  # absurd learning rate: a message, no crash
-    assert r.log.message() is None or "diverged at step" in r.log.message()
+    r = att.train_tiny(att.TrainConfig(lr=10.0, steps=50, seed=2))  # absurd learning rate: no crash, finite curves
     assert np.isfinite(r.history[["loss", "accuracy"]].to_numpy()).all()
     r = att.train_tiny(att.TrainConfig(steps=1, layers=2, heads=4, length=99, vocab=-3))
     assert r.maps.shape == (2, 2, 4, 10, 10) and r.config.steps == 50 and r.log.steps == 50
 
 
-def test_configs_are_declared_and_batch_is_a_constant():
-    for cls in (att.CalcConfig, att.TrainConfig, att.RnnConfig):
-        declared = specs(cls)
-        assert "max_seconds" not in declared
-        assert set(declared) == {f for f in cls.__dataclass_fields__}, cls
-    assert att.BATCH == 48 and "batch" not in specs(att.TrainConfig)
-    assert specs(att.CalcConfig)["activation"][0].options == ("softmax", "ReLU")
+def test_every_config_field_is_declared():
+    for cls in (att.CalcConfig, att.TrainConfig, att.RnnConfig, att.AttentionView):
+        assert set(specs(cls)) == {f for f in cls.__dataclass_fields__}, cls
 
 
 def test_exports_round_trip():
@@ -423,7 +416,7 @@ def test_exports_round_trip():
 # ---------------------------------------------------------------- charts
 
 @pytest.fixture(scope="module")
-def built(reverse10, rnn10):
+def built():
     from core.charts import attention as charts
 
     out = {}
@@ -442,7 +435,7 @@ def built(reverse10, rnn10):
                      charts.mixing(cc, "attn", lang), charts.train_map(tiny, 1, 0, 1, lang),
                      charts.accuracy_chart(tiny, lang),
                      charts.distance_chart(att.distance_frame(tiny, rnn), lang),
-                     charts.steps_chart(att.steps_frame(reverse10, rnn10[0]), lang)]
+                     charts.steps_chart(att.steps_frame(tiny, rnn), lang)]
     return out
 
 
@@ -462,7 +455,7 @@ def test_charts_are_valid_finite_and_translated(built):
 
 def test_titles_fit_a_350_px_slot(built):
     """Every title is cut into lines of at most 38 Latin characters (a Chinese character counts as two)."""
-    from core.charts.attention_heat import _w
+    from core.charts.attention.heat import _w
 
     for lang, charts_ in built.items():
         for ch in charts_:
@@ -499,7 +492,7 @@ def test_page_shows_equivariance_and_survives_a_wordless_sentence():
     """The page as a student uses it: the position section, encoding off; then a sentence with no word."""
     from conftest import open_page
 
-    at = open_page("pages/attention.py", query={"at_section": "position"})
+    at = open_page("pages/attention.py", query={"part": "position"})
     assert not at.exception, at.exception
     at.toggle(key="at_pe").set_value(False).run()
     assert not at.exception, at.exception
@@ -508,7 +501,7 @@ def test_page_shows_equivariance_and_survives_a_wordless_sentence():
     assert not at.exception, at.exception
     assert any("at least one word" in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) == 0  # nothing computed from no words
-    at.segmented_control(key="at_section").set_value("train").run()
+    at.segmented_control(key="part").set_value("train").run()
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) >= 3  # the training section does not need the sentence
     at.text_input(key="at_text").set_value("我爱你我 😀").run()

@@ -256,26 +256,10 @@ def test_huge_learning_rate_says_diverged(server, browser):
 REPLAYS = [("fitting", "Epoch (replay)"), ("optimizers", "Replay: step")]  # a training replay and the race
 
 
-def _frames_per_second(pg, pattern: str, seconds: float = 2.0) -> float:
-    """Frames drawn per second while playing, counted in the page: every change of the frame counter
-    (each frame redraws the charts and the counter together)."""
-    seen = pg.evaluate("""([pattern, ms]) => new Promise(done => {
-      const out = [], t0 = performance.now(), re = new RegExp(pattern);
-      const read = () => { const m = document.body.innerText.match(re);
-                           if (m && (!out.length || out[out.length - 1][1] !== +m[1])) out.push([performance.now() - t0, +m[1]]); };
-      const obs = new MutationObserver(read);
-      obs.observe(document.body, {subtree: true, childList: true, characterData: true});
-      read();
-      setTimeout(() => { obs.disconnect(); done(out); }, ms);
-    })""", [pattern, int(seconds * 1000)])
-    if len(seen) < 2:
-        return 0.0
-    return (len({v for _, v in seen}) - 1) / max(1e-6, (seen[-1][0] - seen[0][0]) / 1000)
-
-
 @pytest.mark.parametrize("stem,label", REPLAYS, ids=[r[0] for r in REPLAYS])
-def test_replay_plays_at_ten_frames_a_second(server, browser, stem, label):
-    """Play on a replay: 10 or more frames drawn per second (counted in the page), and it plays to the end."""
+def test_replay_plays_to_the_end(server, browser, stem, label):
+    """Play on a replay: the frame counter moves, and it plays to the end (the slider then shows the last step).
+    How fast it draws is the benchmark's business (scripts/bench.py), not a test's."""
     import re
 
     ctx, pg = _open(browser, f"{server}/{stem}")
@@ -283,29 +267,56 @@ def test_replay_plays_at_ten_frames_a_second(server, browser, stem, label):
     last = int(slider.get_attribute("max"))
     pattern = re.escape(label) + r": (\d+) / "
     counter = pg.locator("[data-testid='stCaptionContainer']").filter(has_text=re.compile(pattern))
-    rates = []
-    for _ in range(2):  # the better of two plays: one play can meet a busy moment of the machine
-        _settle(pg)
-        pg.get_by_role("button", name="Play", exact=True).first.click()
-        counter.first.wait_for(timeout=20_000)
-        rates.append(_frames_per_second(pg, pattern))
-        if rates[-1] >= 10:
-            break
-        for _ in range(40):  # let it play to the end before the second try
-            if pg.locator("[data-testid='stSlider']").filter(has_text=label).count():
-                break
-            pg.wait_for_timeout(500)
-    fps = max(rates)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with (ARTIFACTS / "replay_fps.txt").open("a") as f:
-        f.write(f"{stem} replay: {fps:.1f} frames drawn per second\n")
-    pg.wait_for_timeout(1000)
-    for _ in range(40):  # plays to the end, then the slider is back at the last step
+    _settle(pg)
+    pg.get_by_role("button", name="Play", exact=True).first.click()
+    counter.first.wait_for(timeout=20_000)
+    for _ in range(240):  # plays to the end, then the slider is back at the last step
         if pg.locator("[data-testid='stSlider']").filter(has_text=label).count():
             break
         pg.wait_for_timeout(500)
     _settle(pg)
     end = int(slider.get_attribute("value"))
     ctx.close()
-    assert fps >= 10, f"{rates} frames per second"
     assert end == last
+
+
+def _state(pg) -> tuple[dict, str]:
+    """The link's query (as a dict) and the main area's text, once the app is idle."""
+    from urllib.parse import parse_qsl, urlparse
+
+    _settle(pg)
+    query = dict(parse_qsl(urlparse(pg.url).query, keep_blank_values=True))
+    return query, pg.locator("[data-testid='stMain']").inner_text()
+
+
+def _switch_language(pg, name: str) -> None:
+    pg.locator("[data-testid='stSidebar']").get_by_role("radio", name=name, exact=True).first.click()
+    pg.wait_for_timeout(300)
+    _settle(pg)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[_stem(p) for p in PAGES])
+def test_switching_language_keeps_every_control_and_part(server, browser, page):
+    """A teacher in 中文 presses the page's last "Try this" (several controls away from their defaults, often
+    another part), switches to English and back: the link and everything the page shows are exactly as before,
+    and in English the link is the same too (option values in links are language-neutral). A browser sends a
+    choice's displayed label back, which changes with the language: this is what AppTest cannot see."""
+    ctx, pg = _open(browser, f"{server}/{_stem(page)}?lang=zh", locale="zh-CN")
+    keys = pg.evaluate("() => [...new Set([...document.querySelectorAll(\"[class*='st-key-preset-']\")]"
+                       ".map(e => e.className.match(/st-key-preset-[^ ]*/)[0]))]")
+    keys = [k for k in keys if k != "st-key-preset-reset"]
+    assert keys, "no Try-this buttons found"
+    pg.locator(f".{keys[-1]} button").first.click()  # the last preset
+    _settle(pg)
+    query_zh, text_zh = _state(pg)
+    assert query_zh.get("lang") == "zh"
+    _switch_language(pg, "English")
+    query_en, text_en = _state(pg)
+    _no_exception(pg)
+    assert {**query_en, "lang": "zh"} == query_zh, (query_zh, query_en)
+    _switch_language(pg, "中文")
+    query_back, text_back = _state(pg)
+    _no_exception(pg)
+    ctx.close()
+    assert query_back == query_zh
+    assert text_back == text_zh

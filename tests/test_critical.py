@@ -10,7 +10,6 @@ import pytest
 import torch
 from torch import nn
 
-from conftest import open_page, snapshot
 from core import critical as c
 from core.charts import critical as charts
 
@@ -50,7 +49,7 @@ def test_eigenvalues_match_eigvalsh():
 
 
 def test_net_loss_equals_pytorch_sequential():
-    X, y, _ = c.diabetes()
+    X, y, _ = c.net_data()
     H = 3
     theta = c.init_params(1, X.shape[1], H, torch.Generator().manual_seed(5))[0]  # (P,)
     W1, b1, w2, b2 = c.unpack(theta, X.shape[1], H)
@@ -68,7 +67,7 @@ def test_net_loss_equals_pytorch_sequential():
 def test_full_network_hessian_matches_finite_differences_and_autograd():
     """The batched (vmapped) full Hessian of the small network equals torch.autograd.functional.hessian
     and a central finite-difference check of the gradient."""
-    X, y, _ = c.diabetes()
+    X, y, _ = c.net_data()
     H = 2
     theta, _ = c.train_nets(3, H, 50, 0.05, seed=4)  # (3, P)
     Hs = c.net_hessians(theta, H)  # (3, P, P)
@@ -92,18 +91,19 @@ def test_full_network_hessian_matches_finite_differences_and_autograd():
         assert torch.allclose(Hs[m], Hs[m].T, atol=1e-12)
 
 
+@pytest.mark.claim
 def test_network_slice_is_the_network_with_two_weights_replaced():
     """The slice's fast formula equals the full network's loss, and its 2x2 Hessian is the full
     Hessian's submatrix at the two sliced weights (and a finite-difference check). The page's sentence
     "the others stay at their trained values" is checked on 10 seeds: the loss at the trained pair is the
     trained network's loss."""
-    X, y, _ = c.diabetes()
+    X, y, _ = c.net_data()
     for seed in range(10):
         net = c.slice_net(seed)
         f = c.surface_fn("network slice", seed)
         pair = torch.tensor([float(net.theta[net.i]), float(net.theta[net.j])], dtype=torch.float64)
         assert math.isclose(float(f(pair)), net.loss, rel_tol=1e-12)
-        assert net.hidden == c.SLICE_HIDDEN and net.theta.shape[0] == c.n_params(X.shape[1], c.SLICE_HIDDEN)
+        assert net.theta.shape[0] == c.n_params(X.shape[1], net.hidden)
     net = c.slice_net(0)
     f = c.surface_fn("network slice", 0)
     for a, b in [(0.3, -0.7), (-1.2, 1.5), (net.theta[net.i].item(), net.theta[net.j].item())]:
@@ -150,6 +150,11 @@ def test_classify_every_kind():
     assert c.classify(np.array([1.0, 2.0]), 0.5)[0] == "not critical"
     assert c.probe(lambda p: -(p ** 2).sum(-1), 0.0, 0.0) == "maximum"
     assert c.probe(lambda p: 0.0 * p[..., 0], 0.0, 0.0) == "flat"
+    # the verdict's shape word ("the surface curves up in every direction" ...), one rule for page and core
+    for lam, want in (([1.0, 3.0], "up"), ([-3.0, -1.0], "down"), ([-3.0, 1.0], "mixed"), ([0.0, 1.0], "flat"),
+                      ([-1.0, 0.0], "flat")):
+        assert c.shape(np.array(lam)) == want
+        assert c.SHAPES[want] in c.classify(np.array(lam), 0.5)[1]
 
 
 def test_all_critical_points_found_and_classified():
@@ -220,7 +225,7 @@ def test_claim_rosenbrock_valley():
     other (``PointResult.condition``); gradient descent crawls along the valley."""
     p = c.point(c.PointConfig(name="Rosenbrock", x=1.0, y=1.0, window=0.25))
     assert p.kind == "minimum" and p.loss == 0.0
-    assert 2400 < p.condition < 2600, p.condition
+    assert 2400 < p.condition < 2600 and p.steep, p.condition
     # gradient descent at the largest stable learning rate (1/λmax), started 0.1 along the flat direction:
     # after 500 steps it has covered less than half the way to the minimum
     lam, U = p.eigvals, p.eigvecs
@@ -235,11 +240,13 @@ def test_claim_rosenbrock_valley():
         assert float((P.detach() - 1).norm()) > 0.05
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("seed", SEEDS)
 def test_claim_stuck_exactly_on_the_saddle(seed):
     """Preset "Stuck exactly on the saddle" (offset 0, 100 steps): g = 0, so plain descent never moves; one
     step along the negative eigenvector escapes at once (the loss is below the saddle's from step 0)."""
     e = c.escape(c.EscapeConfig(offset=0.0, steps=100, seed=seed))
+    assert e.story() == "stuck"
     plain = e.history[e.history.run == c.RUNS[0]].loss.to_numpy()
     jumped = e.history[e.history.run == c.RUNS[1]].loss.to_numpy()
     assert len(plain) == 100 and np.all(plain == e.saddle_loss) and e.escape_steps[c.RUNS[0]] is None
@@ -255,6 +262,7 @@ def _critical_points(slice_points):
             yield "network slice", seed, r
 
 
+@pytest.mark.claim
 def test_claim_arrows_point_down_up_flat(slice_points):
     """Notice: at a critical point, the eigenvector arrows of λ < 0 (ARROW_COLOURS["λ < 0"]) point downhill
     both ways, those of λ > 0 uphill; mixed signs where g = 0 make a saddle. Checked at every critical
@@ -307,6 +315,7 @@ def test_claim_colour_constants_are_what_the_charts_draw():
 
 @pytest.mark.parametrize("name,x,y,seed", [("one-neuron network", 0.3, -0.6, 0), ("monkey saddle", 0.4, 0.2, 0),
                                            ("Rosenbrock", -0.5, 0.8, 0)] + [("network slice", 0.3, -0.4, s) for s in SEEDS])
+@pytest.mark.claim
 def test_claim_quadratic_agrees_close_in(name, x, y, seed):
     """Caption: zoom in and the two maps become the same picture (the gap shrinks like the window³)."""
     gaps = []
@@ -337,15 +346,20 @@ def escapes():
             for s in SEEDS}
 
 
+@pytest.mark.claim
 def test_claim_plain_descent_crawls_and_the_escape_step_does_not(escapes):
     """Escape notice: next to a saddle plain descent (RUN_COLOURS: orange) crawls before it slides off; one
-    step along the negative eigenvector (sky blue) gets halfway down far sooner: at least 5 times sooner on the
-    one-neuron network, 3 times on x² − y² (measured: 8-10x and 3.9-8x). Default settings (offset 0.01, η 0.05,
-    150 steps, jump 0.5), 10 seeds, both surfaces with a saddle at the origin."""
+    step along the negative eigenvector (sky blue) gets halfway down far sooner. The page says "crawls" where
+    it takes CRAWL_FACTOR (2) times the steps (``EscapeResult.story``); it holds with margin: at least 2.5 times
+    that on the one-neuron network, 1.5 times on x² − y² (measured: 8-10x and 3.9-8x the escape run's steps).
+    Default settings (offset 0.01, η 0.05, 150 steps, jump 0.5), 10 seeds, both surfaces with a saddle at the
+    origin."""
+    assert c.EscapeConfig().offset <= c.CRAWL_OFFSET
     for (name, s), e in escapes.items():
         plain, jumped = (e.escape_steps[r] for r in c.RUNS)
-        factor = 5 if name == "one-neuron network" else 3
-        assert jumped is not None and (plain is None or plain >= factor * jumped), (name, s, e.escape_steps)
+        margin = 2.5 if name == "one-neuron network" else 1.5
+        assert e.story() == "crawl", (name, s, e.escape_steps)
+        assert plain >= margin * c.CRAWL_FACTOR * jumped, (name, s, e.escape_steps)
         h = e.history[e.history.run == c.RUNS[0]].loss.to_numpy()
         assert abs(h[10] - e.saddle_loss) < 0.01, (name, s)  # ten steps in, plain descent has hardly moved
 
@@ -387,6 +401,9 @@ def test_ratio_counts_only_runs_at_a_critical_point(ratios):
         assert (t.negative == neg).all() and (t.near_zero == zero).all() and (t.positive == pos).all()
         np.testing.assert_allclose(t.min_ratio, pos / r.n_params)
         assert (t.verdict[~t.reached] == c.VERDICTS[0]).all()
+        k = r.counts()  # the page's sentence: every run counted once
+        assert k["critical"] == t.reached.sum() and k["missed"] == r.config.runs - k["critical"]
+        assert k["saddles"] + k["flat"] + k["minima"] == k["critical"]
         assert (t.grad_norm[t.reached] <= c.GRAD_TOL * np.abs(r.eigvals[t.reached]).max(1).clip(1)).all()
     # where the ratio is 1 the point is a true minimum: no λ < 0 and no λ ≈ 0
     for r in ratios.values():
@@ -394,7 +411,7 @@ def test_ratio_counts_only_runs_at_a_critical_point(ratios):
         assert (one.negative == 0).all() and (one.near_zero == 0).all()
     # eigenvalues are eigvalsh of the autograd Hessian at the final weights
     r = ratios[(2, 0)]
-    X, y, _ = c.diabetes()
+    X, y, _ = c.net_data()
     ref = torch.autograd.functional.hessian(lambda th: c.net_loss(th, X, y, 2), r.weights[0])
     np.testing.assert_allclose(r.eigvals[0], torch.linalg.eigvalsh(ref).numpy(), atol=1e-9)
 
@@ -405,6 +422,7 @@ def test_fast_network_hessians_equal_torch_func_hessian():
         assert torch.allclose(c.net_hessians_fast(theta, h), c.net_hessians(theta, h), atol=1e-12)
 
 
+@pytest.mark.claim
 def test_claim_tiny_network_ends_in_true_minima(ratios):
     """Weakened notice, part 1: driven until ‖g‖ is below the tolerance, a tiny network (H = 1) ends in a
     true minimum every time (minimum ratio 1). 2 seeds x 16 runs."""
@@ -413,23 +431,23 @@ def test_claim_tiny_network_ends_in_true_minima(ratios):
         assert t.reached.all() and (t.min_ratio == 1).all() and (t.negative == 0).all(), t
 
 
+@pytest.mark.claim
 def test_claim_wider_networks_end_flat_not_at_saddles(ratios):
     """Weakened notice, part 2: wider networks that reach a critical point almost never have a λ < 0 there
-    (at most 1 in 10; measured 0 of 22 at H = 2 over seeds 0-5, one saddle seen in 8 runs of seed 0), but
-    they have some λ ≈ 0 (flat directions), so their minimum ratio is below 1; many do not reach the
-    tolerance within the fixed steps (flagged, drawn hollow). H = 2: 2 seeds x 16 runs; H = 8: 2 seeds x 8."""
+    (at most SADDLE_SHARE of them; measured after the RNG change: 0 of 38 at H = 2 over seeds 0-9, none of
+    80 runs reached the tolerance at H = 8), but they have some λ ≈ 0 (flat directions), so their minimum
+    ratio is below 1; many (over MISSED_SHARE) do not reach the tolerance within the fixed steps (flagged,
+    drawn hollow; measured 56-88 % at H = 2, all at H = 8, so H = 8 is held to 2.5 times that share).
+    H = 2: 2 seeds x 16 runs; H = 8: 2 seeds x 8."""
     reached = saddles = 0
     for h in (2, 8):
         for s in (0, 1):
-            t = ratios[(h, s)].table
-            k = t[t.reached]
+            r = ratios[(h, s)]
+            k, n = r.critical, r.counts()
             assert (k.near_zero[k.negative == 0] > 0).all() and (k.min_ratio < 1).all(), k
-            reached, saddles = reached + len(k), saddles + int((k.negative > 0).sum())
-            if h == 8:
-                assert t.reached.mean() < 0.5
-            else:
-                assert t.reached.mean() < 0.8
-    assert reached >= 3 and saddles <= 0.1 * reached, (reached, saddles)
+            reached, saddles = reached + n["critical"], saddles + n["saddles"]
+            assert n["missed"] > (2.5 if h == 8 else 1) * c.MISSED_SHARE * n["runs"], (h, s, n)
+    assert reached >= 3 and saddles <= c.SADDLE_SHARE * reached, (reached, saddles)
 
 
 def test_chart_words_come_from_both_catalogues():

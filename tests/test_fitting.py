@@ -1,26 +1,28 @@
-"""Core of the sigmoid/ReLU page: shapes, determinism, divergence, dead ReLUs, and the page's claims.
+"""Core of the sigmoid/ReLU page: shapes, determinism, divergence, dead ReLUs, the update budget, the facts
+the page states about a run, and the page's claims.
 
-Claims are checked on SEEDS (12 seeds, or 10 for the long runs), each config trained once for all seeds
-as one batched computation (``fitting.fit_seeds`` / ``fitting.sweep_seeds``), shared by module fixtures.
+Claims are decided by ``core.fitting.claims`` (thresholds named there) on SEEDS (12 seeds, or 10 for the
+long runs), each config trained once for all seeds as one batched computation (``fitting.fit_seeds`` /
+``fitting.sweep_seeds``), shared by module fixtures.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from safetensors.torch import load
 
-from core import fitting
+from core import fitting, params
+from core.fitting import budget, claims
 from core.models import BatchedMLP
 
 F = fitting.FitConfig
 CFG = F(epochs=50)
 SEEDS = list(range(12))
 LONG_SEEDS = list(range(10))
-NOISE_FLOOR = F().noise ** 2  # MSE of the noise itself: what a perfect fit leaves
-CORNERS = (-0.5, 0.0, 0.4)  # the corners of the "piecewise linear" target (core.data)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +41,7 @@ def seeds_of(**kw) -> list[fitting.FitResult]:
     return _cache[key]
 
 
-def losses(rs, model: str, split: str = "validation") -> np.ndarray:
-    return np.array([r.final_loss(model, split) for r in rs])
+losses = claims.losses
 
 
 # ---------------------------------------------------------------- mechanics
@@ -79,6 +80,16 @@ def test_fit_seeds_gives_what_fit_gives_each_seed(result):
     np.testing.assert_allclose(rs[1].history.loss, result.history.loss, rtol=2e-3, atol=1e-5)
     single = fitting.fit(replace(CFG, seed=5))
     np.testing.assert_allclose(rs[0].pred, single.pred, atol=2e-4)
+
+
+def test_runs_for_a_claim_are_never_cut_by_the_wall_time_guard(monkeypatch):
+    """A claim is judged on whole runs: fit_seeds ignores the guard (the page's run does not)."""
+    from core import train
+
+    monkeypatch.setattr(train, "GUARD_SECONDS", 0.0)
+    rs = fitting.fit_seeds(F(epochs=10), [0, 1])
+    assert all(r.log.stopped == "done" and r.log.steps == r.plan.updates for r in rs)
+    assert fitting.fit(F(epochs=10)).log.stopped == "time"
 
 
 def test_huge_learning_rate_diverges_cleanly():
@@ -137,27 +148,24 @@ def test_dead_relus_are_revived_without_moving_the_fit():
 # ---------------------------------------------------------------- the page's claims, on many seeds
 
 
+@pytest.mark.claim
 def test_no_relu_is_dead_after_training_on_any_seed():
-    """DEAD_RELU_REMEDY: after training, no ReLU is dead on the training set (default, corners, too few)."""
-    for kw in ({}, {"target": "piecewise linear", "k": 3}, {"k": 1}, {"k": 8}):
+    """The dead-ReLU caption: after training, no ReLU is dead on the training set (default, corners, too few)."""
+    for kw in ({}, fitting.PRESETS["corners"], fitting.PRESETS["few"], {"k": 8}):
         for r in seeds_of(**kw):
             assert fitting.dead_units(r) == {"sigmoid": 0, "ReLU": 0}, (kw, r.config.seed)
 
 
+@pytest.mark.claim
 def test_two_k_relus_versus_k_sigmoids():
-    """2K ReLUs vs K sigmoids on the smooth curve: at K = 2 the ReLUs fit better (median and most seeds);
-    from K = 3 on about as well (median validation MSE within 1.6x), and from K = 4 both stay below 0.06
-    on every seed; on a single seed either model can end up the worse one."""
-    s, q = losses(seeds_of(k=2), "sigmoid"), losses(seeds_of(k=2), "ReLU")
-    print("2K vs K", 2, np.median(s), np.median(q), (q < s).sum())
-    assert np.median(q) < 0.6 * np.median(s) and (q < s).sum() > len(SEEDS) / 2
-    for k in (3, 4, 8):
-        s, q = losses(seeds_of(k=k), "sigmoid"), losses(seeds_of(k=k), "ReLU")
-        print("2K vs K", k, np.median(s), np.median(q), (q / s).max())
-        assert np.median(q) <= 1.6 * np.median(s), k
-        assert k < 4 or max(s.max(), q.max()) < 0.06, k
+    """2K ReLUs vs K sigmoids on the smooth curve (the "sig_better" sentence): at K = 2 the ReLUs fit better
+    (median and most seeds); from K = 3 on about as well, and from K = 4 both fit well on every seed."""
+    c = fitting.pairs_claim({k: seeds_of(k=k) for k in (claims.PAIRS_EDGE_K, 3, claims.PAIRS_WELL_K, 8)})
+    print("2K vs K", c.numbers)
+    assert c.holds
 
 
+@pytest.mark.claim
 def test_relu_fit_does_not_get_worse_from_4_to_8_units_in_the_median():
     """From 2x4 to 2x8 ReLUs the median validation loss over seeds does not rise (a single seed's may)."""
     q4, q8 = losses(seeds_of(k=4), "ReLU"), losses(seeds_of(k=8), "ReLU")
@@ -167,77 +175,59 @@ def test_relu_fit_does_not_get_worse_from_4_to_8_units_in_the_median():
     assert np.median(q4) < 0.8 * np.median(q2)  # and more units help where the fit was short of units
 
 
+@pytest.mark.claim
 def test_too_few_units_underfit():
-    """Preset "Too few units" (k=1): both models underfit, far above what K=5 reaches."""
-    one, five = seeds_of(k=1), seeds_of(k=5)
-    for m in fitting.NAMES:
-        t1, t5 = losses(one, m, "train"), losses(five, m, "train")
-        print("too few", m, t1.min(), np.median(t5))
-        assert t1.min() > 0.04 and t1.min() > 3 * np.median(t5)
+    """Preset "Too few units" (k=1): one sigmoid underfits on every seed, two ReLUs on most, far above what
+    K = 5 reaches."""
+    c = fitting.few_claim(seeds_of(**fitting.PRESETS["few"]), seeds_of(k=5))
+    print("too few", c.numbers)
+    assert c.holds
 
 
+@pytest.mark.claim
 def test_corners_need_relus():
     """Preset "Corners need ReLUs" (piecewise linear, k=3): on most seeds the 6 ReLUs reach the noise floor
     with a kink at each corner; on some, two kinks settle on one corner and another corner is missed."""
-    rs = seeds_of(target="piecewise linear", k=3)
-    floor_ratio = losses(rs, "ReLU", "train") / NOISE_FLOOR
-    near = []
-    for r in rs:
-        kk = fitting.kinks(r)
-        kk = kk[kk.bend > 0.5]
-        near.append([np.abs(kk.x.to_numpy() - c).min() if len(kk) else np.inf for c in CORNERS])
-    near = np.array(near)  # (seeds, 3)
-    print("corners", np.round(floor_ratio, 2), np.round(near, 3))
-    good = (floor_ratio < 2.5) & (near.max(1) < 0.07)
-    assert good.sum() >= 8  # most seeds (2 in 3): within 2.5x the noise floor, with a kink at every corner
-    assert (near[:, 1] < 0.1).all()  # every seed: a kink at the big corner x = 0
-    assert floor_ratio.max() < 15.0  # the unlucky seeds miss a corner: up to ~10x the floor
-    assert (losses(rs, "sigmoid", "train") < 2.0 * NOISE_FLOOR).all()  # K sigmoids round the corners, close
+    c = fitting.corners_claim(seeds_of(**fitting.PRESETS["corners"]))
+    print("corners", c.numbers)
+    assert c.holds
 
 
+@pytest.mark.claim
 def test_real_temperatures_follow_the_seasons():
-    """Preset "Real temperatures": validation MSE far below the series' variance (1) on every seed."""
-    rs = fitting.fit_seeds(F(target="Seattle temperatures", n=400, k=16, lr=0.03, batch_size=512, epochs=1000),
-                           LONG_SEEDS)
+    """Preset "Real temperatures": both models' validation MSE far below the series' variance (1) on every seed."""
+    rs = fitting.fit_seeds(fitting.preset("real"), LONG_SEEDS)
     assert rs[0].curve.y_true is None and rs[0].curve.y_label.startswith("daily max temperature")
-    q, s = losses(rs, "ReLU"), losses(rs, "sigmoid")
-    print("seattle", np.round(q, 3), np.round(s, 3))
-    assert q.max() < fitting.SEASONS_VAL_MSE
-    assert s.max() < 0.5
+    c = fitting.seasons_claim(rs)
+    print("seattle", c.numbers)
+    assert c.holds
 
 
+@pytest.mark.claim
 def test_blow_it_up_diverges_on_every_seed():
     """Preset "Blow it up" (SGD, lr = 100): the run diverges within the first few updates."""
-    rs = fitting.fit_seeds(F(optimizer="SGD", lr=100.0), SEEDS)
-    steps = [r.log.first_divergence for r in rs]
-    print("blow up", steps)
-    assert all(s is not None and s <= 5 for s in steps)
-    assert all(np.isfinite(r.history.loss).all() for r in rs)
+    c = fitting.blowup_claim(fitting.fit_seeds(fitting.preset("blowup"), SEEDS))
+    print("blow up", c.numbers)
+    assert c.holds
 
 
-@pytest.fixture(scope="module")
-def overfit_sweep():
-    cfg = F(target="smooth and wiggly", n=100, noise=0.25, val_fraction=0.75, k=24, epochs=1000)
-    df = fitting.sweep_seeds(cfg, LONG_SEEDS, ks=(1, 4, 8, 24))
-    return df.pivot_table(index=["seed", "k"], columns=["model", "split"], values="loss")
+@pytest.mark.claim
+def test_overfit_sweep():
+    """Preset "Overfit" with the complexity sweep (medians over seeds): training loss falls from K = 1 to 4,
+    to below the noise's own MSE at K = 24; validation loss does not improve beyond K = 4; at K = 24
+    validation is above training on every seed."""
+    cfg = fitting.preset("overfit")
+    c = fitting.overfit_claim(fitting.sweep_seeds(cfg, LONG_SEEDS, ks=claims.OVERFIT_KS), cfg.noise)
+    print("overfit", c.numbers)
+    assert c.holds
 
 
-def test_overfit_sweep(overfit_sweep):
-    """Preset "Overfit" with the complexity sweep (medians over seeds): training loss falls from K = 1 to 4
-    and then levels off; validation loss does not improve beyond K = 4; the validation-train gap is wider
-    at K = 24 than at K = 1; at K = 24 validation is above training on every seed."""
-    piv = overfit_sweep
-    for m in fitting.NAMES:
-        tr = piv[(m, "train")].unstack("k")  # (seeds, ks)
-        va = piv[(m, "validation")].unstack("k")
-        gap = va - tr
-        print(m, "train", tr.median().round(3).tolist(), "val", va.median().round(3).tolist(),
-              "gap", gap.median().round(3).tolist())
-        assert tr[4].median() < 0.5 * tr[1].median()  # more units fit the training points better
-        assert tr[24].median() < 1.2 * tr[4].median()  # ... then the training loss levels off
-        assert va[24].median() > 0.9 * min(va[4].median(), va[8].median())  # validation stops improving
-        assert gap[24].median() > gap[1].median() + 0.01  # the validation-train gap widens
-        assert (va[24] > tr[24]).all()
+def test_the_presets_name_their_thresholds():
+    """The presets' sentences print the numbers their claims are decided by."""
+    from core import i18n
+
+    for lang in ("en", "zh"):
+        assert f"{fitting.SEASONS_VAL_MSE}" in i18n.text(lang, "fitting.preset.real.what")
 
 
 # ---------------------------------------------------------------- hard sigmoids, equality with PyTorch, exports
@@ -294,10 +284,95 @@ def test_history_csv(result):
 
 
 def test_clamp_handles_extreme_values():
-    from core.params import clamp
-
-    c = clamp(F(target="nope", n=-5, k=10_000, depth=9, lr=float("inf"), loss="?", epochs=0))
-    assert c.target == F.target and c.n == 20 and c.k == 32 and c.depth == 3
+    spec = params.specs(F)
+    c = params.clamp(F(target="nope", n=-5, k=10_000, depth=9, lr=float("inf"), loss="?", epochs=0))
+    assert c.target == F.target and c.n == spec["n"][0].lo and c.k == spec["k"][0].hi and c.depth == max(spec["depth"][0].options)
     assert c.lr in fitting.LRS and c.loss == "MSE" and c.epochs == min(fitting.EPOCHS)
     r = fitting.fit(F(n=-5, k=0, epochs=0))  # fit clamps first: a valid, short run
-    assert r.config.n == 20 and r.config.k == 1 and r.config.epochs == min(fitting.EPOCHS)
+    assert r.config.n == spec["n"][0].lo and r.config.k == spec["k"][0].lo and r.config.epochs == min(fitting.EPOCHS)
+
+
+# ---------------------------------------------------------------- the update budget
+
+
+def slowest(depth: int = 1, batch: int | None = None) -> fitting.FitConfig:
+    """Every control at its slowest end (most training points, the most epochs, the widest models), at
+    batch size ``batch`` (default: the smallest, the most updates)."""
+    spec = params.specs(F)
+    return F(n=spec["n"][0].hi, val_fraction=spec["val_fraction"][0].lo, k=spec["k"][0].hi, depth=depth,
+             epochs=max(fitting.EPOCHS), batch_size=min(fitting.BATCHES) if batch is None else batch)
+
+
+def test_worst_setting_stays_within_the_update_budget():
+    """The heaviest settings the controls reach (every batch size, one to three layers) plan at most
+    MAX_UPDATES updates, in whole epochs; at batch size 1 the budget cuts the epochs asked for."""
+    for depth in params.specs(F)["depth"][0].options:
+        for b in fitting.BATCHES:
+            p = fitting.plan(slowest(depth, b))
+            assert p.updates <= fitting.MAX_UPDATES and p.updates == p.epochs * p.per_epoch and p.epochs >= 1, (depth, b, p)
+    p = fitting.plan(slowest())
+    assert p.capped and p.asked_updates > 100 * fitting.MAX_UPDATES and p.epochs == fitting.MAX_UPDATES // p.per_epoch
+
+
+def test_the_presets_and_the_default_are_not_cut_by_the_budget():
+    for name in [None, *fitting.PRESETS]:
+        cfg = F() if name is None else fitting.preset(name)
+        p = fitting.plan(cfg)
+        assert not p.capped and p.epochs == cfg.epochs, (name, p)
+
+
+def test_a_cut_run_does_the_planned_epochs(monkeypatch):
+    """A run over the budget trains the whole epochs that fit, and says so in its plan and history."""
+    monkeypatch.setattr(budget, "MAX_UPDATES", 103)
+    cfg = F(epochs=50)  # 150 training points, B = 32: 5 updates per epoch, 250 asked
+    r = fitting.fit(cfg)
+    assert r.plan == fitting.plan(cfg) and r.plan.capped and r.plan.epochs == 20 and r.plan.updates == 100
+    assert r.log.planned == r.log.steps == 100 and r.epochs_done == 20
+    assert sorted(r.history.epoch.unique().tolist()) == list(range(21)) and r.frame_epochs[-1] == 20
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_says_when_the_budget_cuts_the_epochs(monkeypatch, lang):
+    """Next to the epochs control: the updates asked for, the epochs this run does, the budget."""
+    from conftest import open_page
+    from core import i18n
+
+    monkeypatch.setattr(budget, "MAX_UPDATES", 103)
+    at = open_page("pages/fitting.py", query={"lang": lang, "epochs": "50"})
+    assert not at.exception, at.exception
+    want = i18n.text(lang, "fitting.budget", b=32, n=150, asked=50, updates=250, epochs=20, budget=103)
+    assert want in [c.value for c in at.caption]
+    monkeypatch.setattr(budget, "MAX_UPDATES", 10_000)
+    at = open_page("pages/fitting.py", query={"lang": lang, "epochs": "50"})
+    assert not any(i18n.text(lang, "fitting.budget", b=32, n=150, asked=50, updates=250, epochs=20,
+                             budget=10_000)[:20] in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- what the page states about one run or sweep
+
+
+def _history(val: list[float]) -> pd.DataFrame:
+    rows = [(e, m, sp, (v if sp == "validation" else 0.01)) for e, v in enumerate(val) for m in fitting.NAMES
+            for sp in fitting.SPLITS]
+    return pd.DataFrame(rows, columns=["epoch", "model", "split", "loss"])
+
+
+def test_facts_of_a_run(result):
+    f = fitting.facts(result)
+    assert f.loss("ReLU", "train") == result.final_loss("ReLU", "train")
+    assert f.relu_better == (f.loss("ReLU", "train") < f.loss("sigmoid", "train"))
+    rise = fitting.OVERFIT_RISE
+    turned = fitting.facts(replace(result, history=_history([0.5, 0.2, 0.3, 0.2 * rise * 1.01])))
+    assert set(turned.overfit) == set(fitting.NAMES)
+    assert turned.overfit["ReLU"] == fitting.Turn(1, 0.2, 0.2 * rise * 1.01)
+    assert not fitting.facts(replace(result, history=_history([0.5, 0.2, 0.3, 0.2 * rise * 0.99]))).overfit
+    assert not fitting.facts(replace(result, history=_history([0.5, 0.1]))).overfit  # too few evaluations
+
+
+def test_facts_of_a_sweep():
+    rows = [(k, m, 2 * k, 10 * k, sp, loss, False) for m in fitting.NAMES
+            for k, tr, va in [(1, 0.5, 0.6), (4, 0.1, 0.2), (24, 0.01, 0.4)] for sp, loss in [("train", tr), ("validation", va)]]
+    f = fitting.sweep_facts(pd.DataFrame(rows, columns=fitting.SWEEP_COLUMNS))
+    assert f.best["ReLU"] == fitting.Best(4, 8, 40, 0.2)
+    g = f.gap["sigmoid"]
+    assert (g.k0, g.k1) == (1, 24) and g.g0 == pytest.approx(0.1) and g.g1 == pytest.approx(0.39) and g.wider

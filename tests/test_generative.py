@@ -1,5 +1,6 @@
-"""Core of the (not yet built) generative-vs-discriminative page: the closed-form Gaussian models against
-scikit-learn, and logistic regression by gradient descent against scikit-learn's unpenalised one."""
+"""The generative-vs-discriminative page: the closed-form Gaussian models against scikit-learn, logistic
+regression by gradient descent against scikit-learn's unpenalised one, the learning curve, and the page's
+sentences on 10 seeds (decided by core: ``CurveResult.facts``, ``Boundary.lines_differ``)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 
 from core import generative as g
+from core import params, rng
 
 
 def _wine(features=(0, 6)):
@@ -98,37 +100,46 @@ def test_shrinkage_and_bad_input():
     assert np.isfinite(G.proba(X)).all()
 
 
-# ---------------------------------------------------------------- the learning curve (core only)
-
-from core import generative_curve as gc  # noqa: E402
-
+# ---------------------------------------------------------------- the learning curve
 
 @pytest.fixture(scope="module")
 def wine_curve():
-    return gc.learning_curve(gc.CurveConfig(data="wine", seed=3))
+    return g.learning_curve(g.CurveConfig(data="wine", seed=3))
 
 
 def test_learning_curve_shape_and_determinism(wine_curve):
     r = wine_curve
     sizes = sorted(r.curve["size"].unique())
-    assert sizes == [s for s in gc.SIZES if s < 130 - 10]  # wine classes 0 and 1: 130 examples
+    assert sizes == [s for s in g.SIZES if s < 130 - 10]  # wine classes 0 and 1: 130 examples
     assert ((r.curve["lo"] <= r.curve["mean"]) & (r.curve["mean"] <= r.curve["hi"])).all()
-    assert r.raw.shape == (len(gc.SIZES), 20, 2)
-    again = gc.learning_curve(gc.CurveConfig(data="wine", seed=3))
+    assert r.raw.shape == (len(g.SIZES), g.CurveConfig.resamples, 2)
+    again = g.learning_curve(g.CurveConfig(data="wine", seed=3))
     assert np.array_equal(np.nan_to_num(r.raw), np.nan_to_num(again.raw))
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_is_valid_vega_lite(wine_curve, lang):
+    from core.charts import generative as C
+
+    b = g.boundary(g.CurveConfig(data="wine", covariance="per class", seed=3))  # a curved boundary too
+    for m in g.MODELS:
+        C.boundary_chart(b, m, lang).to_dict(validate=True)
+    C.curve_chart(wine_curve, lang).to_dict(validate=True)
+
+
 def test_every_training_set_has_both_classes():
-    X, y = gc._real("wine")
-    g = gc.rng.generator(0, salt=21)
+    X, y = g.real("wine")
+    gen = rng.generator(0, "generative.data")
     for _ in range(200):
-        idx = gc._draw(X, y, 4, g)
+        idx = g.draw(X, y, 4, gen)
         assert len(idx) == 4 and set(y[idx].tolist()) == {0, 1}
 
 
 def test_learning_curve_odd_config_is_clamped():
-    r = gc.learning_curve(gc.CurveConfig(data="mixture", mismatch=7.0, covariance="nonsense", resamples=3))
-    assert r.config.mismatch == 1.0 and r.config.covariance == "shared" and r.config.resamples == 20
+    spec = params.specs(g.CurveConfig)
+    r = g.learning_curve(g.CurveConfig(data="mixture", mismatch=7.0, covariance="nonsense", resamples=3))
+    assert r.config.mismatch == spec["mismatch"][0].hi and r.config.covariance == spec["covariance"][1]
+    assert r.config.resamples == min(spec["resamples"][0].options)
     assert np.isfinite(r.curve["mean"]).all()
 
 
@@ -152,35 +163,37 @@ SEEDS = list(range(10))
 
 @pytest.fixture(scope="module")
 def mixture_curves():
-    return [gc.learning_curve(gc.CurveConfig(data="mixture", seed=s)) for s in SEEDS]
+    return [g.learning_curve(g.CurveConfig(data="mixture", seed=s)) for s in SEEDS]
 
 
+@pytest.mark.claim
 def test_preset_broken_on_10_seeds(mixture_curves):
-    """Mixture (preset settings): from 64 examples up logistic regression's mean test accuracy is higher."""
+    """Mixture (preset settings): on most seeds (a share g.BROKEN_MOST of them), from g.BROKEN_FROM examples up
+    logistic regression's mean test accuracy is higher at every size, and the notice names those sizes."""
+    held = [r.config.seed for r in mixture_curves if r.facts.broken]
+    assert len(held) >= g.BROKEN_MOST * len(mixture_curves), held
     for r in mixture_curves:
-        c = r.curve.pivot(index="size", columns="model", values="mean")
-        for n in (64, 128, 256):
-            assert c.loc[n, "logistic regression"] > c.loc[n, "generative"], (r.config.seed, n)
+        big = {s for s in g.SIZES if s >= g.BROKEN_FROM}
+        assert r.facts.broken == (big <= set(r.facts.logistic)), r.facts
 
 
-@pytest.mark.parametrize("data", gc.DATA)
+@pytest.mark.claim
+@pytest.mark.parametrize("data", g.DATA)
 def test_same_form_different_w_and_b_on_10_seeds(data):
     """The idea: with a shared covariance both models give σ(w·x + b), yet they find different w and b."""
     for s in SEEDS:
-        b = gc.boundary(gc.CurveConfig(data=data, seed=s))
-        (wg, bg), (wl, bl) = b.lines["generative"], b.lines["logistic regression"]
-        assert np.abs(wg - wl).max() + abs(bg - bl) > 1e-3
+        b = g.boundary(g.CurveConfig(data=data, seed=s))
+        assert b.lines_differ, (data, s, b.lines)
 
 
 def test_preset_data_is_what_it_says():
     """Two Gaussians share one covariance (the generative model's assumption); mismatch 0 gives them back."""
-    g1 = gc.rng.generator(0, salt=21)
-    X, y = gc._synthetic(gc.CurveConfig(), 20000, g1)
+    X, y = g.synthetic(g.CurveConfig(), 20000, rng.generator(0, "generative.data"))
     c0, c1 = np.cov(X[y == 0].T), np.cov(X[y == 1].T)
     assert np.abs(c0 - c1).max() < 0.05 and abs(c0[0, 1]) > 0.4  # shared, and the features correlate
-    Xm, ym = gc._synthetic(gc.CurveConfig(data="mixture", mismatch=0.0), 20000, gc.rng.generator(0, salt=21))
+    Xm, ym = g.synthetic(g.CurveConfig(data="mixture", mismatch=0.0), 20000, rng.generator(0, "generative.data"))
     assert np.abs(np.cov(Xm[ym == 1].T) - c1).max() < 0.05
-    Xb, yb = gc._synthetic(gc.CurveConfig(data="mixture"), 20000, gc.rng.generator(0, salt=21))
+    Xb, yb = g.synthetic(g.CurveConfig(data="mixture"), 20000, rng.generator(0, "generative.data"))
     assert np.abs(np.cov(Xb[yb == 1].T) - c1).max() > 1.0  # class 1 is no longer that Gaussian
 
 
@@ -189,8 +202,8 @@ def test_shrinkage_amount_reaches_the_model_and_the_page():
     learning curve downloads as CSV."""
     from conftest import open_page, snapshot
 
-    a = gc.boundary(gc.CurveConfig(covariance="shrinkage", shrink=0.0, seed=3))
-    b = gc.boundary(gc.CurveConfig(covariance="shrinkage", shrink=1.0, seed=3))
+    a = g.boundary(g.CurveConfig(covariance="shrinkage", shrink=0.0, seed=3))
+    b = g.boundary(g.CurveConfig(covariance="shrinkage", shrink=1.0, seed=3))
     assert a.lines["generative"] is not None and b.lines["generative"] is not None
     assert not np.allclose(a.lines["generative"][0], b.lines["generative"][0])
     at = open_page("pages/generative.py")

@@ -225,10 +225,12 @@ def test_lecture_momentum_carried_arrow_is_lambda_times_the_last_movement():
         ins = opt.inside(r, 0, t)
         np.testing.assert_allclose(ins.momentum_step, 0.8 * moves[t - 2], rtol=1e-9, atol=1e-15)
         np.testing.assert_allclose(ins.momentum_step + ins.grad_step, ins.update, rtol=1e-9, atol=1e-15)
+        assert opt.inside_facts(ins).momentum == "carried_lecture"  # the sentence "exactly λ·mₜ₋₁"
     # PyTorch's momentum after a step decay (t = 8 -> 9 halves η) carries (η_t/η_{t-1}) λ m_{t-1}, not λ m_{t-1}
     pm = np.diff(r.path[1], axis=0)
     ins = opt.inside(r, 1, 8)  # update 8 is the first one at the halved η (steps // 4 = 7)
     np.testing.assert_allclose(ins.momentum_step, 0.5 * 0.8 * pm[6], rtol=1e-9, atol=1e-15)
+    assert opt.inside_facts(ins).momentum == "carried"  # not said to be λ·mₜ₋₁
 
 
 def test_minibatch_noise_shrinks_with_the_batch():
@@ -311,10 +313,11 @@ def test_odd_configs_are_clamped():
     cfg = opt.RaceConfig(surface="nope", lrs=(float("nan"), -1.0, 1e9), schedule="??", steps=-5, beta=float("inf"),
                          batch=10 ** 9, starts=-3, seed=-7)
     r = opt.race(cfg)
-    c = r.config
-    assert c.surface == "long narrow valley" and c.schedule == "constant" and c.steps == 1
-    assert c.batch == opt.N_EXAMPLES and c.starts == 0 and c.beta == 0.99
-    assert opt.lrs_of(c.lrs)[:3] == (opt.RACERS[0].lr, 0.0, 10.0)
+    c, spec = r.config, {k: s for k, (s, _) in params.specs(opt.RaceConfig).items()}
+    assert c.surface == opt.RaceConfig.surface and c.schedule == opt.RaceConfig.schedule
+    assert c.steps == min(spec["steps"].options) and c.batch == max(spec["batch"].options) == opt.N_EXAMPLES
+    assert c.starts == spec["starts"].lo and c.beta == spec["beta"].hi
+    assert opt.lrs_of(c.lrs)[:3] == (opt.RACERS[0].lr, 0.0, max(opt.LRS))
     empty = opt.race(opt.RaceConfig(lrs=opt.only()))
     assert empty.racers == [] and empty.path.shape[0] == 0
     assert len(opt.leaderboard(empty, 1e-3)) == 0 and len(opt.history(empty)) == 0
@@ -339,9 +342,11 @@ def test_divergence_is_a_message_not_a_crash():
 
 
 def test_largest_settings_finish_in_fixed_steps():
-    cfg = opt.RaceConfig(lrs=opt.only(**ALL), steps=1000, starts=200, batch=1)
+    spec = {k: s for k, (s, _) in params.specs(opt.RaceConfig).items()}
+    cfg = opt.RaceConfig(lrs=opt.only(**ALL), steps=max(spec["steps"].options), starts=int(spec["starts"].hi),
+                         batch=min(spec["batch"].options))
     r = opt.race(cfg)
-    assert r.steps_done == 1000 and r.log.stopped in ("done", "diverged")
+    assert r.steps_done == cfg.steps and r.log.stopped in ("done", "diverged")
 
 
 def test_real_race_on_digits():

@@ -125,3 +125,51 @@ def test_named_colour_constants_are_palette_names():
         assert all(c in COLOURS for c in table.values())
     assert charts.MINIMUM_COLOUR in COLOURS
     assert len(set(charts.SCHEDULE_COLOURS.values())) == len(opt.SCHEDULES)
+
+
+def _said(text: str) -> None:
+    assert "optimizers." not in text and "{" not in text  # every key found, every field filled
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_board_table_shows_only_what_happened(races, lang):
+    for r in races:
+        table, width = charts.board_table(opt.leaderboard(r, 1e-3), r.log.diverged, len(r.starts) > 0, lang)
+        assert list(table.columns) == list(width) and len(table) == len(r.racers)
+        assert (i18n.text(lang, "optimizers.board.diverged") in width) == r.log.diverged
+        assert set(table[i18n.text(lang, "optimizers.board.optimizer")]) == {charts.racer_label(n, lang)
+                                                                              for n in r.racers}
+    r = races[0]
+    table, width = charts.board_table(opt.leaderboard(r, 1e-3), False, False, lang)
+    assert i18n.text(lang, "optimizers.board.share") not in width
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_notices_word_every_fact_in_both_languages(races, lang):
+    head = i18n.text(lang, "optimizers.notice_head")
+    for r in races:
+        f = opt.race_facts(r, 1e-3)
+        text = charts.race_notice(f, r, 1e-3, lang)
+        _said(text)
+        assert text.startswith(head) and all(charts.racer_label(n, lang) in text for n in f.diverged + f.slow)
+        e = opt.ends_facts(r)
+        _said(charts.ends_notice(e, lang))
+        for k in range(len(r.racers)):
+            ins = opt.inside(r, k, 3)
+            if ins is not None:
+                _said(charts.inside_notice(opt.inside_facts(ins), ins, 0.9, lang))
+    hill = opt.race(opt.RaceConfig(surface="small hill", lrs=opt.only(sgd=0.15, mom_lecture=0.03), starts=0))
+    f = opt.race_facts(hill, 1e-3)
+    assert f.stuck and f.over
+    text = charts.race_notice(f, hill, 1e-3, lang)
+    _said(text)
+    assert f"{opt.SURFACES['small hill'].local[0][0]:.2f}" in text
+    sweep = opt.explosions()
+    verdicts = set()
+    for lr in (0.15, 0.5, 1.0):
+        t = opt.taming_facts(sweep, lr)
+        verdicts.add(t.verdict)
+        _said(charts.taming_notice(t, lr, lang))
+    assert verdicts == {"none", "some", "all"}
+    real = opt.real_race(opt.RealConfig(racers=("SGD", "Adam"), steps=20))
+    _said(charts.real_notice(opt.real_facts(real), 20, lang))

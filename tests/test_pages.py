@@ -68,10 +68,6 @@ def page(request):
     return request.param
 
 
-def test_registry_lists_pages():
-    assert "pages/fitting.py" in PAGES
-
-
 def test_home_lists_every_concept():
     at = open_page(None)
     assert not at.exception
@@ -89,19 +85,27 @@ def test_default_run(page):
 
 
 def _sections(at) -> list[tuple[str, list]]:
-    """(URL key, options) of each section picker on the page: a declared choice drawn as a segmented control,
-    of which only the chosen section is computed and drawn."""
-    return [(w.key, list(DECLARED[w.key].options)) for w in at.get("segmented_control")
-            if w.key in DECLARED and DECLARED[w.key].widget == "segmented"]
+    """(URL key, options) of the page's part picker: the declared view field ``part`` (every multi-part page
+    has exactly one), of which only the chosen part is computed and drawn."""
+    return [("part", list(DECLARED["part"].options))] if _has_part(at) else []
+
+
+def _has_part(at) -> bool:
+    for kind in ("segmented_control", "radio", "selectbox"):
+        if any(w.key == "part" for w in at.get(kind)):
+            return True
+    return False
 
 
 def _views(page):
     """(link, AppTest) for the page's default view, then for every other option of each section picker."""
     at = open_page(page)
+    shown = at.session_state["part"] if "part" in at.session_state else None
     yield {}, at
     for key, options in _sections(at):
-        for opt in options[1:]:
-            yield {key: opt}, open_page(page, query={key: opt})
+        for opt in options:
+            if opt != shown:  # the default part is the view already seen
+                yield {key: opt}, open_page(page, query={key: opt})
 
 
 def test_each_control_changes_what_is_shown(page):
@@ -164,7 +168,7 @@ def test_each_preset_and_its_link(page):
 def test_seed_box_greyed_out_where_nothing_is_random():
     """The softmax lab and its surfaces draw nothing at random: the seed box is greyed out with a note; the
     classifier below it (a section) and the fitting page use the seed."""
-    for page, query, used in (("pages/softmax.py", {}, False), ("pages/softmax.py", {"section": "classify"}, True),
+    for page, query, used in (("pages/softmax.py", {}, False), ("pages/softmax.py", {"part": "classify"}, True),
                               ("pages/fitting.py", {}, True), (None, {}, False)):
         at = open_page(page, query=query)
         box = next(w for w in at.number_input if w.key == "seed")
@@ -299,3 +303,30 @@ def test_colours_named_in_text_are_drawn(page, lang):
     named = {w for w in words if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)}
     missing = [w for w in named if words[w] not in drawn]
     assert not missing, f"text names {missing} but no chart on the page draws that colour"
+
+
+def test_a_run_the_guard_cut_is_neither_shown_nor_kept(monkeypatch):
+    """The wall-time guard is never the answer: a cut run is not drawn and not stored; the page says the server is
+    too busy, keeps the controls, and the same link run again (guard back to normal) shows the full result."""
+    from core import train
+
+    busy = i18n.text("en", "common.busy")
+    monkeypatch.setattr(train, "GUARD_SECONDS", 0.0)
+    at = open_page("pages/fitting.py", query={"seed": "424242", "k": "7"})
+    assert not at.exception, at.exception
+    assert any(busy in w.value for w in at.warning)
+    assert len(at.get("vega_lite_chart")) == 0
+    assert next(w for w in at.slider if w.key == "k").value == 7
+    monkeypatch.setattr(train, "GUARD_SECONDS", 60.0)
+    next(b for b in at.button if b.key == "_dlc_run_again").click().run()
+    assert not at.exception, at.exception
+    assert not any(busy in w.value for w in at.warning)
+    assert len(at.get("vega_lite_chart")) >= 2
+
+
+def test_a_link_always_carries_its_language():
+    """A link copied from a browser in one language opens in that language elsewhere: ``lang`` is always in it."""
+    for query, want in (({}, "en"), ({"lang": "zh"}, "zh"), ({"lang": "en"}, "en")):
+        at = open_page("pages/fitting.py", query=query)
+        got = at.query_params.get("lang")
+        assert (got[0] if isinstance(got, list) else got) == want, (query, got)

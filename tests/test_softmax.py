@@ -12,16 +12,18 @@ import torch
 import torch.nn.functional as F
 
 from core import i18n, softmax
-from core import softmax_classify as sc
 from core.charts import softmax as charts
+from core.params import specs
 
 SEEDS = list(range(10))
 TS = (0.25, 1.0, 4.0)
+LOGIT = specs(softmax.LabConfig)["z1"][0]  # every logit slider's range
+CLASSIFY = specs(softmax.ClassifyConfig)
 
 
 def _logits(seed: int, c: int = 5) -> torch.Tensor:
     g = torch.Generator().manual_seed(seed)
-    return (torch.rand(c, generator=g, dtype=torch.float64) * 12 - 6)  # (C,) in the sliders' range
+    return torch.rand(c, generator=g, dtype=torch.float64) * (LOGIT.hi - LOGIT.lo) + LOGIT.lo  # (C,) in the sliders' range
 
 
 # ---------------------------------------------------------------- the formulas against PyTorch
@@ -54,13 +56,13 @@ def test_pitfall_loss_is_cross_entropy_of_softmax_outputs():
     z = torch.randn(3, 7, 4, generator=torch.Generator().manual_seed(1))  # (M, N, C)
     y = torch.arange(7) % 4
     want = torch.stack([torch.nn.CrossEntropyLoss()(F.softmax(z[m], -1), y) for m in range(3)])
-    assert torch.allclose(sc.per_model_loss(z, y, "softmax outputs"), want, atol=1e-6)
+    assert torch.allclose(softmax.per_model_loss(z, y, "softmax outputs"), want, atol=1e-6)
     want = torch.stack([torch.nn.CrossEntropyLoss()(z[m], y) for m in range(3)])
-    assert torch.allclose(sc.per_model_loss(z, y, "cross-entropy"), want, atol=1e-6)
+    assert torch.allclose(softmax.per_model_loss(z, y, "cross-entropy"), want, atol=1e-6)
 
 
 def test_models_equal_nn_modules():
-    m = sc.Models([0, 5], 3, torch.Generator().manual_seed(0))
+    m = softmax.Models([0, 5], 3, torch.Generator().manual_seed(0))
     x = torch.randn(9, 2, generator=torch.Generator().manual_seed(2))  # (N, 2)
     with torch.no_grad():
         lin = torch.nn.Linear(2, 3)
@@ -79,6 +81,7 @@ def _lab(seed: int, **kw) -> softmax.LabResult:
     return softmax.lab(softmax.LabConfig(**{f"z{i + 1}": round(v, 1) for i, v in enumerate(z)}, **kw))
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("T", softmax.TEMPERATURES)
 def test_lab_notice_on_10_seeds(T):
     """Bars positive, summing to 1, ordered as the logits; gradient negative only for the true class; the
@@ -98,6 +101,7 @@ def test_lab_notice_on_10_seeds(T):
     assert np.allclose(curve["softmax"], curve["sigmoid"], atol=1e-12)
 
 
+@pytest.mark.claim
 def test_temperature_flattens_and_sharpens_on_10_seeds():
     for s in SEEDS:
         top = [_lab(s, temperature=T).probs.max() for T in softmax.TEMPERATURES]
@@ -136,26 +140,30 @@ def test_descent_is_plain_gradient_descent():
 
 def test_preset_plateau():
     r = softmax.surface(softmax.SurfaceConfig(y1=-10, y2=10, steps=100))
-    assert r.stalled() and r.loss[-1, 0] < 0.1 and r.loss[-1, 1] > 1.99 and r.moved()[1] < 0.01
+    assert r.facts()["stalled"] and r.loss[-1, 0] < 0.1 and r.loss[-1, 1] > 1.99 and r.moved()[1] < 0.01
 
 
+@pytest.mark.claim
 def test_cross_entropy_leaves_the_bad_start_where_mse_stalls_on_10_seeds():
     """Starts drawn from 10 seeds with y1 − y2 <= −12 (the far corner), and every learning rate >= 0.3 and
-    step count >= 50 at the default start: cross-entropy loses over 90 % of its loss, MSE keeps over 99 %."""
+    step count >= 50 at the default start: cross-entropy loses over 90 % of its loss, MSE keeps over 99 %
+    (``SurfaceResult.facts``: CE_LEFT, MSE_KEPT)."""
+    E = softmax.EXTENT
     for s in SEEDS:
         g = torch.Generator().manual_seed(100 + s)
-        y1 = float(torch.rand(1, generator=g)) * 4 - 10  # [-10, -6]
-        y2 = y1 + 12 + float(torch.rand(1, generator=g)) * (10 - y1 - 12)
-        r = softmax.surface(softmax.SurfaceConfig(y1=round(y1 * 2) / 2, y2=min(10.0, round(y2 * 2) / 2)))
-        assert r.stalled(), (y1, y2, r.loss[-1])
+        y1 = float(torch.rand(1, generator=g)) * 4 - E  # [-10, -6]
+        y2 = y1 + 12 + float(torch.rand(1, generator=g)) * (E - y1 - 12)
+        r = softmax.surface(softmax.SurfaceConfig(y1=round(y1 * 2) / 2, y2=min(E, round(y2 * 2) / 2)))
+        assert r.facts()["stalled"], (y1, y2, r.loss[-1])
         assert r.grad_norm[0, 1] < 1e-3 * r.grad_norm[0, 0]
-    for lr, steps in itertools.product((0.3, 1.0, 3.0), (50, 100, 200)):
-        assert softmax.surface(softmax.SurfaceConfig(lr=lr, steps=steps)).stalled(), (lr, steps)
+    for lr, steps in itertools.product([v for v in softmax.BAD_LRS if v >= 0.3],
+                                       [v for v in softmax.SURFACE_STEPS if v >= 50]):
+        assert softmax.surface(softmax.SurfaceConfig(lr=lr, steps=steps)).facts()["stalled"], (lr, steps)
 
 
 def test_stalled_is_false_when_mse_escapes():
     r = softmax.surface(softmax.SurfaceConfig(y1=-3, y2=3, lr=3.0, steps=50))
-    assert not r.stalled() and r.loss[-1, 1] < 0.5 * r.loss[0, 1]
+    assert not r.facts()["stalled"] and r.loss[-1, 1] < 0.5 * r.loss[0, 1]
 
 
 # ---------------------------------------------------------------- the classifier and the pitfall
@@ -163,17 +171,17 @@ def test_stalled_is_false_when_mse_escapes():
 _cache: dict = {}
 
 
-def runs(fn, **kw) -> list[sc.Run]:
+def runs(fn, **kw) -> list[softmax.Run]:
     key = (fn.__name__, tuple(sorted(kw.items())))
     if key not in _cache:
-        _cache[key] = fn(sc.ClassifyConfig(**kw), SEEDS)
+        _cache[key] = fn(softmax.ClassifyConfig(**kw), SEEDS)
     return _cache[key]
 
 
 def test_batched_seeds_equal_single_runs():
-    cfg = sc.ClassifyConfig(data="moons", steps=50)
-    one = sc.classify(replace(cfg, seed=3))
-    many = sc.classify_seeds(cfg, [1, 3])
+    cfg = softmax.ClassifyConfig(data="moons", steps=50)
+    one = softmax.classify(replace(cfg, seed=3))
+    many = softmax.classify_seeds(cfg, [1, 3])
     assert np.allclose(one.history.loss, many[1].history.loss, atol=1e-6)
     assert np.allclose(one.regions.p, many[1].regions.p, atol=1e-6)
 
@@ -181,7 +189,7 @@ def test_batched_seeds_equal_single_runs():
 def test_softmax_regression_logits_are_affine_so_its_boundaries_are_straight():
     """The notice: softmax regression's logits are linear (affine) in x, so the boundary between two classes,
     where two logits are equal, is a straight line; the network's are not."""
-    m = sc.Models([0, 16], 3, torch.Generator().manual_seed(4))
+    m = softmax.Models([0, 16], 3, torch.Generator().manual_seed(4))
     g = torch.Generator().manual_seed(5)
     a, b = torch.randn(50, 2, generator=g) * 2, torch.randn(50, 2, generator=g) * 2  # (50, 2)
     w = torch.rand(50, 1, generator=g)
@@ -191,63 +199,70 @@ def test_softmax_regression_logits_are_affine_so_its_boundaries_are_straight():
     assert not torch.allclose(mix[1], ends[1], atol=1e-3)
 
 
+@pytest.mark.claim
 def test_preset_spirals_on_10_seeds():
-    for r in runs(sc.classify_seeds, data="spirals"):
-        lin, net = r.final("softmax regression", "train"), r.final("network", "train")
-        assert lin < 0.8 and net > lin + 0.2, (r.config.seed, lin, net)
+    """Preset "Spirals": softmax regression stays far from 100 %, the network bends around the arms
+    (``classify_facts``: LINEAR_SHORT, NET_AHEAD)."""
+    for r in runs(softmax.classify_seeds, data="spirals"):
+        assert softmax.classify_facts(r)["holds"]["bends"], (r.config.seed, softmax.classify_facts(r)["accuracy"])
 
 
+@pytest.mark.claim
 def test_preset_mse_on_10_seeds():
-    """Iris, sepal length and width: trained on MSE after softmax, both models end with a higher training-set
-    cross-entropy than trained on cross-entropy, same steps, same seeds."""
-    kw = dict(data="iris", fx=0, fy=1)
-    for ce, mse in zip(runs(sc.classify_seeds, **kw), runs(sc.classify_seeds, loss="MSE", **kw)):
-        for m in sc.MODELS:
-            assert ce.final(m, "train", "loss") < mse.final(m, "train", "loss"), (ce.config.seed, m)
+    """Preset "MSE on real data" (wine, malic acid and magnesium): trained on MSE after softmax, the network ends
+    with a higher training-set cross-entropy than trained on cross-entropy, same steps, same seeds. Measured on
+    50 seeds: at least 11 % higher (two threads and plain Adam: at least 9 %). Not claimed for softmax
+    regression: higher on every seed, but by as little as 0.4 % with two threads (MSE's tiny gradients make its
+    Adam path follow the rounding), nor on iris's sepal measurements (the network lower on 4 of 30 seeds)."""
+    kw = dict(data="wine", fx=1, fy=4)
+    for ce, mse in zip(runs(softmax.classify_seeds, **kw), runs(softmax.classify_seeds, loss="MSE", **kw)):
+        a, b = softmax.classify_facts(ce)["ce_net"], softmax.classify_facts(mse)["ce_net"]
+        assert a < b, (ce.config.seed, a, b)
 
 
+@pytest.mark.claim
 @pytest.mark.parametrize("data", ["wine", "iris", "moons", "spirals"])
 def test_pitfall_notice_on_10_seeds(data):
-    """The wrong loss never goes below ln(1 + (C − 1)/e) and falls less than the right one."""
-    for r in runs(sc.pitfall_seeds, data=data):
-        h = r.history[(r.history.split == "train")]
-        wrong = h[h.model == "softmax outputs"]
-        assert wrong.trained_on.min() >= sc.wrong_floor(r.points.classes) - 1e-6
-        dw = r.first("softmax outputs") - r.final("softmax outputs", "train", "trained_on")
-        dr = r.first("logits") - r.final("logits", "train", "trained_on")
-        assert 0 < dw < dr, (data, r.config.seed, dw, dr)
+    """The wrong loss never goes below ln(1 + (C − 1)/e) and falls less than the right one
+    (``pitfall_facts``)."""
+    for r in runs(softmax.pitfall_seeds, data=data):
+        f = softmax.pitfall_facts(r)
+        assert f["holds"]["floor"] and f["holds"]["flatter"], (data, r.config.seed, f)
         assert r.first("softmax outputs") == pytest.approx(r.first("logits"), abs=0.3)  # same start
 
 
-@pytest.mark.parametrize("kw", [dict(lr=0.003, steps=50), dict(lr=0.3, steps=800), dict(hidden=4)])
+@pytest.mark.claim
+@pytest.mark.parametrize("kw", [dict(lr=min(softmax.LRS), steps=min(softmax.STEPS)),
+                                dict(lr=max(softmax.LRS), steps=max(softmax.STEPS)), dict(hidden=min(softmax.HIDDEN))])
 def test_pitfall_flatter_at_other_settings(kw):
-    for r in runs(sc.pitfall_seeds, **kw):
-        dw = r.first("softmax outputs") - r.final("softmax outputs", "train", "trained_on")
-        dr = r.first("logits") - r.final("logits", "train", "trained_on")
-        assert dw < dr, (kw, r.config.seed, dw, dr)
+    for r in runs(softmax.pitfall_seeds, **kw):
+        f = softmax.pitfall_facts(r)
+        assert f["holds"]["floor"] and f["holds"]["flatter"], (kw, r.config.seed, f["dw"], f["dr"])
 
 
 def test_wrong_floor_is_the_loss_of_a_one_hot_input():
     for c in (2, 3, 5):
         x = F.one_hot(torch.tensor([1]), c).float()
-        assert F.cross_entropy(x, torch.tensor([1])).item() == pytest.approx(sc.wrong_floor(c), abs=1e-6)
+        assert F.cross_entropy(x, torch.tensor([1])).item() == pytest.approx(softmax.wrong_floor(c), abs=1e-6)
 
 
 def test_every_dataset_and_extreme_setting_runs_cleanly():
-    for data in sc.DATASETS:
-        r = sc.classify(sc.ClassifyConfig(data=data, fx=12, fy=12, n=60, noise=1.0, steps=50, lr=0.3, hidden=64))
-        assert np.isfinite(r.history.loss).all() and r.log.steps == 50
+    extreme = dict(fx=max(CLASSIFY["fx"][0].options), fy=max(CLASSIFY["fy"][0].options), n=CLASSIFY["n"][0].lo,
+                   noise=CLASSIFY["noise"][0].hi, steps=min(softmax.STEPS), lr=max(softmax.LRS), hidden=max(softmax.HIDDEN))
+    for data in softmax.DATASETS:
+        r = softmax.classify(softmax.ClassifyConfig(data=data, **extreme))
+        assert np.isfinite(r.history.loss).all() and r.log.steps == extreme["steps"]
         assert r.points.x.shape[1] == 2 and set(r.points.y.tolist()) == set(range(r.points.classes))
-    r = sc.classify(sc.ClassifyConfig(data="nonsense", n=10**9, lr=float("inf"), steps=-3))  # clamped
-    assert r.config.data == "wine" and r.log.steps == r.config.steps
+    r = softmax.classify(softmax.ClassifyConfig(data="nonsense", n=10**9, lr=float("inf"), steps=-3))  # clamped
+    assert r.config.data == softmax.ClassifyConfig().data and r.log.steps == r.config.steps
 
 
 # ---------------------------------------------------------------- charts
 
 def test_charts_build_in_both_languages():
     lab, surf = softmax.lab(), softmax.surface()
-    run = runs(sc.classify_seeds, data="spirals")[0]
-    pit = runs(sc.pitfall_seeds, data="wine")[0]
+    run = runs(softmax.classify_seeds, data="spirals")[0]
+    pit = runs(softmax.pitfall_seeds, data="wine")[0]
     for lang in i18n.LANGS:
         for ch in (charts.lab_bars(lab, lang), charts.lab_gradient(lab, lang), charts.lab_sigmoid(lab, lang),
                    charts.surface_chart(surf, 0, 10, lang), charts.surface_chart(surf, 1, 50, lang),

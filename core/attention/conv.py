@@ -30,7 +30,7 @@ class ConvCompare:
 
 def offset_kernel(w: int, seed: int) -> torch.Tensor:
     """Seeded score per offset -r..r, softmax-normalised into a convolution kernel that sums to 1. (w,)"""
-    logits = torch.randn(w, generator=rng.generator(seed, salt=31))  # (w,)
+    logits = torch.randn(w, generator=rng.generator(seed, "attention.conv_logits"))  # (w,)
     return torch.softmax(logits, dim=0)
 
 

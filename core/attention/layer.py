@@ -108,7 +108,7 @@ def graph_adjacency(n: int, seed: int) -> torch.Tensor:
     for i in range(n - 1):
         adj[i, i + 1] = adj[i + 1, i] = True
     if n > 3:
-        g = rng.generator(seed, salt=55)
+        g = rng.generator(seed, "attention.layer_weights")
         for _ in range(max(1, n // 3)):
             i, j = torch.randint(0, n, (2,), generator=g).tolist()
             adj[i, j] = adj[j, i] = True

@@ -13,7 +13,7 @@ from core.attention.layer import attention, merge_heads, sinusoidal, split_heads
 
 def _initial(cfg, seed: int) -> dict[str, torch.Tensor]:
     """One seed's initial weights (the models of one seed all start from them)."""
-    gen = rng.generator(seed, salt=21)
+    gen = rng.generator(seed, "attention.model_init")
     d, L, V, T, ff = cfg.d, cfg.layers, cfg.vocab, cfg.length, cfg.d
 
     def init(*shape, fan):

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.batches import METHODS, PathResult
-from core.batches_lab import LabResult
+from core.batches import METHODS, LabResult, PathResult
 from core.charts import COLOURS, GREY, mark, n, q, scale, styled
 
 K = "batches.charts."

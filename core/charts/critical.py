@@ -6,8 +6,6 @@ text can name them (``i18n.text(lang, "common.colour." + ARROW_COLOURS["λ < 0"]
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -15,7 +13,6 @@ import pandas as pd
 from core import i18n
 from core.charts import COLOURS, GREY, grid32, mark, n, o, q, styled
 from core.critical import AXES, HI, LO, RUNS, SIGNS, VERDICTS, EscapeResult, PointResult, RatioResult, SurfaceResult, sign_of
-from core.params import flag
 
 K = "critical.charts."
 ARROW_COLOURS = {SIGNS[0]: "vermillion", SIGNS[1]: "blue", SIGNS[2]: "pink"}  # eigenvector arrows and spectrum ticks
@@ -26,12 +23,6 @@ KIND_SHAPES = {"minimum": "circle", "maximum": "triangle-down", "saddle": "diamo
 KIND_FILL = "#FFFFFF"  # critical points: white markers told apart by shape (colours belong to arrows and runs)
 GRADIENT_COLOUR = "#FFFFFF"  # −g, dashed, on the heat map (white reads on viridis)
 MAP_HEIGHT = 540  # the contour map's whole height: its plot is about square in a 380 px slot
-
-
-@dataclass(frozen=True)
-class RatioView:
-    """What the page runs and draws (nothing else depends on it)."""
-    ratio: bool = flag(False)  # run the minimum-ratio experiment (trains networks, computes their Hessians)
 
 
 def _hex(names: dict) -> list[str]:
@@ -253,3 +244,15 @@ def spectrum_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
               color=n("sign", None, scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend={"columns": 1, "title": None}),
               tooltip=[q("run", tr(K + "tip.run")), q("lambda", "λ", format=".3g")])
     return styled([ch], tr(K + "title.spectrum"), 380)
+
+
+TABLE = {"x": "x", "y": "y", "loss": "loss", "kind": "kind", "higher_order": "higher", "lambda1": "lambda1",
+         "lambda2": "lambda2", "grad_norm": "grad"}  # column of SurfaceResult.critical -> key critical.table.<key>
+
+
+def points_table(s: SurfaceResult, lang: str = "en") -> pd.DataFrame:
+    """Every critical point in view as the page's table: kinds and column names in ``lang``."""
+    tr = i18n.translator(lang)
+    c = s.critical
+    shown = c.assign(kind=[tr(K + "kind." + k) for k in c.kind], higher_order=[tr(K + "higher." + k) for k in c.higher_order])
+    return shown.rename(columns={col: tr("critical.table." + k) for col, k in TABLE.items()})

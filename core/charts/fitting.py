@@ -1,34 +1,16 @@
 """Charts of the sigmoid/ReLU fitting page. Every word from core/locales/<lang>/fitting.charts.toml."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, GREY, hex_of, mark, n, q, scale, styled
 from core.fitting import NAMES, FitResult, ReluPair
-from core.params import flag, num
 
 MODEL_COLOURS = {"sigmoid": "blue", "ReLU": "orange"}  # names of core.charts.COLOURS, read by page text
 PAIR_COLOURS = {"relu1": "sky blue", "relu2": "vermillion", "sum": "grey", "hard": "green"}
 SPLIT_COLOURS = {"train": "green", "validation": "vermillion"}  # the complexity sweep
-
-
-@dataclass(frozen=True)
-class FitView:
-    """What the page draws (no training depends on it)."""
-    parts: bool = flag(True)  # draw each unit's c_i·a_i(x) under the fits
-    sweep: bool = flag(False)  # run the complexity sweep (18 models)
-
-
-@dataclass(frozen=True)
-class PairView:
-    """The two-ReLU hard sigmoid."""
-    x0: float = num(-0.3, -1.0, 0.9, step=0.05)  # where the ramp starts
-    x1: float = num(0.4, -0.9, 1.0, step=0.05)  # where it reaches its full height
-    height: float = num(1.0, -2.0, 2.0, step=0.1)  # the value it rises to
 
 
 def _disp(a_b: tuple[float, float], v: np.ndarray) -> np.ndarray:

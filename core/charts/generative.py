@@ -3,11 +3,10 @@ set, and test accuracy against training-set size (mean line, 10th-90th percentil
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, mark, n, q, scale, styled
-from core.generative_curve import MODELS, Boundary, CurveResult
+from core.generative import MODELS, Boundary, CurveResult
 
 MODEL_COLOURS = {"generative": "green", "logistic regression": "vermillion"}  # the curves
 CLASS_COLOURS = ("blue", "orange")  # class 0, class 1 (regions and points)

@@ -2,20 +2,13 @@
 English names stay in the results and are mapped to display names here."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, hex_of, mark, n, q, scale, styled
-from core.overfitting import CURES, MODELS, CuresResult
-from core.overfitting_bound import BoundResult
-from core.overfitting_depth import DEPTHS, DepthResult, name as depth_name
-from core.overfitting_guide import MODELS as GUIDE_MODELS, GuideResult
-from core.params import choice
+from core.charts import GREY, hex_of, mark, n, q, scale, styled
+from core.overfitting import DEPTHS, GUIDE_MODELS, BoundResult, CuresResult, DepthResult, GuideResult, pick
+from core.overfitting.depth import name as depth_name
 
-LABS = ("guide", "depth", "cures", "bound", "box")
 CURE_COLOURS = {"no cure": "blue", "cure": "orange", "penalty": "green", "stop": "pink"}  # COLOURS keys
 DEPTH_COLOURS = {1: "blue", 2: "orange", 3: "green", 4: "pink", 5: "vermillion"}
 GUIDE_COLOURS = {"your network": "blue", "1 layer": "orange", "least squares": "grey"}
@@ -23,14 +16,6 @@ BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example
 SPLIT_COLOURS = {"train": "green", "validation": "sky blue", "test": "pink"}
 Y_MAX = 2.0  # loss axes stop here (a loss above is drawn at the edge)
 LINE_LEGEND = {"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 400}
-
-
-@dataclass(frozen=True)
-class OverfitView:
-    """What the page draws (no training depends on it)."""
-    lab: str = choice("cures", LABS, widget="radio")  # the part of the page shown
-    cure: str = choice("early stopping", CURES, widget="selectbox")  # the cure drawn against no cure
-    choose_on: str = choice("validation", ("validation", "test"), widget="radio")  # box: the set that chooses
 
 
 def layers(tr, d: int) -> str:
@@ -224,7 +209,7 @@ def box_chart(r: CuresResult, choose_on: str, lang: str = "en"):
     """Validation and test MSE of every trained model; the one ``choose_on`` picks drawn opaque."""
     tr = i18n.translator(lang)
     df = r.final.copy()
-    pick = df.loc[df[choose_on].idxmin(), "model"]
+    chosen = pick(r, choose_on)
     df["model"] = [tr(f"overfitting.charts.model.{m}") for m in df.model]
     return _split_bars(df, "model", tr("overfitting.charts.model_title"), ("validation", "test"), tr,
-                       tr("overfitting.charts.box_title"), chosen=tr(f"overfitting.charts.model.{pick}"), height=360)
+                       tr("overfitting.charts.box_title"), chosen=tr(f"overfitting.charts.model.{chosen}"), height=360)

@@ -8,9 +8,7 @@ import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, GREY, mark, n, q, scale, styled
-from core.regression import RegResult
-from core.regression_compare import Compare
-from core.regression_features import Features
+from core.regression import Compare, Features, RegResult
 
 K = "regression.charts."
 PATH_COLOURS = {"path": "blue", "start": "pink", "optimum": "vermillion"}  # keys of COLOURS, read by page text

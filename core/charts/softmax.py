@@ -2,16 +2,12 @@
 their descent paths, and the live classifier (decision regions, loss and accuracy, the pitfall)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, hex_of, mark, n, o, q, scale, styled
-from core.params import choice
-from core.softmax import LabResult, SurfaceResult, sigmoid_curve
-from core.softmax_classify import MODELS, PITFALL, Run, wrong_floor
+from core.charts import GREY, hex_of, mark, n, o, q, scale, styled
+from core.softmax import PITFALL, LabResult, Run, SurfaceResult, sigmoid_curve, wrong_floor
 
 # named colours (keys of COLOURS) that the page's text reads
 LAB_COLOURS = {"probability": "blue", "gradient": "vermillion", "current": "vermillion", "dots": "blue"}
@@ -20,12 +16,6 @@ MODEL_COLOURS = {"softmax regression": "blue", "network": "orange"}
 PITFALL_COLOURS = {"logits": "green", "softmax outputs": "vermillion"}
 CLASS_COLOURS = ("blue", "orange", "green")
 PATH_COLOUR = "pink"  # the descent path on either surface (stands out on viridis)
-
-
-@dataclass(frozen=True)
-class SoftmaxView:
-    """Which part of the page is shown below the softmax lab (only that part is computed and drawn)."""
-    section: str = choice("surface", ("surface", "classify", "pitfall"), widget="segmented")
 
 
 def lab_bars(r: LabResult, lang: str = "en"):

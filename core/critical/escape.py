@@ -20,6 +20,9 @@ LRS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.5)
 STEPS = (25, 50, 100, 150, 200, 400, 1000)
 JUMPS = (0.05, 0.1, 0.25, 0.5, 1.0)  # lengths of the one step along u
 RUNS = ("plain gradient descent", "escape step, then descent")
+CRAWL_OFFSET = 0.01  # the notice says plain descent "crawls" only where it starts at most this far from the saddle
+CRAWL_FACTOR = 2  # ... and needs at least this many times the escape run's steps to get halfway down
+STORIES = ("stuck", "crawl", "never_half", "compare", "neither")  # the escape notice's first sentence
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,17 @@ class EscapeResult:
     log: train.TrainLog
     escape_steps: dict[str, int | None]  # steps until each run's loss is halfway down
 
+    def story(self) -> str:
+        """Which of STORIES the notice tells of this run: "stuck" (started exactly on the saddle, plain
+        descent never moved), "crawl" (started close, plain descent took at least CRAWL_FACTOR times the
+        escape run's steps to get halfway down), "never_half", "compare" or "neither"."""
+        p, q = (self.escape_steps[r] for r in RUNS)
+        if q is None:
+            return "neither"
+        if p is None:
+            plain = self.history[self.history.run == RUNS[0]].loss
+            return "stuck" if self.config.offset == 0 and bool((plain == self.saddle_loss).all()) else "never_half"
+        return "crawl" if self.config.offset <= CRAWL_OFFSET and p >= CRAWL_FACTOR * q else "compare"
 
 
 def escape(cfg: EscapeConfig = EscapeConfig()) -> EscapeResult:
@@ -65,7 +79,7 @@ def escape(cfg: EscapeConfig = EscapeConfig()) -> EscapeResult:
         if float(f(s - cfg.jump * u)) < float(f(s + cfg.jump * u)):
             u = -u
         actual = float(f(s + cfg.jump * u)) - fs
-    ang = float(torch.rand(1, generator=rng.generator(cfg.seed, salt=31), dtype=DT)) * 2 * np.pi
+    ang = float(torch.rand(1, generator=rng.generator(cfg.seed, "critical.escape_angle"), dtype=DT)) * 2 * np.pi
     start = s + cfg.offset * torch.tensor([np.cos(ang), np.sin(ang)], dtype=DT)  # (2,)
     P = torch.stack([start, start + cfg.jump * u]).requires_grad_(True)  # (2 runs, 2)
     opt = torch.optim.SGD([P], lr=cfg.lr)

@@ -10,22 +10,21 @@ from functools import lru_cache
 
 import torch
 
-from core import rng, train
+from core import data, rng, train
 
 DT = torch.float64  # 2-D surfaces and tiny networks: double precision keeps eigenvalues clean
 
 
 @lru_cache(maxsize=1)
-def diabetes() -> tuple[torch.Tensor, torch.Tensor, tuple[str, ...]]:
-    """scikit-learn's diabetes data (442 patients, 10 measurements, shipped offline), standardized."""
-    from sklearn.datasets import load_diabetes
-
-    d = load_diabetes()
-    X = torch.tensor(d.data, dtype=DT)  # (N, D)
-    y = torch.tensor(d.target, dtype=DT)  # (N,)
+def net_data() -> tuple[torch.Tensor, torch.Tensor, tuple[str, ...]]:
+    """The networks' training data: ``core.data.diabetes`` (442 patients, 10 measurements, the disease
+    score a year later), every column and the target standardised: X (N, D), y (N,), the feature names."""
+    Xs, ys, names = data.diabetes(scaled=True)
+    X = torch.tensor(Xs, dtype=DT)  # (N, D)
+    y = torch.tensor(ys, dtype=DT)  # (N,)
     X = (X - X.mean(0)) / X.std(0)
     y = (y - y.mean()) / y.std()
-    return X, y, tuple(d.feature_names)
+    return X, y, names
 
 
 def n_params(d: int, hidden: int) -> int:
@@ -66,11 +65,12 @@ def init_params(m: int, d: int, hidden: int, gen: torch.Generator) -> torch.Tens
 
 
 
-def train_nets(m: int, hidden: int, steps: int, lr: float, seed: int, salt: int = 11) -> tuple[torch.Tensor, train.TrainLog]:
+def train_nets(m: int, hidden: int, steps: int, lr: float, seed: int,
+               purpose: str = "critical.nets") -> tuple[torch.Tensor, train.TrainLog]:
     """Train M networks on the diabetes data as one batched computation (full-batch Adam, a fixed
     number of steps). Returns the final parameters (M, P) and the training log (per-run losses)."""
-    X, y, _ = diabetes()
-    theta = init_params(m, X.shape[1], hidden, rng.generator(seed, salt)).requires_grad_(True)  # (M, P)
+    X, y, _ = net_data()
+    theta = init_params(m, X.shape[1], hidden, rng.generator(seed, purpose)).requires_grad_(True)  # (M, P)
     opt = torch.optim.Adam([theta], lr=lr)
 
     def step(i: int) -> torch.Tensor:
@@ -82,7 +82,7 @@ def train_nets(m: int, hidden: int, steps: int, lr: float, seed: int, salt: int 
 
 def net_grads(theta: torch.Tensor, hidden: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Each network's training loss (M,) and gradient (M, P) at theta (M, P)."""
-    X, y, _ = diabetes()
+    X, y, _ = net_data()
     t = theta.detach().clone().requires_grad_(True)
     loss = net_loss(t, X, y, hidden)  # (M,)
     (g,) = torch.autograd.grad(loss.sum(), t)  # (M, P): the runs share nothing, so each gets its own
@@ -92,7 +92,7 @@ def net_grads(theta: torch.Tensor, hidden: int) -> tuple[torch.Tensor, torch.Ten
 def net_hessians(theta: torch.Tensor, hidden: int) -> torch.Tensor:
     """Full Hessian of each network's training loss: theta (M, P) -> (M, P, P), one vmapped
     ``torch.func.hessian`` pass (the reference; ``net_hessians_fast`` is what the experiment uses)."""
-    X, y, _ = diabetes()
+    X, y, _ = net_data()
 
     def f(t: torch.Tensor) -> torch.Tensor:
         return net_loss(t, X, y, hidden)
@@ -110,7 +110,7 @@ def net_hessians_fast(theta: torch.Tensor, hidden: int) -> torch.Tensor:
     """The same Hessians written out (tested against ``net_hessians``), about 30x faster: for the mean
     squared error, ``H = (2/N) Σ_n (J_nᵀ J_n + r_n ∇²ŷ_n)``, with J_n = ∂ŷ_n/∂θ and r_n = ŷ_n − y_n; ∇²ŷ_n
     only couples the weights of one hidden unit. theta (M, P) -> (M, P, P)."""
-    X, y, _ = diabetes()
+    X, y, _ = net_data()
     N, D = X.shape
     W1, b1, w2, b2 = unpack(theta, D, hidden)  # (M, H, D), (M, H), (M, H), (M,)
     s = torch.tanh(torch.einsum("nd,mhd->mnh", X, W1) + b1[:, None, :])  # (M, N, H)
@@ -152,8 +152,8 @@ SLICE_STEPS = 300  # Adam steps that train it
 def slice_net(seed: int) -> SliceNet:
     """A 10 -> 4 -> 1 tanh network trained on the diabetes data; the slice varies two weights of its
     most used hidden unit: the input weight on body-mass index and the output weight."""
-    X, y, names = diabetes()
-    theta, _ = train_nets(1, SLICE_HIDDEN, SLICE_STEPS, 0.05, seed, salt=13)
+    X, y, names = net_data()
+    theta, _ = train_nets(1, SLICE_HIDDEN, SLICE_STEPS, 0.05, seed, purpose="critical.slice")
     theta = theta[0]  # (P,)
     _, _, w2, _ = unpack(theta, X.shape[1], SLICE_HIDDEN)
     k = int(w2.abs().argmax())

@@ -10,10 +10,11 @@ import torch
 
 from core.critical.network import DT
 from core.critical.surfaces import HI, LO, SURFACES, evaluate, hessian_at, surface_fn
-from core.critical.verdicts import HIGHER_ORDER, classify, probe
+from core.critical.verdicts import HIGHER_ORDER, classify, probe, shape
 from core.params import choice, clamp, num
 
 WINDOWS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)  # half-widths of the local view
+STEEP = 10  # the page states max|λ| / min|λ| from this ratio up ("one eigenvalue is N times the other")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,39 @@ class PointResult:
         a = np.abs(self.eigvals)
         return float(a.max() / a.min()) if a.min() > 0 else float("inf")
 
+    @property
+    def grad_norm(self) -> float:
+        """‖g‖ at θ'."""
+        return float(np.linalg.norm(self.grad))
+
+    @property
+    def steep(self) -> bool:
+        """Whether the curvature is at least STEEP times steeper one way than the other (and finite)."""
+        return bool(np.isfinite(self.condition) and self.condition >= STEEP)
+
+    @property
+    def shape(self) -> str:
+        """How the surface curves at θ' (one of ``verdicts.SHAPES``)."""
+        return shape(self.eigvals)
+
+    def tex(self) -> list[str]:
+        """g, H and each eigenvector with its eigenvalue, one LaTeX formula each (language-neutral, like
+        ``surfaces.FORMULAS``)."""
+        g, H, U, lam, t = self.grad, self.hessian, self.eigvecs, self.eigvals, tex_number
+        return [rf"g = \begin{{pmatrix}}{t(g[0])}\\ {t(g[1])}\end{{pmatrix}}",
+                rf"H = \begin{{pmatrix}}{t(H[0, 0])} & {t(H[0, 1])}\\ {t(H[1, 0])} & {t(H[1, 1])}\end{{pmatrix}}"] + [
+                rf"u_{k + 1} = \begin{{pmatrix}}{U[0, k]:.3f}\\ {U[1, k]:.3f}\end{{pmatrix}},\ \lambda_{k + 1} = {t(lam[k])}"
+                for k in range(2)]
+
+
+def tex_number(v: float) -> str:
+    """3 significant digits, written for LaTeX (no e-notation)."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    e = int(np.floor(np.log10(abs(v))))
+    if -3 <= e < 4:
+        return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
+    return rf"{v / 10 ** e:.3g}\times 10^{{{e}}}"
 
 
 def quadratic(loss: float, g: np.ndarray, H: np.ndarray, d: np.ndarray) -> np.ndarray:

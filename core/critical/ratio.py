@@ -24,9 +24,9 @@ import torch
 
 from core import train
 from core.critical import verdicts
-from core.critical.network import DT, diabetes, net_grads, net_hessians_fast, train_nets, unpack
+from core.critical.network import DT, net_data, net_grads, net_hessians_fast, train_nets, unpack
 from core.export import safetensors_bytes
-from core.params import choice, clamp, num
+from core.params import choice, clamp, flag, num
 
 RUNS_CHOICES = (4, 8, 16, 24)
 HIDDEN_CHOICES = (1, 2, 4, 8, 12)
@@ -34,6 +34,16 @@ STEP_CHOICES = (25, 100, 300, 1000)
 NEWTON_STEPS = 20  # damped Newton steps on the loss after Adam
 REFINE_STEPS = 25  # Levenberg-Marquardt steps on ‖g‖² after those
 VERDICTS = ("not a critical point", "has a λ < 0: a saddle", "no λ < 0, some λ ≈ 0: flat", "all λ > 0: a minimum")
+# the notice's claims, checked over seeds (tests/test_critical.py): wider networks (H > 1) that reach a critical
+# point "almost never" have a λ < 0 there, and "many" of their runs do not reach the tolerance
+SADDLE_SHARE = 0.1  # "almost never": at most this share of the runs that reached a critical point
+MISSED_SHARE = 0.2  # "many": more than this share of the runs
+
+
+@dataclass(frozen=True)
+class RatioView:
+    """What the page runs and draws (nothing else depends on it)."""
+    ratio: bool = flag(False)  # run the minimum-ratio experiment (trains networks, computes their Hessians)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,15 @@ class RatioResult:
     def critical(self) -> pd.DataFrame:
         """The runs whose gradient reached the tolerance: the only ones the ratio speaks for."""
         return self.table[self.table.reached].reset_index(drop=True)
+
+    def counts(self) -> dict[str, int]:
+        """The numbers the page states: of the ``runs`` networks, ``critical`` reached a critical point; of
+        those ``saddles`` have a λ < 0, ``flat`` no λ < 0 but some λ ≈ 0, ``minima`` a ratio of 1; ``missed``
+        did not reach the tolerance (or diverged)."""
+        c = self.critical
+        return dict(runs=self.config.runs, critical=len(c), saddles=int((c.negative > 0).sum()),
+                    flat=int(((c.negative == 0) & (c.near_zero > 0)).sum()), minima=int((c.min_ratio == 1).sum()),
+                    missed=self.config.runs - len(c))
 
 
 def _descend(theta: torch.Tensor, hidden: int, n: int) -> torch.Tensor:
@@ -133,6 +152,6 @@ def ratio_csv(r: RatioResult) -> bytes:
 
 def ratio_safetensors(r: RatioResult) -> bytes:
     """Every network's final weights (W1, b1, w2, b2 per run) as a ``.safetensors`` file."""
-    X, _, names = diabetes()
+    X, _, names = net_data()
     W1, b1, w2, b2 = unpack(r.weights, X.shape[1], r.config.hidden)
     return safetensors_bytes({"": {"W1": W1, "b1": b1, "w2": w2, "b2": b2}}, r.config, {"features": ",".join(names)})

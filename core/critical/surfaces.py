@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from core.critical.network import DT, diabetes, slice_net, unpack
+from core.critical.network import DT, net_data, slice_net, unpack
 
 SURFACES = ("one-neuron network", "x² − y²", "monkey saddle", "Rosenbrock", "network slice")
 LO, HI = -2.0, 2.0  # the view: both coordinates in [LO, HI]
@@ -56,7 +56,7 @@ def surface_fn(name: str, seed: int = 0) -> Surface:
     if name != "network slice":
         raise ValueError(f"unknown surface {name!r}; choose one of {SURFACES}")
     net = slice_net(int(seed))
-    X, y, _ = diabetes()
+    X, y, _ = net_data()
     W1, b1, w2, b2 = unpack(net.theta, X.shape[1], net.hidden)
     k, col = net.unit, net.i - net.unit * X.shape[1]
     a = torch.tanh(X @ W1.T + b1)  # (N, H) the trained network's hidden units

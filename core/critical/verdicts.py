@@ -15,6 +15,8 @@ from core.critical.surfaces import Surface
 EIG_TOL = 1e-4  # |λ| below EIG_TOL·max(1, max|λ|) counts as "near zero" (degenerate)
 GRAD_TOL = 1e-6  # ‖g‖ at most GRAD_TOL·max(1, max|λ|) counts as a critical point
 SIGNS = ("λ < 0", "λ > 0", "λ ≈ 0")  # an eigenvalue's sign under the near-zero rule (the arrows' legend)
+SHAPES = {"up": "curves up in every direction", "down": "curves down in every direction",  # by the signs of λ
+          "mixed": "curves up one way and down the other", "flat": "is flat in some direction"}
 
 
 def near_zero_tol(eigvals) -> np.ndarray:
@@ -36,6 +38,14 @@ def sign_of(lam: float, eigvals) -> str:
     return SIGNS[0] if lam < -tol else SIGNS[1] if lam > tol else SIGNS[2]
 
 
+def shape(eigvals) -> str:
+    """How the surface curves at a point, one of SHAPES: every λ > 0 "up", every λ < 0 "down", both signs
+    "mixed", else (some λ ≈ 0 and one sign) "flat"."""
+    neg, _, pos = sign_counts(eigvals)
+    n = np.asarray(eigvals).shape[-1]
+    return "up" if pos == n else "down" if neg == n else "mixed" if neg and pos else "flat"
+
+
 def is_critical(gnorm, eigvals) -> np.ndarray:
     """Whether the gradient counts as zero: gnorm (...) against the spectrum (..., P)."""
     lam = np.asarray(eigvals, dtype=float)
@@ -48,11 +58,8 @@ def classify(eigvals: np.ndarray, gnorm: float) -> tuple[str, str]:
     tol = float(near_zero_tol(lam))
     ls = ", ".join(f"{v:.3g}" for v in lam)
     if not is_critical(gnorm, lam):
-        shape = ("curves up in every direction" if (lam > tol).all() else "curves down in every direction"
-                 if (lam < -tol).all() else "curves up one way and down the other" if (lam > tol).any() and (lam < -tol).any()
-                 else "is flat in some direction")
         return "not critical", (f"‖g‖ = {gnorm:.3g} ≠ 0: the loss still falls along −g, so training does not stall here "
-                                f"(the surface {shape}; λ = {ls}).")
+                                f"(the surface {SHAPES[shape(lam)]}; λ = {ls}).")
     if (np.abs(lam) <= tol).any():
         return "degenerate", (f"g = 0 but an eigenvalue is ≈ 0 (λ = {ls}): the quadratic term is flat in that direction, "
                               "so the Hessian cannot decide; higher-order terms do.")

@@ -23,6 +23,7 @@ from core.optimizers.racers import NAMES, racer, step_racer
 from core.params import choice, flag, num
 
 SCALES = (0.1, 0.3, 1.0, 3.0, 10.0)  # options of the learning-rate multiplier
+FIRST_UPDATES = 100  # the notice ranks the racers by their mean training loss over the first this many updates
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ def real_race(cfg: RealConfig = RealConfig(), progress: Callable[[train.TrainLog
     cfg = replace(cfg, racers=tuple(n for n in NAMES if n in set(cfg.racers)))
     rcs = [racer(n) for n in cfg.racers]
     ds = data.classification("digits", 0.25, cfg.seed)
-    base = mlp(ds.x_train.shape[1], cfg.hidden, ds.n_classes, rng.generator(cfg.seed, salt=44))
+    base = mlp(ds.x_train.shape[1], cfg.hidden, ds.n_classes, rng.generator(cfg.seed, "optimizers.digits_init"))
     nets = [copy.deepcopy(base) for _ in rcs]
     opts = [rc.make(list(n.parameters()), rc.net_lr * cfg.lr_scale, 0.9) for rc, n in zip(rcs, nets)]
-    sampler = train.EpochSampler(len(ds.x_train), cfg.batch, rng.generator(cfg.seed, salt=45))
+    sampler = train.EpochSampler(len(ds.x_train), cfg.batch, rng.generator(cfg.seed, "optimizers.digits_batches"))
     spent = np.zeros(len(rcs))
     rows: list[tuple[int, str, float, float]] = []
     lossf = nn.CrossEntropyLoss()
@@ -98,3 +99,23 @@ def real_race(cfg: RealConfig = RealConfig(), progress: Callable[[train.TrainLog
 def weights_safetensors(r: RealResult) -> bytes:
     """The trained networks (``nn.Sequential`` keys, prefixed by optimizer) as ``.safetensors``."""
     return safetensors_bytes(r.weights, r.config)
+
+
+@dataclass(frozen=True)
+class RealFacts:
+    """The real race's notice as data."""
+    first: int  # the updates the loss is averaged over: min(FIRST_UPDATES, steps)
+    by_loss: tuple[tuple[str, float], ...]  # (racer, mean training loss over the first updates), lowest first
+    by_time: tuple[tuple[str, float], ...]  # (racer, its own compute seconds for the whole run), fastest first
+    accuracy: dict[str, float | None]  # validation accuracy at the end (None: it diverged)
+
+
+def real_facts(r: RealResult) -> RealFacts:
+    h = r.history
+    first = min(FIRST_UPDATES, r.config.steps)
+    mean = h[h.step <= first].groupby("optimizer").loss.mean()
+    secs = h.groupby("optimizer").seconds.max()
+    by_loss = tuple((n, float(mean[n])) for n in sorted(mean.index, key=mean.get) if n in r.racers)
+    by_time = tuple((n, float(secs[n])) for n in sorted(secs.index, key=secs.get))
+    acc = {n: float(v) if np.isfinite(v) else None for n, v in r.val_acc.items()}
+    return RealFacts(first, by_loss, by_time, acc)

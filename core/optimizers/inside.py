@@ -16,20 +16,7 @@ import numpy as np
 import pandas as pd
 
 from core.optimizers.race import RaceResult
-from core.optimizers.racers import NAMES, racer
-from core.params import choice, num
-
-TARGETS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)  # leaderboard targets: loss - f* below this
-
-
-@dataclass(frozen=True)
-class RaceView:
-    """Settings that only choose what to draw from a race (no computation)."""
-    target: float = choice(1e-3, TARGETS, widget="select_slider")  # the leaderboard's target gap loss - f*
-    inspect: str = choice("Momentum (lecture)", NAMES)  # which racer to look inside
-    moment: int = num(10, 1, 100)  # which update to inspect, in % of the steps run
-    ends_of: str = choice("Adam", NAMES)  # whose ends from the random starts to draw
-    upto: int = num(1000, 0, 1000)  # the race map shows the paths up to this step (replay)
+from core.optimizers.racers import racer
 
 
 def update_at(r: RaceResult, moment: int) -> int:
@@ -88,3 +75,17 @@ def inside_frame(r: RaceResult, k: int) -> pd.DataFrame:
     df = pd.DataFrame({"step": np.tile(np.arange(1, T + 1), 2), "parameter": np.repeat(["x", "y"], T),
                        "eff_lr": np.concatenate([r.eff_lr[k, :, 0], r.eff_lr[k, :, 1]])})
     return df[np.isfinite(df.eff_lr) & (df.eff_lr > 0)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class InsideFacts:
+    """The inside view's notice as data."""
+    momentum: str  # the sentence on the momentum arrow: "carried_lecture" (exactly λ m_{t-1}), "carried", "adam", ""
+    adaptive: bool  # the racer divides η by σ (else η_t/σ is η_t, the same for x and y)
+    larger: str  # "x" or "y": the parameter whose η_t/σ is larger at this update
+
+
+def inside_facts(ins: Inside) -> InsideFacts:
+    rc = racer(ins.racer)
+    note = {"carried": "carried_lecture" if rc.carry_exact else "carried", "adam": "adam"}.get(ins.kind, "")
+    return InsideFacts(note, rc.sigma is not None, "x" if ins.eff_lr[0] > ins.eff_lr[1] else "y")

@@ -1,4 +1,5 @@
-"""The race: every racer on one surface, from the same start and from random starts, as one computation.
+"""The race: every racer on one surface, from the same start and from random starts, as one computation;
+its config, its view (what to draw of it) and its history.
 
 The parameter of racer k is a ``(S, 2)`` tensor (S starting points, row 0 the race's start); every optimizer
 used here updates element by element, so each row moves exactly as a separate run would (tested). Every run
@@ -14,13 +15,15 @@ import pandas as pd
 import torch
 
 from core import params, rng, train
-from core.optimizers.racers import RACERS, RaceLRs, effective_lr, lr_factor, lrs_of, momentum_step, step_racer
+from core.optimizers.racers import (NAMES, RACERS, RaceLRs, effective_lr, lr_factor, lrs_of, momentum_step,
+                                    step_racer)
 from core.optimizers.schedules import SCHEDULES, make_scheduler
 from core.optimizers.surfaces import N_EXAMPLES, SURFACES, examples, random_starts, reached_minimum, surface
 from core.params import choice, num
 
 STEPS = (25, 50, 100, 200, 300, 500, 1000)  # run lengths the page offers
 BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, N_EXAMPLES)  # minibatch sizes; N_EXAMPLES = full batch
+TARGETS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)  # leaderboard targets: loss - f* below this
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,16 @@ class RaceConfig:
     batch: int = choice(N_EXAMPLES, BATCHES, widget="select_slider")  # minibatch size B (N_EXAMPLES: exact)
     starts: int = num(100, 0, 200, step=10)  # extra random starting points, batched with the race
     seed: int = num(0, 0, 1_000_000, widget="number")  # noise examples, minibatch draws, random starts
+
+
+@dataclass(frozen=True)
+class RaceView:
+    """Settings that only choose what to draw from a race (no computation)."""
+    target: float = choice(1e-3, TARGETS, widget="select_slider")  # the leaderboard's target gap loss - f*
+    inspect: str = choice("Momentum (lecture)", NAMES)  # which racer to look inside
+    moment: int = num(10, 1, 100)  # which update to inspect, in % of the steps run
+    ends_of: str = choice("Adam", NAMES)  # whose ends from the random starts to draw
+    upto: int = num(1000, 0, 1000)  # the race map shows the paths up to this step (replay)
 
 
 def clamp_race(cfg: RaceConfig) -> RaceConfig:
@@ -92,7 +105,7 @@ def race(cfg: RaceConfig = RaceConfig(), progress: Callable[[train.TrainLog], No
     opts = [rc.make([p], lr, cfg.beta) for rc, p, lr in zip(rcs, ps, lrs)]
     scheds = [make_scheduler(o, cfg.schedule, T) for o in opts]
     a = examples(cfg.surface, cfg.seed)  # (N, 2)
-    g_batch = rng.generator(cfg.seed, salt=43)
+    g_batch = rng.generator(cfg.seed, "optimizers.batches")
     path = [x0[0].expand(K, 2).clone()]  # list of (K, 2)
     losses = [f(x0[0]).expand(K).clone()]  # list of (K,)
     grads, moms, effs, lr_used = [], [], [], []
@@ -150,37 +163,6 @@ def race(cfg: RaceConfig = RaceConfig(), progress: Callable[[train.TrainLog], No
     end_loss = np.where(bad, np.nan, end_loss)
     return RaceResult(cfg, [rc.name for rc in rcs], lrs, P, L, G, M, E, LR, starts.numpy(), ends, end_loss,
                       reached_minimum(ends, cfg.surface), surf.fmin, np.array(surf.minima), log)
-
-
-def steps_to_target(r: RaceResult, gap: float) -> list[int | None]:
-    """Per racer: the first step whose loss is within ``gap`` of the global minimum (None if never)."""
-    out = []
-    for k in range(len(r.racers)):
-        hit = np.nonzero(np.nan_to_num(r.loss[k] - r.fmin, nan=np.inf) <= gap)[0]
-        out.append(int(hit[0]) if len(hit) else None)
-    return out
-
-
-BOARD_COLUMNS = ["optimizer", "η", "steps to target", "final loss", "diverged at", "share of starts at the minimum"]
-
-
-def leaderboard(r: RaceResult, gap: float) -> pd.DataFrame:
-    """One row per racer: steps to reach f* + gap (None: never), final loss, step of divergence (None: did not),
-    share of the random starts that end at a global minimum. Sorted by steps to target, then final loss."""
-    reach = steps_to_target(r, gap)
-    rows = []
-    for k, name in enumerate(r.racers):
-        d = r.diverged_at(k)
-        fin = r.loss[k][np.isfinite(r.loss[k])]
-        share = float(r.reached[k].mean()) if r.reached.shape[1] else float("nan")
-        rows.append([name, r.lrs[k], reach[k], float(fin[-1]) if d is None and len(fin) else None, d, share])
-    df = pd.DataFrame(rows, columns=BOARD_COLUMNS)
-    if len(df):
-        df["_r"] = pd.to_numeric(df["steps to target"]).fillna(np.inf).astype(float)
-        df["_l"] = pd.to_numeric(df["final loss"]).fillna(np.inf).astype(float)
-        df = df.sort_values(["_r", "_l"], kind="stable").drop(columns=["_r", "_l"]).reset_index(drop=True)
-        df.insert(0, "rank", np.arange(1, len(df) + 1))
-    return df
 
 
 def history(r: RaceResult) -> pd.DataFrame:

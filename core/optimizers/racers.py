@@ -59,12 +59,13 @@ class Racer:
     sigma: Callable[[State, Group], torch.Tensor] | None = None  # σ (with eps) from the state; None: σ = 1
     first_moment: Callable[[State, Group], torch.Tensor] | None = None  # Adam's m-hat from the state
     lr_factor: Callable[[int], float] | None = None  # extra factor on η at update t (lecture Adagrad)
+    carry_exact: bool = False  # its carried part is exactly λ m_{t-1}, under any schedule (the lecture's; tested)
 
 
 RACERS: tuple[Racer, ...] = (
     Racer("SGD", "sgd", lambda p, lr, b: torch.optim.SGD(p, lr=lr), 0.15, 0.1, "none"),
     Racer("Momentum (lecture)", "mom_lecture", lambda p, lr, b: MomentumLecture(p, lr=lr, momentum=b),
-          0.03, 0.05, "carried"),
+          0.03, 0.05, "carried", carry_exact=True),
     Racer("Momentum (PyTorch)", "mom_torch", lambda p, lr, b: torch.optim.SGD(p, lr=lr, momentum=b),
           0.0, 0.05, "carried"),
     Racer("Nesterov", "nesterov", lambda p, lr, b: torch.optim.SGD(p, lr=lr, momentum=max(b, 1e-6), nesterov=True),

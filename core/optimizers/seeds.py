@@ -1,4 +1,5 @@
-"""The race's start on many seeds at once: one computation whose row i is ``race(replace(cfg, seed=i, starts=0))``.
+"""The race's start on many seeds at once: one computation whose row i is ``race(replace(cfg, seed=i, starts=0))``,
+and the noisy presets' claims decided from it.
 
 Used to check the page's claims on many seeds (minibatch noise differs per seed). Row i has its own examples
 (``examples(surface, seed_i)``) and its own minibatch order, drawn exactly as the race draws it for that seed,
@@ -16,6 +17,10 @@ from core.optimizers.race import RaceConfig, clamp_race
 from core.optimizers.racers import RACERS, lr_factor, lrs_of
 from core.optimizers.schedules import make_scheduler
 from core.optimizers.surfaces import N_EXAMPLES, examples, surface
+
+SETTLE_TAIL = 50  # how close a racer settled: its mean loss − f* over the last this many updates
+SETTLE_FACTOR = 0.5  # "at least twice as close": the tail gap with the schedule is at most this times without it
+MOST_SEEDS = 0.7  # "on most seeds": on at least this share of the seeds
 
 
 @dataclass
@@ -39,7 +44,7 @@ def race_seeds(cfg: RaceConfig, seeds: tuple[int, ...]) -> SeedsResult:
     opts = [rc.make([p], lr, cfg.beta) for (rc, lr), p in zip(on, ps)]
     scheds = [make_scheduler(o, cfg.schedule, T) for o in opts]
     a = torch.stack([examples(cfg.surface, sd) for sd in seeds])  # (n, N, 2)
-    gens = [rng.generator(sd, salt=43) for sd in seeds]
+    gens = [rng.generator(sd, "optimizers.batches") for sd in seeds]
     rows = torch.arange(n)[:, None]  # (n, 1)
     per_epoch = -(-N // cfg.batch)
     order = torch.empty(0, dtype=torch.long)
@@ -71,3 +76,22 @@ def race_seeds(cfg: RaceConfig, seeds: tuple[int, ...]) -> SeedsResult:
         L = s.f(torch.from_numpy(P)).numpy()  # (K, n, T+1)
     L = np.where(np.isfinite(L), L, np.inf)
     return SeedsResult(cfg, tuple(seeds), [rc.name for rc, _ in on], P, L, s.fmin)
+
+
+def tail_gap(res: SeedsResult, n: int = SETTLE_TAIL) -> np.ndarray:
+    """(K, seeds) each racer's mean loss − f* over the last ``n`` updates on each seed."""
+    return (res.loss[:, :, -n:] - res.fmin).mean(-1)
+
+
+def settle_facts(constant: SeedsResult, scheduled: SeedsResult, full: SeedsResult) -> dict[str, np.ndarray]:
+    """The noisy presets' sentences, per seed, from the same racers on the same seeds with a constant η and
+    with a schedule, and with the full batch (one seed: it has no noise):
+    - "wanders": (seeds,) no racer settles as close with minibatches and a constant η as with the full batch;
+    - "settles": (K, seeds) the schedule brings the racer at least 1/SETTLE_FACTOR times as close."""
+    c, s, f = tail_gap(constant), tail_gap(scheduled), tail_gap(full)[:, :1]  # (K, n), (K, n), (K, 1)
+    return {"wanders": (c > f).all(0), "settles": s <= SETTLE_FACTOR * c}
+
+
+def on_most(holds: np.ndarray) -> bool:
+    """True when ``holds`` (one bool per seed) is true on at least MOST_SEEDS of the seeds."""
+    return bool(np.mean(holds) >= MOST_SEEDS)

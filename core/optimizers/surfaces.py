@@ -169,7 +169,7 @@ def surface_grid(name: str, n: int = 56) -> pd.DataFrame:
 
 def examples(name: str, seed: int) -> torch.Tensor:
     """(N, 2) per-example gradient offsets a_i, mean exactly zero: example i's loss is f(θ) + a_i·θ."""
-    a = torch.randn(N_EXAMPLES, 2, generator=rng.generator(seed, salt=41), dtype=torch.float64)  # (N, 2)
+    a = torch.randn(N_EXAMPLES, 2, generator=rng.generator(seed, "optimizers.examples"), dtype=torch.float64)  # (N, 2)
     a = a - a.mean(0)
     return a / a.std(0) * surface(name).noise
 
@@ -177,7 +177,7 @@ def examples(name: str, seed: int) -> torch.Tensor:
 def random_starts(name: str, n: int, seed: int) -> torch.Tensor:
     """(n, 2) starting points drawn uniformly over the surface's box."""
     s = surface(name)
-    u = torch.rand(n, 2, generator=rng.generator(seed, salt=42), dtype=torch.float64)  # (n, 2)
+    u = torch.rand(n, 2, generator=rng.generator(seed, "optimizers.starts"), dtype=torch.float64)  # (n, 2)
     lo = torch.tensor([s.box[0], s.box[2]], dtype=torch.float64)
     hi = torch.tensor([s.box[1], s.box[3]], dtype=torch.float64)
     return lo + u * (hi - lo)

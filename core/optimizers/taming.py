@@ -8,6 +8,7 @@ batched computation; tested equal to the race) and reports where each combinatio
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +22,7 @@ from core.optimizers.surfaces import surface
 
 EXPLOSION = 1e3  # "explodes": the loss climbs at least this many times above the lowest loss reached before
 ADAGRAD_EPS = 1e-10  # torch.optim.Adagrad's default eps
+TAMING_SURFACE = "long narrow valley"  # where the page's sweep runs
 
 
 def exploded_at(loss: np.ndarray) -> int | None:
@@ -31,7 +33,7 @@ def exploded_at(loss: np.ndarray) -> int | None:
 
 
 @lru_cache(maxsize=8)
-def explosions(surface_name: str = "long narrow valley", lrs: tuple[float, ...] = tuple(v for v in LRS if v > 0),
+def explosions(surface_name: str = TAMING_SURFACE, lrs: tuple[float, ...] = tuple(v for v in LRS if v > 0),
                steps: tuple[int, ...] = STEPS, schedules: tuple[str, ...] = SCHEDULES) -> pd.DataFrame:
     """One row per (schedule, η, steps): ``exploded_at`` (1-based step, or None), ``final_share`` (final loss /
     starting loss), ``tamed`` (never exploded).
@@ -79,6 +81,24 @@ def shortest_exploding_run(table: pd.DataFrame, schedule: str, lr: float) -> int
     """The shortest run length (steps) on which ``schedule`` at ``lr`` explodes; None: it never does."""
     hit = table[(table.schedule == schedule) & (table.lr == lr) & ~table.tamed]
     return int(hit.steps.min()) if len(hit) else None
+
+
+@dataclass(frozen=True)
+class TamingFacts:
+    """The schedules' notice as data: at one η, which schedules let the lecture's Adagrad explode."""
+    boom: dict[str, int]  # schedule -> the shortest run length on which it explodes
+    calm: tuple[str, ...]  # the schedules under which it never explodes, at any run length of the sweep
+    verdict: str  # "all" (every schedule explodes), "none" (none does) or "some"
+    shortest: int  # the run lengths the sweep tried: from shortest to longest steps
+    longest: int
+
+
+def taming_facts(table: pd.DataFrame, lr: float) -> TamingFacts:
+    runs = {k: shortest_exploding_run(table, k, lr) for k in dict.fromkeys(table.schedule)}
+    boom = {k: v for k, v in runs.items() if v is not None}
+    calm = tuple(k for k, v in runs.items() if v is None)
+    verdict = "all" if not calm else "none" if not boom else "some"
+    return TamingFacts(boom, calm, verdict, int(table.steps.min()), int(table.steps.max()))
 
 
 def jumped_at(r, floor: float = 1e-6) -> list[int | None]:

@@ -1,0 +1,14 @@
+"""Charts of the convolution page: results in, Altair charts out (no compute, no streamlit), one module per
+part (``filter``, ``pool``, ``field``, ``race``, ``draw``) and ``grid`` (the colours and the heatmap rects).
+
+Every word from core/locales/<lang>/convolution.charts.toml; builders take ``lang`` last."""
+from core.charts.convolution.draw import probs_chart, shift_curve_chart
+from core.charts.convolution.field import field_chart, share_chart
+from core.charts.convolution.filter import image_chart, kernel_chart
+from core.charts.convolution.grid import (FIELD_COLOURS, IMAGE_RANGE, SHARE_COLOURS, SHIFT_COLOURS, SIGN_COLOURS,
+                                          SIGNED, STONE_COLOURS, UNSIGNED, grid_frame, heat)
+from core.charts.convolution.pool import board_chart, shift_chart
+from core.charts.convolution.race import (MODEL_COLOURS, SPLIT_DASH, confusion_chart, curve_chart, filters_chart,
+                                          maps_chart, tiles_chart)
+
+__all__ = [k for k in dir() if not k.startswith("_")]

@@ -1,0 +1,38 @@
+"""Convolution and pooling: a CNN trained live against a fully connected network, and parts for filters,
+pooling, receptive fields and shared parameters, and a digit moved (or drawn) under the trained networks.
+
+One idea per module; everything the page and the tests use is re-exported here
+(``from core import convolution as cv``):
+
+- ``kernels`` and ``filter``: preset and typed kernels, a kernel sliding over an image, the output size;
+- ``upload``: an uploaded image, size-capped and decoded with Pillow only;
+- ``pool``: max and average pooling, the shift test, and a Go board pooled;
+- ``field``: the receptive field of a stack of layers (formula and autograd), parameters shared or not;
+- ``digits``: scikit-learn's digits, placed on a larger canvas, augmented, moved;
+- ``nets``: a CNN and a fully connected network with no more parameters, M of each as one computation;
+- ``race``: the two trained on many seeds at once; ``facts``: what the page states about the race;
+- ``draw``: a digit drawn with the mouse, as the networks read it; ``probe``: the networks on one digit;
+- ``views``: what the page draws (its part, the test digit looked at).
+"""
+from core.convolution.digits import (CANVAS, N_TEST, PLACEMENTS, Split, augment, digits, place, shift_image, side,
+                                    split)
+from core.convolution.draw import BOARD_PX, INK, PAPER, STROKE_PX, from_drawing
+from core.convolution.facts import (BOTH_LEARN, CLOSE, MARGIN, NEAR_CHANCE, RECOGNISES, SAID, SEEDS_CHECKED, RaceFacts,
+                                    every_seed, facts, race_facts)
+from core.convolution.field import (CHANNELS, INPUT, KS, SIZES, STRIDES, FieldConfig, FieldResult, Sharing,
+                                    field_from_autograd, field_lab, field_tex, formula, output_side, sharing,
+                                    sharing_modules, stack)
+from core.convolution.filter import (DISPLAY, SOURCES, WRITE_OUT, ConvConfig, FilterResult, conv2d, conv2d_loop,
+                                     digit_image, downsample, filter_lab, image_of, kernel_of, out_size, sample_photo,
+                                     size_tex, window_tex, window_terms)
+from core.convolution.kernels import KERNELS, MAX_TEXT, MAX_WEIGHT, parse_kernel, preset
+from core.convolution.nets import CLASSES, Racers, cnn_params, fc_params, fc_width
+from core.convolution.pool import (BOARD, MODES, Board, PoolConfig, PoolResult, board, change, features, pool2d,
+                                  pool_case, pool_lab)
+from core.convolution.probe import (MAX_MOVE, MOVES, Look, answers, digit_of, look, look_at, look_drawn, maps_of,
+                                    predict, read_as, shift_curve)
+from core.convolution.race import FILTERS, MODELS, N_TRAIN, STEPS, RaceConfig, RaceResult, race
+from core.convolution.upload import MAX_BYTES, MAX_MB, TYPES, UploadError, decode, read
+from core.convolution.views import PARTS, ConvView, DrawView
+
+__all__ = [k for k in dir() if not k.startswith("_")]

@@ -1,0 +1,30 @@
+"""Prints a digest of what every registered page shows at its defaults and at its first "Try this" preset, as
+JSON ({page: [defaults, preset]}). Run as its own process by tests/test_reproducible.py: two fresh processes
+must print the same digests (same link, same numbers, bit for bit)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from conftest import PAGES, open_page, snapshot  # noqa: E402
+
+
+def main() -> None:
+    out = {}
+    for page in PAGES:
+        at = open_page(page)
+        first = snapshot(at)
+        preset = next((b for b in at.button if (b.key or "").startswith("preset:") and b.key != "preset:reset"), None)
+        second = None
+        if preset is not None:
+            preset.click().run()
+            second = snapshot(at)
+        out[page] = [first, second, bool(at.exception)]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

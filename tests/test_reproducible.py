@@ -1,0 +1,25 @@
+"""Same link, same numbers: every page's defaults and first preset, computed in two fresh processes at once,
+show bit-identical charts, text and numbers (each process trains everything itself: no shared cache)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import PAGES, ROOT
+
+
+def test_two_fresh_processes_show_identical_pages():
+    cmd = [sys.executable, str(ROOT / "tests" / "snapshot_pages.py")]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=900)
+        assert p.returncode == 0, err[-3000:]
+        outs.append(json.loads(out.strip().splitlines()[-1]))
+    a, b = outs
+    assert set(a) == set(PAGES)
+    assert not any(v[2] for v in a.values()), [k for k, v in a.items() if v[2]]
+    differ = [page for page in PAGES if a[page][:2] != b[page][:2]]
+    assert not differ, f"these pages showed different results in two processes: {differ}"
