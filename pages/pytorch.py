@@ -35,8 +35,8 @@ def frame(r: pt.ScriptResult, blocks, section: str, epoch: int, live: bool = Fal
     """The sections as a row of steps (the running one marked), the loss and predictions so far, the running
     section's code and what it did."""
     at = pt.SECTIONS.index(section)
-    st.markdown(" ".join(f":primary-badge[▶ {b.title}]" if i == at else f":gray-badge[{'✓ ' if i < at else ''}{b.title}]"
-                         for i, b in enumerate(blocks[1:])))
+    st.markdown(" ".join(f":primary-badge[▶ {b.title}]" if i == at else
+                         f":gray-badge[{'✓ ' if i < at else ''}{b.title}]" for i, b in enumerate(blocks[1:])))
     c1, c2 = st.columns(2, gap="medium")
     kit.chart(charts.loss_chart, r, epoch, where=c1, live=live)
     kit.chart(charts.pred_chart, r, epoch, where=c2, live=live)
@@ -64,9 +64,8 @@ def script() -> None:
         st.caption(tx("device", cuda=r.cuda, device=r.device))
         f = pt.script_facts(r)
         if f is not None:
-            kit.notice(" ".join([tx("fell" if f.fell else "not_fell", **f.fields(), val=word(charts.SPLIT_COLOURS[
-                "val"])), tx("test_digits" if f.accuracy is not None else "test_regression", **f.fields(),
-                                verdict=tx("beats" if f.beats else "not_yet")), tx("same" if f.identical else "differ")]))
+            kit.notice(" ".join(tx(k, **f.fields(), val=word(charts.SPLIT_COLOURS["val"]), verdict=tx(f.verdict))
+                                for k in f.sentences))
         d1, d2 = st.columns(2)
         kit.download(tx("dl.script"), lambda: text.encode("utf-8"), pt.FILE_NAME, "text/x-python", tx("dl.script_help"),
                      where=d1)
@@ -101,13 +100,9 @@ def shapes() -> None:
             st.code(r.error, language=None, wrap_lines=True)
             return
         grid(r.out, r.origin, tx("out"), st)
-        said = [tx("result", shape=charts.shape_text(r.out), blue=word(charts.ORIGIN_COLOURS["a"]))]
-        said += [tx("from_b", orange=word(charts.ORIGIN_COLOURS["b"]))] if cfg.op in ("cat", "stack") else []
-        said += [tx("unchanged", dim=cfg.dim)] if f.unchanged else []
-        said += [tx("broadcast", a=charts.shape_text(r.a), b=charts.shape_text(r.b), out=charts.shape_text(r.out),
-                    green=word(charts.ORIGIN_COLOURS["both"]))] if f.expanded else []
-        said += [tx("shares" if f.shares else "copies")]
-        kit.notice(" ".join(said))
+        shape = {k: charts.shape_text(t) for k, t in (("a", r.a), ("b", r.b), ("out", r.out)) if t is not None}
+        words = {v: word(v) for v in charts.ORIGIN_COLOURS.values()}
+        kit.notice(" ".join(tx(k, **shape, **words, dim=cfg.dim) for k in f.sentences))
 
 
 def autograd() -> None:
@@ -117,15 +112,13 @@ def autograd() -> None:
     r = kit.shared(f"{T}-grad", pt.autograd, G.config(), gate=False)
     f = pt.grad_facts(r)
     with right:
-        g, c = st.columns([1, 1], gap="medium")
+        g, c = st.columns([5, 4], gap="small")
         g.latex(pt.FORMULA[r.config.expr])
         g.caption(tx("graph_caption", x=f"{pt.graph.X:g}", y=f"{pt.graph.Y:g}"))
         g.graphviz_chart(pt.dot(r, {k: hex_of(v) for k, v in charts.GRAPH_COLOURS.items()}, GREY), width="stretch")
         kit.chart(charts.grad_chart, r, where=c)
         kit.chart(charts.step_loss_chart, r, where=c)
-        rows = [f"| {k} | {v:g} | {a:.6g} | ${h}$ = {x:.6g} |" for k, v, a, h, x in
-                zip(r.table.leaf, r.table.value, r.table.grad, r.table.formula, r.table.hand)]
-        st.markdown("\n".join([tx("grad_table"), "|---|---|---|---|", *rows]))
+        st.markdown(pt.grad_table(r, tx("grad_table")))
         st.caption(tx("agree" if f.agree else "disagree", diff=f"{f.max_diff:.1g}", twice=", ".join(
             f"{k}.grad = {v:.4g}" for k, v in r.twice.items())))
         kit.notice(tx("notice_grad", green=word(charts.MODE_COLOURS["zero_grad"]),
@@ -141,11 +134,8 @@ def data() -> None:
     f = pt.loader_facts(r)
     with right:
         kit.chart(charts.batches_chart, r)
-        said = [tx("batches", per=f.per_epoch, n=cfg.n, b=cfg.batch_size, last=f.last)]
-        said += [tx("dropped", k=f.dropped, grey=word("grey"))] if f.dropped else []
-        said += [tx("dropped_change")] if f.dropped_change else []
-        said += [tx("same_order" if f.same_order else "new_order")]
-        kit.notice(" ".join(said))
+        kit.notice(" ".join(tx(k, per=f.per_epoch, n=cfg.n, b=cfg.batch_size, last=f.last, k=f.dropped,
+                               grey=word("grey")) for k in f.sentences))
         st.code(pt.loader_code(cfg), language="python", wrap_lines=True)
 
 
@@ -157,13 +147,11 @@ def bugs() -> None:
         r = kit.shared(f"{T}-bugs", pt.bugs, cfg, queued=kit.queued(st.empty()))
         f = pt.bug_facts(r)
         good, bad = pt.BUG_CODE[cfg.bug]
-        for side, code, c in zip(("broken", "correct"), (bad, good), st.columns(2, gap="medium")):
+        for code, c in zip((bad, good), st.columns(2, gap="medium")):
             c.code(code, language="python", wrap_lines=True)
         for side, c in zip(("broken", "correct"), st.columns(2, gap="medium")):
             kit.chart(charts.bug_chart, r, side, where=c)
-        nums = {k: (f"{v:.1%}" if k.startswith("acc") else f"{v:.4g}") if isinstance(v, float) else v
-                for k, v in f.numbers.items()}
-        kit.notice(tx(f"bug.{cfg.bug}") + " " + tx(f"bug_said.{f.key}", **nums))
+        kit.notice(tx(f"bug.{cfg.bug}") + " " + tx(f"bug_said.{f.key}", **f.fields()))
         st.caption(tx("bug_caption", train=word(charts.SPLIT_COLOURS["train"]), val=word(charts.SPLIT_COLOURS["val"])))
         if r.memory is not None:
             kit.chart(charts.memory_chart, r)

@@ -7,7 +7,6 @@ import streamlit as st
 
 from core import convolution as cv
 from core import spatial as sp
-from core.charts import convolution as conv_charts
 from core.charts import spatial as charts
 from pages import _canvas, _kit as kit
 
@@ -94,7 +93,7 @@ def weakness_part() -> None:
              else kit.shared(f"{T}-weak", sp.weak_test, conv, view, gate=False))
         live = drawn is not None  # a drawing is seen once: nothing of it is kept
         c1, c2 = st.columns([1, 2])
-        kit.chart(conv_charts.image_chart, w.shown, f"{T}.charts.turned", False, True, False, where=c1, live=live)
+        kit.chart(charts.digit_chart, w, where=c1, live=live)
         kit.chart(charts.probs_chart, w, where=c2, live=live)
         said = w.numbers()
         notes = [tx("weak.drawn", **said)] if live else []

@@ -65,7 +65,8 @@ def test_the_app_draws_the_scripts_initial_weights_without_the_global_seed():
         assert torch.equal(a, b)
 
 
-SCRIPT_RUNS = [pt.ScriptConfig(epochs=5, seed=11), pt.ScriptConfig(task="diabetes", batch=16, lr=0.02, epochs=3, seed=2),
+SCRIPT_RUNS = [pt.ScriptConfig(epochs=5, seed=11),
+               pt.ScriptConfig(task="diabetes", batch=16, lr=0.02, epochs=3, seed=2),
                pt.ScriptConfig(task="digits", hidden=32, epochs=3, seed=5)]
 
 

@@ -258,7 +258,8 @@ def test_every_chart_validates_against_vega_lite(lang, small):
     built = [charts.stepper_heat(lec, 3, lang), charts.stepper_output(lec, 8, lang), charts.inspector_tokens(ins, lang),
              charts.inspector_heat(ins, lang), charts.race_curves(r, lang),
              charts.sweep_chart(sw.frame, lang), charts.params_chart(r, lang), charts.gradient_chart(g, lang),
-             charts.slots_chart(s, lang), charts.slot_example(s, "Taipei … arrive", rnn.example("Taipei … arrive")[0], lang)]
+             charts.slots_chart(s, lang),
+             charts.slot_example(s, "Taipei … arrive", rnn.example("Taipei … arrive")[0], lang)]
     for ch in built:
         d = ch.to_dict()  # validates
         assert d["width"] == "container"

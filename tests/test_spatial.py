@@ -211,7 +211,7 @@ def test_every_chart_is_valid_vega_lite_with_finite_data(small, lang):
     w = sp.weak_test(conv, sp.WeakView(turn=60, size=0.8))
     built = [charts.curve_chart(small, lang), charts.replay_chart(sp.frame_at(small, 1), lang),
              charts.warp_chart(sp.warp_lab(sp.WarpConfig(phi=-120, s=1.8, tx=1.0, ty=-1.0)), lang),
-             charts.probs_chart(w, lang), charts.along_chart(w, "angle", lang), charts.along_chart(w, "scale", lang),
+             charts.probs_chart(w, lang), charts.digit_chart(w, lang), charts.along_chart(w, "angle", lang), charts.along_chart(w, "scale", lang),
              charts.angle_chart(sp.learned(small, "turned"), lang), charts.size_chart(sp.learned(small, "test"), lang)]
     for ch in built:
         spec = json.dumps(ch.to_dict(), ensure_ascii=False)

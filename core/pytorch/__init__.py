@@ -15,7 +15,7 @@ from core.pytorch.bug_facts import BugFacts, facts as bug_facts
 from core.pytorch.bugs import BUGS, CODE as BUG_CODE, TASK as BUG_TASK, BugConfig, BugResult, SeededDropout, \
     run as bugs
 from core.pytorch.graph import EXPRESSIONS, FORMULA, GradConfig, GradFacts, GradResult, dot, facts as grad_facts, \
-    run as autograd
+    run as autograd, table as grad_table
 from core.pytorch.loader import LoaderConfig, LoaderFacts, LoaderResult, code as loader_code, \
     facts as loader_facts, run as batches
 from core.pytorch.loop import ACCURATE, BEAT, Live, ScriptConfig, ScriptFacts, ScriptResult, facts as script_facts, \

@@ -26,6 +26,11 @@ class BugFacts:
     key: str  # the page's sentence for this run: the bug's own, a variant of it, or "other" (plain numbers)
     numbers: dict  # the figures the sentence quotes
 
+    def fields(self) -> dict[str, object]:
+        """The figures formatted for the sentence: accuracies as percentages, losses to four digits."""
+        return {k: (f"{v:.1%}" if k.startswith("acc") else f"{v:.4g}") if isinstance(v, float) else v
+                for k, v in self.numbers.items()}
+
 
 def _last(v: list[float]) -> float:
     return v[-1] if v else math.nan

@@ -8,6 +8,7 @@ generator, which the app never uses: ``SeededDropout`` is the same layer drawing
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +36,8 @@ CODE = {  # (the correct line, the broken line): the one place each bug changes
     "shape": ("loss = loss_fn(model(xb).squeeze(1), yb)  # (B,) vs (B,)",
               "loss = loss_fn(model(xb), yb)  # (B, 1) vs (B,) → (B, B)"),
     "softmax": ("loss = loss_fn(model(xb), yb)", "loss = loss_fn(torch.softmax(model(xb), dim=1), yb)"),
-    "eval": ("model.eval()  # dropout off\nval_loss = evaluate(val)", "# model.eval()  ← forgotten\nval_loss = evaluate(val)"),
+    "eval": ("model.eval()  # dropout off\nval_loss = evaluate(val)",
+             "# model.eval()  ← forgotten\nval_loss = evaluate(val)"),
     "no_grad": ("with torch.no_grad():\n    total += loss_fn(model(xb), yb)",
                 "# with torch.no_grad():  ← forgotten\ntotal += loss_fn(model(xb), yb)"),
     "lr": (f"torch.optim.SGD(model.parameters(), lr={LR['seattle']})",
@@ -172,8 +174,10 @@ def kept(t: Task, model: nn.Module, graph: bool) -> tuple[np.ndarray, int]:
     return np.array(out, dtype=np.int64), count[0]
 
 
+@functools.lru_cache(maxsize=1)
 def _warning() -> str:
-    """PyTorch's own warning for predictions (N, 1) against targets (N,) in nn.MSELoss."""
+    """PyTorch's own warning for predictions (N, 1) against targets (N,) in nn.MSELoss (caught once per process:
+    ``catch_warnings`` changes process-wide state)."""
     import warnings
 
     with warnings.catch_warnings(record=True) as got:

@@ -180,8 +180,8 @@ def dot(r: GradResult, colours: dict[str, str], grey: str) -> str:
     top, one box per op (its value, PyTorch's ``grad_fn`` and dL/d it) below, the loss at the bottom. ``colours``:
     {"leaf", "op", "loss"} -> hex."""
     g = dict(zip(r.table.leaf, r.table.grad))
-    lines = ['digraph G {', 'rankdir=TB; bgcolor="transparent"; nodesep=0.25; ranksep=0.3;',
-             f'node [fontname="Helvetica", fontsize=16, color="{grey}", fontcolor="{grey}"];',
+    lines = ['digraph G {', 'rankdir=TB; bgcolor="transparent"; nodesep=0.15; ranksep=0.22;',
+             f'node [fontname="Helvetica", fontsize=15, margin="0.06,0.03", color="{grey}", fontcolor="{grey}"];',
              f'edge [color="{grey}"];']
     for k, v in zip(r.table.leaf, r.table.value):
         lines.append(f'{k} [shape=ellipse, style=bold, color="{colours["leaf"]}", fontcolor="{colours["leaf"]}", '
@@ -193,6 +193,15 @@ def dot(r: GradResult, colours: dict[str, str], grey: str) -> str:
         d = "" if grad is None else f"\\n∂L/∂{name} = {grad:.4g}"
         lines.append(f'{name} [shape=box, style="rounded,bold", color="{col}", fontcolor="{col}", '
                      f'label="{name} = {formula} = {value:.4g}\\n{fn}{d}"];')
-        lines += [f"{i} -> {name};" for i in inputs]
+        chain = {n[0] for n in r.nodes}  # the ops' own chain stays a straight column; leaves join from the side
+        lines += [f"{i} -> {name}" + (" [weight=8];" if i in chain else ";") for i in inputs]
     lines.append("}")
     return "\n".join(lines)
+
+
+def table(r: GradResult, header: str) -> str:
+    """Each leaf's value, autograd's ``.grad`` and the hand derivative (formula = value) as a markdown table under
+    ``header`` (a markdown table row naming the four columns)."""
+    rows = [f"| {k} | {v:g} | {a:.6g} | ${h}$ = {x:.6g} |" for k, v, a, h, x in
+            zip(r.table.leaf, r.table.value, r.table.grad, r.table.formula, r.table.hand)]
+    return "\n".join([header, "|---|---|---|---|", *rows])

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-import torch
 from torch.utils.data import DataLoader, Dataset
 
 from core import params, rng
@@ -96,6 +95,13 @@ class LoaderFacts:
     once: bool  # every epoch gives every kept example exactly once (no repeats)
     same_order: bool  # every epoch in the same order
     dropped_change: bool  # with shuffle and drop_last: the left-out examples differ between two epochs
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The page's sentences (catalogue keys), in order."""
+        return ("batches",) + (("dropped",) if self.dropped else ()) + (("dropped_change",) if self.dropped_change
+                                                                         else ()) \
+            + ("same_order" if self.same_order else "new_order",)
 
 
 def facts(r: LoaderResult) -> LoaderFacts:

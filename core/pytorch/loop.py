@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from core import params, rng, train
 from core.export import safetensors_bytes
-from core.params import choice, num
+from core.params import choice
 from core.pytorch.tasks import SHOWN, TASKS, Task, prepare
 from core.pytorch.template import PURPOSES
 
@@ -206,6 +206,16 @@ class ScriptFacts:
     accuracy: float | None
     identical: bool  # both reloaded copies predict exactly what the model predicts
     fell: bool  # the validation loss ended below the untrained model's
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The page's sentences about this run (catalogue keys), in order; ``verdict`` fills the second."""
+        return ("fell" if self.fell else "not_fell", "test_regression" if self.accuracy is None else "test_digits",
+                "same" if self.identical else "differ")
+
+    @property
+    def verdict(self) -> str:
+        return "beats" if self.beats else "not_yet"
 
     def fields(self) -> dict[str, str]:
         """The numbers the page's sentences quote, formatted."""

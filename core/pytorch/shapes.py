@@ -178,6 +178,7 @@ class ShapeFacts:
     contiguous: bool | None
     unchanged: bool  # squeeze of a dim whose length is not 1: PyTorch gives the tensor back as it was
     expanded: tuple[int, ...] | None  # + and *: the shape both were broadcast to, when a and b differ
+    sentences: tuple[str, ...] = ()  # the page's sentences about the result (catalogue keys), in order
 
 
 def facts(r: ShapeResult) -> ShapeFacts:
@@ -188,4 +189,7 @@ def facts(r: ShapeResult) -> ShapeFacts:
     shares = out.untyped_storage().data_ptr() == r.a.untyped_storage().data_ptr()
     unchanged = r.config.op == "squeeze" and tuple(out.shape) == tuple(r.a.shape)
     grew = r.config.op in ("add", "mul") and r.b is not None and tuple(r.a.shape) != tuple(r.b.shape)
-    return ShapeFacts(shapes, bool(shares), out.is_contiguous(), unchanged, tuple(out.shape) if grew else None)
+    arith = r.config.op in ("add", "mul")
+    said = (("result_arith",) if arith else ("result",)) + (("from_b",) if r.config.op in ("cat", "stack") else ()) \
+        + (("unchanged",) if unchanged else ()) + (("broadcast",) if grew else ()) + ("shares" if shares else "copies",)
+    return ShapeFacts(shapes, bool(shares), out.is_contiguous(), unchanged, tuple(out.shape) if grew else None, said)

@@ -22,7 +22,8 @@ from core.rnn.race import (CLAIM, CLAIM_LSTM_SOLVED, CLAIM_RNN_LOW, CLAIM_RNN_SO
                            MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED, UPDATES, VOCAB, Net, RaceConfig, RaceFacts,
                            RaceResult, bias0_holds, facts as race_facts, race, race_seeds, seed_facts,
                            short_gap_holds, sweep)
-from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds, example, tag)
+from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
+                            example, tag)
 from core.rnn.view import PARTS, RnnView
 
 __all__ = [k for k in dir() if not k.startswith("_")]

@@ -67,8 +67,9 @@ def pred_chart(r: ScriptResult, epoch: int, lang: str = "en"):
     pad = 0.5 if digits else 0.08 * (hi - lo) + 1e-6
     ys = q("value", tr(K + f"axis.{r.task}"), scale={"domain": [lo - pad, hi + pad], "nice": False, "zero": False},
            **({"axis": {"values": list(range(10))}} if digits else {}))
-    pts = mark(df, {"type": "point", "filled": True, "size": 260, "opacity": 0.9}, x=q("example", tr(K + "axis.example"),
-               scale={"domain": [0.5, len(k) + 0.5], "nice": False}, axis={"values": list(k)}), y=ys,
+    xs = q("example", tr(K + "axis.example"), scale={"domain": [0.5, len(k) + 0.5], "nice": False},
+           axis={"values": list(k)})
+    pts = mark(df, {"type": "point", "filled": True, "size": 260, "opacity": 0.9}, x=xs, y=ys,
                color=_colour(names, PRED_COLOURS), shape=n("name", None, scale=scale(list(names.values()),
                                                                                 ["circle", "diamond"]), legend=None),
                tooltip=[q("example", tr(K + "axis.example")), n("name", tr(K + "tip.what")),
@@ -138,7 +139,7 @@ def memory_chart(r: BugResult, lang: str = "en"):
               color=_colour(names, MEMORY_COLOURS),
               tooltip=[q("batch", tr(K + "axis.eval_batches")), n("name", tr(K + "tip.what")),
                        q("kb", tr(K + "axis.kb"), format=".1f")])
-    return styled(ch, tr(K + "memory_title"), height=260)
+    return styled(ch, tr(K + "memory_title"), height=300)
 
 
 def grad_chart(r: GradResult, lang: str = "en"):
@@ -152,8 +153,9 @@ def grad_chart(r: GradResult, lang: str = "en"):
               color=_colour(leaves, LEAF_COLOURS, {"title": None, "orient": "top"}),
               strokeDash=n("mode_name", None, scale=scale(list(modes.values()), [[1, 0], [7, 5]]), legend=None),
               detail=n("mode_name"),
-              tooltip=[q("step", tr(K + "axis.step")), n("leaf", tr(K + "tip.leaf")), n("mode_name", tr(K + "tip.what")),
-                       q("grad", ".grad", format=".4f"), q("fresh", tr(K + "tip.fresh"), format=".4f")])
+              tooltip=[q("step", tr(K + "axis.step")), n("leaf", tr(K + "tip.leaf")),
+                       n("mode_name", tr(K + "tip.what")), q("grad", ".grad", format=".4f"),
+                       q("fresh", tr(K + "tip.fresh"), format=".4f")])
     return styled(ch, tr(K + "grad_title"), height=300)
 
 

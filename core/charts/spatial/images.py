@@ -17,10 +17,12 @@ GRID_COLOUR = "orange"  # the sampling grid drawn over an input
 ANSWER_COLOURS = {"right": "blue", "wrong": "vermillion"}  # a point where the CNN's answer is right or wrong
 FIT_COLOUR = "vermillion"  # the learned part's fitted line
 WIDTH = 575  # the right-hand column's width in pixels at 1280×720 (sidebar open), for ``height_for``
+TITLED = 62  # pixels of a chart's height the title and padding take (measured in the browser at 1280×720)
 
 
-def height_for(width_units: float, height_units: float, lo: int = 160, hi: int = 520) -> int:
-    return int(min(hi, max(lo, WIDTH * height_units / max(1e-9, width_units))))
+def height_for(width_units: float, height_units: float, lo: int = 160, hi: int = 520, width: int = WIDTH) -> int:
+    """The chart height at which a unit is as tall as it is wide, ``width`` pixels wide (title included)."""
+    return int(min(hi, max(lo, width * height_units / max(1e-9, width_units) + TITLED)))
 
 
 def xy(dom_x: list, dom_y: list, fx: str = "x", fy: str = "y") -> dict:

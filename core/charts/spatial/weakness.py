@@ -6,8 +6,19 @@ import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, GREY, hex_of, mark, n, o, q, scale, styled
-from core.charts.spatial.images import ANSWER_COLOURS
+from core.charts.spatial.images import ANSWER_COLOURS, height_for, image_layer
+
+DIGIT_WIDTH = 180  # the digit's column (a third of the right-hand column) in pixels at 1280×720
 from core.spatial import Weak
+
+
+def digit_chart(w: Weak, lang: str = "en"):
+    """The digit as the CNN sees it, turned and scaled (its pixels square in the narrow left column)."""
+    tr = i18n.translator(lang)
+    h, wd = w.shown.shape
+    dom = ([0, wd], [h, 0])
+    return styled(image_layer(w.shown, 0, 0, 1, *dom, tr("spatial.charts.value")),
+                  tr("spatial.charts.turned", h=h, w=wd), height=height_for(wd, h, width=DIGIT_WIDTH))
 
 
 def probs_chart(w: Weak, lang: str = "en"):
