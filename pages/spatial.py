@@ -20,9 +20,9 @@ kit.page(T, [V, R, L, K, W], [
     kit.Preset("weakness", {"part": "weakness", "turn": 90}),
     kit.Preset("zoom", {"part": "warp", "s": 0.5}),
 ], r"\begin{gathered}\begin{pmatrix} x^s \\ y^s \end{pmatrix} = \theta \begin{pmatrix} x^t \\ y^t \\ 1"
-   r"\end{pmatrix},\qquad \theta = f_{\text{loc}}(U) = \begin{bmatrix} s\cos\varphi & s\sin\varphi & t_x \\"
-   r" -s\sin\varphi & s\cos\varphi & t_y \end{bmatrix}\ \text{(in general any } 2\times 3\text{)}\\"
-   r"V(x^t, y^t) = \sum_{n}\sum_{m} U_{nm}\,\max(0, 1 - |x^s - m|)\,\max(0, 1 - |y^s - n|)\end{gathered}")
+   r"\end{pmatrix}\\ \theta = f_{\text{loc}}(U) = \begin{bmatrix} s\cos\varphi & s\sin\varphi & t_x \\"
+   r" -s\sin\varphi & s\cos\varphi & t_y \end{bmatrix}\\"
+   r"V(x^t, y^t) = \sum_{n}\sum_{m} U_{nm}\, k(x^s - m)\, k(y^s - n)\\ k(d) = \max(0,\ 1 - |d|)\end{gathered}")
 NAMES = [tx(f"charts.racer.{k}") for k in sp.RACERS]
 COLOUR = {k: kit.colour(v) for k, v in charts.RACER_COLOURS.items()}  # the word for each racer's colour
 WORDS = {"grid": kit.colour(charts.GRID_COLOUR), "grey": kit.colour("grey"), "fit": kit.colour(charts.FIT_COLOUR),
