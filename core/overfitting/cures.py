@@ -219,12 +219,19 @@ def _one(seq: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 @torch.no_grad()
 def _dropout_demo(net: BatchedNet, x: torch.Tensor, m: int) -> np.ndarray:
-    """The dropout model's prediction for the same patients: twice in train() mode, twice in evaluation mode."""
-    out = []
-    for mode in ("train", "train", "eval", "eval"):
-        net.train(mode == "train")
-        out.append(net(x)[m].numpy())  # x: (M, n, D)
-    net.train()
+    """The dropout model's prediction for the same patients: twice in train() mode, twice in evaluation mode.
+
+    Its masks come from a generator of its own: the demo is also made for every live frame, and drawing from the
+    training's generators would make the result depend on how many frames a run happened to draw (on the clock)."""
+    out, gens = [], net.drop.gens
+    net.drop.gens = [rng.generator(0, "overfitting.dropout_demo") for _ in gens]
+    try:
+        for mode in ("train", "train", "eval", "eval"):
+            net.train(mode == "train")
+            out.append(net(x)[m].numpy())  # x: (M, n, D)
+    finally:
+        net.drop.gens = gens
+        net.train()
     return np.stack(out)  # (4, n)
 
 
