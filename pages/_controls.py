@@ -193,6 +193,7 @@ class Form:
 class Preset:
     id: str  # catalogue keys <topic>.preset.<id>.label / .what
     values: dict[str, Any] = field(default_factory=dict)  # URL key -> value (the rest: defaults)
+    fields: dict[str, Any] = field(default_factory=dict)  # format fields of its label and text (counts from core)
 
 
 def _apply(values: dict[str, Any]) -> None:
@@ -216,11 +217,12 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
     active = next((p for p in items if all(now.get(k) == v for k, v in {**defaults, **p.values}.items())), None)
     cols = st.columns([3] * len(items) + [3], gap="small")
     for col, p in zip(cols, items):
-        col.button(t(f"{topic}.preset.{p.id}.label"), key=f"preset:{p.id}", help=t(f"{topic}.preset.{p.id}.what"),
+        col.button(t(f"{topic}.preset.{p.id}.label", **p.fields), key=f"preset:{p.id}",
+                   help=t(f"{topic}.preset.{p.id}.what", **p.fields),
                    on_click=_apply, args=({**defaults, **p.values},), width="stretch",
                    type="primary" if p is active else "secondary")
     cols[-1].button(t("common.reset"), key="preset:reset", help=t("common.reset_help"), on_click=_apply,
                     args=(defaults,), width="stretch", icon=":material/restart_alt:")
     if active is not None:
-        st.caption(f"**{t('common.try_this')} · {t(f'{topic}.preset.{active.id}.label')}:** "
-                   f"{t(f'{topic}.preset.{active.id}.what')}")
+        st.caption(f"**{t('common.try_this')} · {t(f'{topic}.preset.{active.id}.label', **active.fields)}:** "
+                   f"{t(f'{topic}.preset.{active.id}.what', **active.fields)}")
