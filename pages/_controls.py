@@ -215,7 +215,7 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
         for name in f.specs:
             now[f.key(name)] = f.value(name)
     active = next((p for p in items if all(now.get(k) == v for k, v in {**defaults, **p.values}.items())), None)
-    cols = st.columns([3] * len(items) + [3], gap="small")
+    cols = st.container(key="dlc-presets").columns([3] * len(items) + [3], gap="small")
     for col, p in zip(cols, items):
         col.button(t(f"{topic}.preset.{p.id}.label", **p.fields), key=f"preset:{p.id}",
                    help=t(f"{topic}.preset.{p.id}.what", **p.fields),
@@ -224,5 +224,5 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
     cols[-1].button(t("common.reset"), key="preset:reset", help=t("common.reset_help"), on_click=_apply,
                     args=(defaults,), width="stretch", icon=":material/restart_alt:")
     if active is not None:
-        st.caption(f"**{t('common.try_this')} · {t(f'{topic}.preset.{active.id}.label', **active.fields)}:** "
-                   f"{t(f'{topic}.preset.{active.id}.what', **active.fields)}")
+        st.caption(t("common.try_this_active", label=t(f"{topic}.preset.{active.id}.label", **active.fields),
+                     what=t(f"{topic}.preset.{active.id}.what", **active.fields)))

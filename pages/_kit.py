@@ -9,6 +9,7 @@ several. Copy pages/fitting.py.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Sequence
 
@@ -47,6 +48,8 @@ def leave_pages_directory_mode() -> None:
 # metric values wrap or scroll inside their box instead of being cut.
 _CSS = """<style>
 .stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 3rem; }
+/* the header (its bottom at 3.75rem) is see-through: an opaque one cut the tops of the page titles */
+[data-testid='stHeader'] { background: transparent; }
 [data-testid='stSidebarNav'] *, [data-testid='stSidebarNavLink'] * { white-space: normal !important; }
 [data-testid='stCheckbox'] [data-testid='stMarkdownContainer'] p, [data-testid='stWidgetLabel'] p {
   white-space: normal !important; overflow-wrap: anywhere; }
@@ -61,6 +64,8 @@ _CSS = """<style>
 @media (max-width: 1100px) {
   [data-testid='stHorizontalBlock'] { flex-wrap: wrap; row-gap: 0.5rem; }
   [data-testid='stColumn'] { min-width: min(100%, 15rem); flex: 1 1 15rem !important; }
+  /* the "Try this" buttons stay two or three to a row, so the experiment is not pushed screens down */
+  .st-key-dlc-presets [data-testid='stColumn'] { min-width: min(100%, 8rem); flex: 1 1 8rem !important; }
 }
 </style>"""
 
@@ -117,11 +122,21 @@ def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: st
     for f in forms:
         f.values()  # read every control from the link now, so odd values are reported here
     for key, raw, value in link_notes():
-        st.caption(t("common.link_fixed", name=key, raw=raw, value=value))
+        st.caption(t("common.link_fixed", name=key, raw=raw, value=_shown(forms, key, value)))
     presets(topic, items, forms)
     with st.expander(t("common.formula"), icon=":material/functions:"):
         st.latex(formula)
         st.caption(t(f"{topic}.symbols"))
+
+
+def _shown(forms: Sequence[Form], key: str, value) -> str:
+    """A control's value as the page shows it: a choice by its label in the session's language (a link note
+    once said 「改用 stepper」 in 中文), a number as it is."""
+    for f in forms:
+        for name, k in f.keys.items():
+            if k == key and f.specs[name][0].kind == "choice":
+                return f.option_label(name, value)
+    return str(value)
 
 
 class Text:
@@ -190,8 +205,15 @@ def busy(where=None) -> None:
     (where or st).button(t("common.run_again"), icon=":material/refresh:", key="_dlc_run_again")
 
 
+def join(parts: Sequence[str]) -> str:
+    """Sentences as one paragraph: a space between them in English, none after 中文 punctuation."""
+    text = " ".join(p for p in parts if p)
+    return re.sub(r"(?<=[。！？；：）」])\s+", "", text) if lang() == "zh" else text
+
+
 def notice(text: str, where=None) -> None:
-    (where or st).info(text, icon=":material/visibility:")
+    """The "what to notice" box (sentences a page joined with spaces lose them after 中文 punctuation)."""
+    (where or st).info(join([text]), icon=":material/visibility:")
 
 
 def problem(text: str, where=None) -> None:
@@ -265,7 +287,7 @@ def player(key: str, last: int, draw, fps: float | None = None, label: str | Non
                 with ph.container():
                     draw(step)
                 ss[shown] = step
-                note.caption(f"{label or t('common.step')}: {step} / {last}")
+                note.caption(t("common.step_of", label=label or t("common.step"), step=step, last=last))
                 step = max(step + 1, start + int((time.monotonic() - t0) * fps))
                 time.sleep(max(0.0, (step - start) / fps - (time.monotonic() - t0)))
             ss[playing] = False

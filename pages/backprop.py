@@ -60,7 +60,7 @@ def step() -> None:
         said.append(tx("norms", first=bp.fv(f.first), last=bp.fv(f.last)))
         st.caption(tx("grads_title"))
         kit.notice(tx("notice.step"))
-        st.markdown(" ".join(said))
+        st.markdown(kit.join(said))
 
 
 def cost() -> None:

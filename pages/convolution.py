@@ -40,7 +40,7 @@ def race_part() -> None:
         f = cv.race_facts(res)
         said = tx("race.result", cnn=f.cnn, fc=f.fc, cc=kit.colour(charts.MODEL_COLOURS["CNN"]),
                   fcc=kit.colour(charts.MODEL_COLOURS["fully connected"]), **WHO)
-        kit.notice(said + (" " + tx(f"race.{f.note}", **cv.SAID) if f.note else ""))
+        kit.notice(said + (tx("race.then") + tx(f"race.{f.note}", **cv.SAID) if f.note else ""))
         c1, c2 = st.columns(2)
         kit.chart(charts.filters_chart, res, where=c1)
         kit.chart(charts.maps_chart, kit.shared(f"{T}-maps", cv.maps_of, res, pick, gate=False), where=c2)

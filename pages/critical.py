@@ -53,7 +53,8 @@ def point_text(pt: critical.PointResult, seed: int) -> None:
     if pt.config.name == "network slice":
         net = critical.slice_net(seed)
         st.caption(tx("map.slice", unit=net.unit + 1, hidden=net.hidden, steps=critical.SLICE_STEPS, loss=f"{net.loss:.3f}"))
-    st.caption(tx("map.caption", white=white))
+    kinds = tx("sep").join(f"{charts.KIND_GLYPHS[k]} {tx(f'charts.kind.{k}')}" for k in charts.KINDS)
+    st.caption(tx("map.caption", white=white, kinds=kinds))
     kit.notice(tx("map.notice", neg=arrow["neg"], pos=arrow["pos"], flat=arrow["zero"], white=white))
 
 
@@ -135,12 +136,13 @@ surf = kit.shared(f"{T}-surface", critical.surface, critical.SurfaceConfig(name=
 pt = kit.shared(f"{T}-point", critical.point, P.config(seed=sseed), gate=False)
 saddle = kit.shared(f"{T}-saddle", critical.nearest_saddle, surf.critical, x, y, gate=False)
 with right:
-    mc, ic = st.columns([2, 1], gap="small")
+    mc, ic = st.columns([1.6, 1], gap="small")  # the map's plot about square; λ1, λ2 beside it on the first screen
     map_ph = mc.empty()  # drawn once the escape paths are known
     with ic:
         st.markdown(tx("verdict.line", x=f"{x:.2f}", y=f"{y:.2f}", kind=tx(f"verdict.{pt.kind}")))
-        for label, v in zip(("loss", "grad", "lam1", "lam2"), (pt.loss, pt.grad_norm, *pt.eigvals)):
-            st.metric(tx(f"metric.{label}"), short(float(v)))
+        values = zip(("loss", "grad", "lam1", "lam2"), (pt.loss, pt.grad_norm, *pt.eigvals))
+        for col, (label, v) in zip([*st.columns(2, gap="small"), *st.columns(2, gap="small")], values):
+            col.metric(tx(f"metric.{label}"), short(float(v)))
     point_text(pt, seed)
 
 st.subheader(tx("local.header"))

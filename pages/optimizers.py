@@ -1,5 +1,8 @@
 """Optimizer race: momentum, Adagrad, RMSProp and Adam (the lecture's forms and PyTorch's) on one surface,
-replayed step by step; learning-rate schedules; a look inside one optimizer; many starts; a real race on digits."""
+replayed step by step; learning-rate schedules; a look inside one optimizer; Adam's bias correction; many starts;
+a real race on digits."""
+import math
+
 import streamlit as st
 
 from core import optimizers as opt
@@ -24,6 +27,8 @@ def only(**on) -> dict:
     return {LR_KEYS[rc.key]: v for rc, v in zip(opt.RACERS, opt.lrs_of(opt.only(**on)))}
 
 
+B1, B2 = opt.ADAM_BETAS  # Adam's formula (its last three lines) shows the values the racers use
+EPS = round(math.log10(opt.ADAM_EPS))
 NOISY = only(sgd=0.15, mom_lecture=0.03, adam=0.1)
 EXPLODE = {"or_steps": 300, "or_inspect": "Adagrad (lecture)", "or_t": 30, "or_ends": "Adagrad (lecture)",
            **only(adagrad_lecture=0.5, adagrad_torch=0.5)}
@@ -37,7 +42,11 @@ kit.page(T, [F, L, V, RV, R], [
 ], r"\small\begin{gathered}m_t = \lambda m_{t-1} - \eta_t g_t,\;\; \theta_t = \theta_{t-1} + m_t;\;\;\;"
    r"\theta_t = \theta_{t-1} - \tfrac{\eta_t}{\sigma_t} g_t\\"
    r"\sigma_t = \sqrt{\tfrac{1}{t+1}\textstyle\sum_{s\le t} g_s^2}\qquad"
-   r"\sigma_t^2 = \alpha\sigma_{t-1}^2 + (1-\alpha)\,g_t^2\end{gathered}")
+   r"\sigma_t^2 = \alpha\sigma_{t-1}^2 + (1-\alpha)\,g_t^2\\"
+   r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\,g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2)\,g_t^2\\"
+   r"\hat m_t = \frac{m_t}{1-\beta_1^{\,t}},\quad \hat v_t = \frac{v_t}{1-\beta_2^{\,t}}\\"
+   r"\theta_t = \theta_{t-1} - \eta_t\,\frac{\hat m_t}{\sqrt{\hat v_t}+\varepsilon}\qquad"
+   rf"\beta_1 = {B1:g},\ \beta_2 = {B2:g},\ \varepsilon = 10^{{{EPS}}}\end{{gathered}}")
 lang = kit.lang()
 NAME = {n: charts.racer_label(n, lang) for n in opt.NAMES}
 
@@ -55,8 +64,11 @@ def race_part(cfg: opt.RaceConfig, target: float) -> tuple:
     if not r.racers:
         kit.problem(tx("none_racing"))
 
+    legend = charts.racer_legend(r.racers, lang)  # HTML: it wraps at any width, so no racer's name is cut
+
     def frame(u: int) -> None:
         ss["_or_upto_drawn"] = u
+        st.html(legend)  # above the map: on the first screen with it at 1280×720
         kit.chart(charts.race_map, r, grid, hist, u, live=u != last)
 
     kit.player("or_upto", last, frame, fps=min(12.0, max(4.0, last / 15)), label=tx("replay"))
@@ -96,7 +108,7 @@ def schedules_part(cfg: opt.RaceConfig) -> None:
 
 
 def inside_part(r: opt.RaceResult, cfg: opt.RaceConfig) -> None:
-    """One racer at one update: its arrows, η_t/σ per parameter, and what they say."""
+    """One racer at one update: its arrows, ηₜ/σ per parameter, and what they say."""
     st.divider()
     st.header(tx("inside.header"))
     a, b = st.columns([1, 3], gap="medium")
@@ -111,13 +123,30 @@ def inside_part(r: opt.RaceResult, cfg: opt.RaceConfig) -> None:
         return kit.problem(tx("inside.diverged", name=NAME[who], step=d) if d else
                            tx("inside.none", name=NAME[who], t=t), where=a)
     e, g = ins.eff_lr, ins.grad
-    for label, v in [(tx("inside.t"), f"{t} / {r.steps_done}"), ("η_t", f"{ins.lr:.3g}"),
-                     ("η_t/σ · x", f"{e[0]:.3g}"), ("η_t/σ · y", f"{e[1]:.3g}"), ("g", f"{g[0]:.2g}, {g[1]:.2g}")]:
+    for label, v in [(tx("inside.t"), f"{t} / {r.steps_done}"), ("ηₜ", f"{ins.lr:.3g}"),
+                     ("ηₜ/σ · x", f"{e[0]:.3g}"), ("ηₜ/σ · y", f"{e[1]:.3g}"), ("g", f"{g[0]:.2g}, {g[1]:.2g}")]:
         a.metric(label, v)
     c1, c2 = b.columns(2)
     kit.chart(charts.inside_chart, r, k, ins, where=c1)
     kit.chart(charts.eff_lr_chart, kit.shared(f"{T}-eff", opt.inside_frame, r, k, gate=False), who, t, where=c2)
     kit.notice(charts.inside_notice(opt.inside_facts(ins), ins, cfg.beta, lang), where=b)
+
+
+def adam_part(r: opt.RaceResult) -> None:
+    """Adam's first updates in this race: the step it took (bias-corrected) against the same m and v uncorrected."""
+    st.divider()
+    st.header(tx("adam.header"))
+    k = opt.adam_racer(r)
+    if k < 0:
+        return kit.problem(tx("adam.none"))
+    steps = kit.shared(f"{T}-adam", opt.first_steps, r, k, gate=False)
+    a, b = st.columns([3, 2], gap="large")
+    if len(steps):
+        kit.chart(charts.adam_chart, steps, r.racers[k], where=a)
+    b.markdown(tx("adam.text", m1=f"{1 - B1:g}", v1=f"{1 - B2:g}", name=NAME[r.racers[k]], n=len(steps)))
+    f = opt.adam_facts(r, steps)
+    if f is not None:
+        kit.notice(charts.adam_notice(f, lang), where=b)
 
 
 def ends_part(r: opt.RaceResult, board, grid) -> None:
@@ -153,6 +182,7 @@ def real_part(racers: list[str]) -> None:
     with b:
         real = kit.train_live(f"{T}-real", opt.real_race, rc)
         kit.report(real.log, [NAME[n] for n in real.racers])
+        st.html(charts.racer_legend(real.racers, lang))
         c1, c2 = st.columns(2)
         kit.chart(charts.real_chart, real, "step", where=c1)
         kit.chart(charts.real_chart, real, "seconds", where=c2)
@@ -162,7 +192,12 @@ def real_part(racers: list[str]) -> None:
                          "application/octet-stream", tx("dl.weights_help"))
 
 
-left, right = st.columns([1, 3], gap="medium")
+# A narrow main area (150% zoom with the sidebar open) stacks the two columns: the race first, its controls
+# under it, so the projected chart stays near the top (the columns wrap by pages/_kit's rule; this only orders them)
+st.html("<style>.st-key-or-race { container-type: inline-size; } @container (max-width: 640px) { .st-key-or-race > "
+        "[data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn']:first-child "
+        "{ order: 2; } }</style>")
+left, right = st.container(key="or-race").columns([1, 3], gap="medium")
 with left:  # the race's controls
     surface = F("surface", fmt={s: charts.surface_label(s, lang) for s in opt.SURFACES}.get)
     st.caption(opt.describe(surface, lang))
@@ -180,5 +215,6 @@ with right:
     race, board, grid = race_part(cfg, target)
 schedules_part(cfg)
 inside_part(race, cfg)
+adam_part(race)
 ends_part(race, board, grid)
 real_part(race.racers)

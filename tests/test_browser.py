@@ -316,3 +316,112 @@ def test_switching_language_keeps_every_control_and_part(server, browser, page):
     ctx.close()
     assert query_back == query_zh
     assert text_back == text_zh
+
+
+# ---------------------------------------------------------------- charts as drawn (issue 23)
+# Each Vega chart's own scene graph, from the vega View Streamlit keeps in a React hook: any text (legend label,
+# title, axis title or label) drawn outside the chart's canvas is cut off (a legend's third column at 150% zoom,
+# a title above the chart's top), and a plot that legends and titles squeezed under 80 px is unreadable (the
+# convolution page's confidence curve was 36 px tall). The canvas is a bitmap, so the DOM alone cannot see either.
+_CHARTS_JS = """() => {
+  const out = [];
+  const viewOf = (el) => {
+    const key = Object.keys(el).find(k => k.startsWith("__reactFiber$"));
+    for (let f = key && el[key], i = 0; f && i < 40; f = f.return, i++)
+      for (let h = f.memoizedState; h; h = h.next) {
+        const v = h.memoizedState;
+        for (const c of [v, v && v.current]) if (c && typeof c.scenegraph === "function") return c;
+      }
+    return null;
+  };
+  document.querySelectorAll("[data-testid='stVegaLiteChart']").forEach((el, i) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) return;  // not shown (a folded expander)
+    const view = viewOf(el);
+    if (!view) { out.push(`chart ${i}: no Vega view found (Streamlit's internals changed: update this check)`); return; }
+    const [x0, y0] = view.origin();
+    const title = [];
+    const walk = (mark, ox, oy) => {
+      for (const it of mark.items || []) {
+        if (mark.marktype === "text" && it.text !== undefined && it.text !== "" && it.bounds && mark.role !== "mark") {
+          const b = it.bounds, x1 = ox + b.x1, x2 = ox + b.x2, y1 = oy + b.y1, y2 = oy + b.y2;
+          if (mark.role === "title-text") title.push(String(it.text));
+          if (x1 < -1 || x2 > r.width + 1 || y1 < -1 || y2 > r.height + 1)
+            out.push(`chart ${i} (${title[0] || ""}): ${mark.role} "${String(it.text).slice(0, 40)}" drawn at ` +
+                     `x ${Math.round(x1)}..${Math.round(x2)}, y ${Math.round(y1)}..${Math.round(y2)} ` +
+                     `outside its ${Math.round(r.width)}×${Math.round(r.height)} px canvas`);
+        }
+        if (mark.marktype === "group") for (const m of it.items || []) walk(m, ox + (it.x || 0), oy + (it.y || 0));
+      }
+    };
+    walk(view.scenegraph().root, x0, y0);
+    if (view.height() < 80 || view.width() < 80)
+      out.push(`chart ${i} (${title[0] || ""}): its plot is squeezed to ${Math.round(view.width())}×` +
+               `${Math.round(view.height())} px in a ${Math.round(r.width)}×${Math.round(r.height)} px chart`);
+  });
+  return out;
+}"""
+
+
+def _chart_problems(pg) -> list[str]:
+    return pg.evaluate(_CHARTS_JS)
+
+
+def _top(pg, selector: str) -> float:
+    box = pg.locator(selector).first.bounding_box()
+    return box["y"] if box else float("inf")
+
+
+CHART_VIEWS = [("convolution", "part=draw"), ("convolution", "part=pool"),
+               ("critical", "cp_surface=Rosenbrock&cp_x=1.0&cp_y=1.0&cp_win=0.25&cp_ratio=true")]
+
+
+@pytest.mark.parametrize("stem,query", CHART_VIEWS, ids=["convolution-draw", "convolution-pool", "critical"])
+def test_chart_text_inside_its_canvas_and_no_plot_squeezed(server, browser, stem, query):
+    """In 中文 at 1280×720 (the critical page with a "Try this" sentence above its map: λ2 and the map's x axis
+    still on the first screen)."""
+    ctx, pg = _open(browser, f"{server}/{stem}?lang=zh&{query}", locale="zh-CN")
+    _no_exception(pg)
+    bad = _chart_problems(pg)
+    if stem == "critical":
+        lam2 = pg.locator("[data-testid='stMetric']").filter(has_text="λ2").first.bounding_box()
+        chart = pg.locator("[data-testid='stVegaLiteChart']").first.bounding_box()
+        bad += [f"{what} ends at y = {y:.0f} px, below the first screen" for what, y in
+                (("λ2", lam2["y"] + lam2["height"]), ("the map", chart["y"] + chart["height"])) if y > H]
+    _full_shot(pg, f"{stem}-{query.split('=')[1].split('&')[0]}-zh-full")
+    ctx.close()
+    assert not bad, bad[:10]
+
+
+def test_optimizers_race_legend_and_chart_at_1280_and_at_150_percent(server, browser):
+    """The race's legend lost 「Adagrad（课程公式）」 and "Adam" at 150% zoom (853×480 CSS px) and cut the first at
+    1280 px; with the sidebar open the chart came after every control. One page, three layouts: 1280×720, then
+    853×480 with the sidebar open (the race first, its controls under it) and collapsed (the chart on the first
+    screen)."""
+    ctx, pg = _open(browser, f"{server}/optimizers?lang=zh", locale="zh-CN")
+    _no_exception(pg)
+    bad = [f"1280: {p}" for p in _chart_problems(pg)]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "optimizers-zh-light.png"))
+    legend = pg.locator(".dlc-racers").first
+    assert legend.is_visible() and "Adagrad（课程公式）" in legend.inner_text() and "Adam" in legend.inner_text()
+    pg.set_viewport_size({"width": int(W / 1.5), "height": int(H / 1.5)})
+    pg.wait_for_timeout(1200)  # the charts refit to their new width
+    bad += [f"150%, sidebar open: {p}" for p in _chart_problems(pg)]
+    chart, controls = _top(pg, "[data-testid='stVegaLiteChart']"), _top(pg, "[data-testid='stSelectbox']")
+    bad += [] if chart < controls else [f"150%, sidebar open: the chart (y = {chart:.0f}) comes after the controls"]
+    pg.evaluate(f"() => document.querySelector(\"[data-testid='stMain']\").scrollTo(0, {chart - 60})")
+    pg.wait_for_timeout(300)
+    pg.screenshot(path=str(SHOTS / "optimizers-zh-zoom150-sidebar.png"))
+    pg.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollTo(0, 0)")
+    pg.locator("[data-testid='stSidebar']").hover()
+    pg.locator("[data-testid='stSidebarCollapseButton'] button").first.click()
+    pg.wait_for_timeout(1200)
+    bad += [f"150%, sidebar collapsed: {p}" for p in _chart_problems(pg)]
+    chart = _top(pg, "[data-testid='stVegaLiteChart']")
+    bad += [] if chart < H / 1.5 - 100 else [f"150%, sidebar collapsed: the chart starts at y = {chart:.0f}"]
+    box = legend.bounding_box()
+    bad += [] if box and box["x"] + box["width"] <= W / 1.5 else ["150%: the racers' legend runs past the screen"]
+    pg.screenshot(path=str(SHOTS / "optimizers-zh-zoom150.png"))
+    ctx.close()
+    assert not bad, bad[:10]

@@ -347,11 +347,15 @@ def test_each_part_by_link_and_each_of_its_controls(query):
                                    {"part": "filter", "kernel": "custom", "custom": "1 2"}],
                          ids=lambda q: "-".join(q.values()))
 def test_each_part_in_chinese(query):
+    """No English left, and (issue 23) no raw subscript, unfilled {placeholder} (chart data included: the pooling
+    legend read 「池化后 {h}×{w}」), English colon or stray space (「全连接网络 说是」) in the 中文 text."""
+    from zh_text import chinese_text_problems
     from test_pages import _english_left, _visible_strings
 
     at = open_page(PAGE, query={**query, "lang": "zh"})
     assert not at.exception
     assert not _english_left(_visible_strings(at))
+    assert not chinese_text_problems(at)
 
 
 def test_a_drawing_is_scaled_to_the_training_size():
@@ -385,3 +389,22 @@ def test_share_chart_draws_its_bars_on_a_log_scale():
     spec = charts.share_chart(cv.sharing(cv.FieldConfig())).to_dict()
     x = spec["layer"][0]["encoding"]["x"]
     assert x["scale"]["type"] == "log" and x["stack"] is None and x["scale"]["domainMin"] >= 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_charts_of_the_pooling_and_the_moved_digit_fill_their_words_and_keep_their_legends_on_top(lang):
+    """Issue 23: the pooling lab's legend showed 「池化后 {h}×{w}」; the moved digit's confidence curve, with a
+    titled legend under it, was drawn about 50 px tall with its title up under the text above (Vega's fit counts
+    a bottom legend twice). Both legends now sit on top, untitled, in one row (tests/test_browser.py measures)."""
+    import json
+
+    res = cv.pool_lab(cv.ConvConfig(), cv.PoolConfig())
+    spec = charts.shift_chart(res, lang).to_dict()
+    labels = {row["what"] for v in spec["datasets"].values() for row in v if "what" in row}
+    h, w = res.pooled.shape
+    assert any(f"{h}×{w}" in x for x in labels) and not any("{" in x for x in labels), labels
+    import pandas as pd
+    curve = pd.DataFrame({"shift": [-1, 0, 1] * 2, "model": ["CNN"] * 3 + ["fully connected"] * 3, "p": [0.5] * 6})
+    for sp in (spec, charts.shift_curve_chart(curve, 0, lang).to_dict()):
+        legend = json.dumps(sp["config"]["legend"])
+        assert '"orient": "top"' in legend and '"title": null' in legend

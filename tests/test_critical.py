@@ -480,3 +480,23 @@ def test_claim_which_surfaces_have_a_saddle_to_escape():
     for name, has in (("Rosenbrock", False), ("monkey saddle", False), ("one-neuron network", True), ("x² − y²", True)):
         sad = c.nearest_saddle(c.surface(c.SurfaceConfig(name=name)).critical, 0.5, 0.5)
         assert (sad is not None) == has and (not has or max(abs(sad[0]), abs(sad[1])) < 1e-9)
+
+
+def test_first_screen_charts_keep_their_plots_and_name_their_shapes_in_text():
+    """Issue 23: at 1280×720 λ2 and the map's x axis fell below the first screen, and legends squeezed the slices
+    to about 40 px and pushed the minimum-ratio chart's title above its top (Vega's fit counts a legend twice;
+    tests/test_browser.py measures the drawn charts). The map, the slices, the ratio and the spectrum draw no legend:
+    the captions name every shape and colour (the shapes' glyphs from KIND_GLYPHS, one per kind)."""
+    import json
+
+    from core import i18n
+
+    s, p = c.surface(c.SurfaceConfig(grid=12, starts=6)), c.point(c.PointConfig(grid=6))
+    specs = [charts.contour_chart(s, p, None), charts.slices_chart(p, 0), charts.slices_chart(p, 1)]
+    for sp in specs:
+        d = json.dumps(sp.to_dict())
+        assert '"legend": {' not in d.replace('"legend": {"labelFontSize"', "") and '"legend": null' in d
+    assert charts.MAP_HEIGHT <= 380  # title, a square plot in its slot and the x axis: on the first screen
+    assert set(charts.KIND_GLYPHS) == set(charts.KINDS) and len(set(charts.KIND_GLYPHS.values())) == len(charts.KINDS)
+    for lang in ("en", "zh"):
+        assert "{kinds}" in i18n.catalogue(lang)["critical.map.caption"]

@@ -377,3 +377,83 @@ def test_core_does_not_import_streamlit():
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any(m.split(".")[0] == "streamlit" for m in names), path
         assert len(path.read_text().splitlines()) <= 250, path
+
+
+# ---------------------------------------------------------------- issue 23: Adam's bias correction, texts from surfaces
+
+@pytest.fixture(scope="module")
+def adam_race():
+    """Minibatches and a cosine schedule, so η_t changes at every update and the gradients are noisy."""
+    return opt.race(opt.RaceConfig(steps=30, starts=0, batch=16, schedule="cosine",
+                                   lrs=opt.only(sgd=0.1, adam=0.1, adamw=0.05)))
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_adam_first_steps_equal_torch_adam_fed_the_same_gradients(adam_race, name):
+    """m, v and the step of ``first_steps`` are torch.optim.Adam's (built with PyTorch's own default β₁, β₂, ε: the
+    values the page's formula shows) fed the race's gradients at the race's η_t; the step is the race's move."""
+    r = adam_race
+    k = r.racers.index(name)
+    steps = opt.first_steps(r, k)
+    assert list(steps.t) == list(range(1, opt.ADAM_FIRST + 1))
+    p = torch.tensor(r.path[k, 0], dtype=torch.float64, requires_grad=True)  # (2,)
+    o = torch.optim.Adam([p], lr=1.0) if name == "Adam" else torch.optim.AdamW([p], lr=1.0, weight_decay=opt.ADAMW_DECAY)
+    assert o.defaults["betas"] == opt.ADAM_BETAS and o.defaults["eps"] == opt.ADAM_EPS
+    for t in range(len(steps)):
+        lr = float(r.lr_t[k, t])
+        o.param_groups[0]["lr"] = lr
+        before = p.detach().clone()
+        p.grad = torch.tensor(r.grad[k, t], dtype=torch.float64)
+        o.step()
+        row = steps.iloc[t]
+        np.testing.assert_allclose(o.state[p]["exp_avg"].numpy(), [row.m_x, row.m_y], rtol=1e-12)
+        np.testing.assert_allclose(o.state[p]["exp_avg_sq"].numpy(), [row.v_x, row.v_y], rtol=1e-12)
+        decay = lr * opt.ADAMW_DECAY * before.numpy() if name == "AdamW" else 0.0  # AdamW's decoupled decay first
+        np.testing.assert_allclose((p.detach() - before).numpy() + decay, [row.step_x, row.step_y], rtol=1e-9,
+                                   atol=1e-15)
+        race_move = r.path[k, t + 1] - r.path[k, t] + (lr * opt.ADAMW_DECAY * r.path[k, t] if name == "AdamW" else 0)
+        np.testing.assert_allclose(race_move, [row.step_x, row.step_y], rtol=1e-9, atol=1e-15)
+
+
+def test_adam_bias_correction_facts_and_the_pages_sentence(adam_race):
+    """Update 1 moves every coordinate by exactly η₁; uncorrected, the same m and v would step (1 − β₁ᵗ)/√(1 − β₂ᵗ)
+    times as far. The page's text says the uncorrected first steps are too long, not too short: true for these β."""
+    r = adam_race
+    k = opt.adam_racer(r)
+    assert r.racers[k] == "Adam"
+    steps = opt.first_steps(r, k)
+    f = opt.adam_facts(r, steps)
+    b1, b2 = opt.ADAM_BETAS
+    t = steps.t.to_numpy()
+    np.testing.assert_allclose(steps.ratio, (1 - b1 ** t) / np.sqrt(1 - b2 ** t), rtol=1e-6)
+    assert f.first_exact and f.lr1 == pytest.approx(r.lr_t[k, 0])
+    np.testing.assert_allclose(np.abs([steps.step_x[0], steps.step_y[0]]), f.lr1, rtol=1e-6)
+    assert f.ratio1 == pytest.approx((1 - b1) / np.sqrt(1 - b2), rel=1e-6) and f.peak >= f.ratio1
+    assert f.peak == pytest.approx(steps.ratio.max()) and steps.ratio[f.peak_t - 1] == f.peak
+    tt = np.arange(1, max(opt.STEPS) + 1)
+    assert ((1 - b1 ** tt) / np.sqrt(1 - b2 ** tt) > 1).all()  # "too long, not too short", in any race the page runs
+    off = opt.race(opt.RaceConfig(steps=5, starts=0, lrs=opt.only(sgd=0.1)))
+    assert opt.adam_racer(off) == -1 and opt.first_steps(off, 0).empty and opt.adam_facts(off, opt.first_steps(off, 0)) is None
+
+
+def test_valley_description_names_the_steep_and_the_flat_axis_as_drawn():
+    """「横向陡峭，纵向几乎平坦」 was backwards: the map draws x across and y up; the valley 0.05x² + 5y² is flat
+    along x. The description must name the axis of larger curvature as steep, in both languages."""
+    s = opt.surface("long narrow valley")
+    h = torch.autograd.functional.hessian(s.f, torch.tensor(s.minima[0], dtype=torch.float64))
+    steep, flat = ("y", "x") if h[1, 1] > h[0, 0] else ("x", "y")
+    where = {"x": "横向", "y": "纵向"}  # on the map: x runs across, y up
+    zh, en = opt.describe(s.name, "zh"), opt.describe(s.name, "en")
+    assert f"沿 {steep}（图中{where[steep]}）陡峭" in zh and f"沿 {flat}（{where[flat]}）几乎平坦" in zh, zh
+    assert f"steep along {steep}" in en and f"nearly flat along {flat}" in en, en
+
+
+def test_ends_on_a_surface_with_one_minimum_say_not_converged():
+    """「许多起点」: a run not at the minimum of a one-basin surface has not converged (there is nowhere else to
+    stop); only where the surface has another local minimum may the page say it stopped elsewhere."""
+    for name, surf in opt.SURFACES.items():
+        _, _, local = opt.find_minima(name)
+        assert (len(local) == 0) == (not surf.local), name  # the record's "no other minimum", searched numerically
+    for name, unconverged in (("long narrow valley", True), ("small hill", False)):
+        r = opt.race(opt.RaceConfig(surface=name, steps=25, starts=20, lrs=opt.only(sgd=0.01, adam=0.05)))
+        assert opt.ends_facts(r).unconverged == unconverged

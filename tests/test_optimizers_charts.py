@@ -13,7 +13,9 @@ import pytest
 from core import i18n
 from core import optimizers as opt
 from core.charts import COLOURS, MAX_SERIES
+from zh_text import chinese_text_problems, zh_text_problems
 from core.charts import optimizers as charts
+from core.charts.optimizers.notice import _Words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,3 +175,124 @@ def test_notices_word_every_fact_in_both_languages(races, lang):
     assert verdicts == {"none", "some", "all"}
     real = opt.real_race(opt.RealConfig(racers=("SGD", "Adam"), steps=20))
     _said(charts.real_notice(opt.real_facts(real), 20, lang))
+
+
+# ---------------------------------------------------------------- issue 23: legend, colours, Adam, wording
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two hex colours."""
+    def lum(h):
+        c = [int(h.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_sgd_and_the_presets_racers_read_on_both_themes():
+    """The dark-blue SGD line was dim on the dark theme: SGD (always the first racer drawn) and the presets' two or
+    three racers get colours of at least 3:1 contrast against both themes' backgrounds; Adam's chart too."""
+    for c in charts.RACER_COLOURS[:3]:
+        for bg in charts.BACKGROUNDS.values():
+            assert _contrast(COLOURS[c], bg) >= 3.0, (c, bg)
+    for names in (list(opt.NAMES), ["SGD", "Adam"], [r.name for r in opt.RACERS if r.lr > 0]):
+        assert charts.racer_styles(names)["SGD"][0] == charts.RACER_COLOURS[0]
+    assert charts.racer_styles(["SGD", "Momentum (lecture)", "Adam"])["Adam"][0] in charts.RACER_COLOURS[:3]
+    for c in charts.ADAM_COLOURS.values():
+        assert all(_contrast(COLOURS[c], bg) >= 3.0 for bg in charts.BACKGROUNDS.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_racer_legend_is_html_that_wraps_and_the_charts_draw_none(races, lang):
+    """The race map's Vega legend had fixed columns and lost its last one past a narrow chart's edge (150% zoom):
+    the legend is HTML (wraps at any width) with every racer drawn, in its colour and dash; the charts draw none."""
+    for r in races:
+        html = charts.racer_legend(r.racers, lang)
+        styles = charts.racer_styles(r.racers)
+        for n in r.racers:
+            assert html.count(f"</span>{charts.racer_label(n, lang)}</span>") == 1
+            c, d = styles[n]
+            assert f"{d} {COLOURS[c]}" in html
+        assert "flex-wrap:wrap" in html and "white-space:nowrap" in html
+        hist = opt.history(r)
+        for spec in (_spec(charts.race_map(r, opt.surface_grid(r.config.surface), hist, lang=lang)),
+                     _spec(charts.loss_chart(hist, r.racers, lang))):
+            assert '"legend": null' in json.dumps(spec) and '"columns"' not in json.dumps(spec)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adam_chart_and_notice(lang):
+    r = opt.race(opt.RaceConfig(steps=40, starts=0, lrs=opt.only(sgd=0.1, adam=0.1)))
+    k = opt.adam_racer(r)
+    steps = opt.first_steps(r, k)
+    d = _spec(charts.adam_chart(steps, "Adam", lang))
+    rows = next(v for v in d["datasets"].values() if v and "length" in v[0])
+    assert len(rows) == 2 * opt.ADAM_FIRST
+    text = charts.adam_notice(opt.adam_facts(r, steps), lang)
+    _said(text)
+    assert f"{(1 - opt.ADAM_BETAS[0]) / np.sqrt(1 - opt.ADAM_BETAS[1]):.1f}" in text  # 3.2 at update 1
+    assert i18n.text(lang, f"common.colour.{charts.ADAM_COLOURS['raw']}") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_race_notice_for_one_racer_says_no_dangling_then_and_its_eta(lang):
+    """「随后是 –」 with nothing after it, and 「调低它们的 η」 for one optimizer."""
+    one = opt.race(opt.RaceConfig(surface="Rosenbrock", steps=200, starts=0, lrs=opt.only(sgd=0.15)))
+    assert [n for n, _ in opt.race_facts(one, 1e-3).reached] == ["SGD"]  # the only racer, and it reached the target
+    text = charts.race_notice(opt.race_facts(one, 1e-3), one, 1e-3, lang)
+    _said(text)
+    assert "–" not in text and "随后" not in text and "; then" not in text
+    assert text.count(charts.racer_label("SGD", lang)) == 1
+    for lrs, key in ((opt.only(sgd=10.0, adam=0.1), "diverged_one"), (opt.only(sgd=10.0, mom_lecture=10.0), "diverged")):
+        r = opt.race(opt.RaceConfig(steps=50, starts=0, lrs=lrs))
+        f = opt.race_facts(r, 1e-3)
+        text = charts.race_notice(f, r, 1e-3, lang)
+        want = i18n.text(lang, f"optimizers.notice.{key}", names=_Words(lang).names(f.diverged))
+        assert want in text, (want, text)
+    assert "它的" in i18n.text("zh", "optimizers.notice.diverged_one", names="x")
+    assert "its η" in i18n.text("en", "optimizers.notice.diverged_one", names="x")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_ends_notice_and_legend_on_a_one_minimum_surface_say_not_converged(lang):
+    for name, unconverged in (("long narrow valley", True), ("small hill", False)):
+        r = opt.race(opt.RaceConfig(surface=name, steps=25, starts=20, lrs=opt.only(sgd=0.01, adam=0.05)))
+        text = charts.ends_notice(opt.ends_facts(r), lang)
+        _said(text)
+        how = "unconverged" if unconverged else "elsewhere"
+        assert text.split("\n")[1][2:] == i18n.text(lang, f"optimizers.ends.best.{how}",
+                                                    **_ends_fields(opt.ends_facts(r), lang))
+        d = json.dumps(_spec(charts.ends_chart(r, opt.surface_grid(name), r.racers.index("Adam"), lang)),
+                       ensure_ascii=False)
+        assert (i18n.text(lang, "optimizers.charts.unconverged") in d) == unconverged
+        assert (i18n.text(lang, "optimizers.charts.elsewhere") in d) == (not unconverged)
+    assert "别处" not in i18n.text("zh", "optimizers.ends.best.unconverged")
+
+
+def _ends_fields(f, lang):
+    w = _Words(lang)
+    return dict(names=w.names(f.best), n=f.top, total=f.total, green=w.colour(charts.ENDS_COLOURS["reached"]),
+                pink=w.colour(charts.ENDS_COLOURS["elsewhere"]))
+
+
+def test_replay_label_takes_the_players_step_count_without_a_second_colon():
+    """The player writes "<label>: n / N" while playing: a label with 「：」 read 「回放：步数: 74」."""
+    assert "：" not in i18n.text("zh", "optimizers.replay") and ":" not in i18n.text("zh", "optimizers.replay")
+
+# ---------------------------------------------------------------- 中文 as a teacher projects it (issue 23)
+# Run over the rendered pages of issue 23 (optimizers, convolution, critical) in AppTest, parts included (the page
+# tests run the same check over every page's default view: tests/zh_text.py).
+
+ISSUE23_VIEWS = [("pages/optimizers.py", {}), ("pages/critical.py", {"cp_ratio": "true"})]  # convolution's parts:
+# tests/test_convolution.py::test_each_part_in_chinese
+
+
+@pytest.mark.parametrize("page,query", ISSUE23_VIEWS, ids=["optimizers", "critical"])
+def test_chinese_pages_have_no_raw_subscripts_placeholders_mixed_colons_or_stray_spaces(page, query):
+    """As the page shows it in 中文: no η_t left raw, no {h} unfilled (chart data included), no 「：」 and ": " in
+    one string, no space beside 中文 punctuation or between two 中文 words (「全连接网络 说是」)."""
+    from conftest import open_page
+
+    at = open_page(page, query={"lang": "zh", **query})
+    assert not at.exception, at.exception[0].value
+    assert not chinese_text_problems(at)

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from zh_text import chinese_text_problems
 from conftest import PAGES, open_page, snapshot
 from core import i18n
 from pages._controls import DECLARED
@@ -254,6 +255,8 @@ def test_no_english_left_in_chinese(page):
     assert not at.exception
     left = _english_left(_visible_strings(at))
     assert not left, f"English text on the 中文 page: {left[:8]}"
+    flagged = chinese_text_problems(at, subscripts=False)  # {h} unfilled, mixed colons, stray spaces
+    assert not flagged, flagged
 
 
 def test_home_in_chinese():

@@ -20,9 +20,11 @@ RUN_COLOURS = {RUNS[0]: "orange", RUNS[1]: "sky blue"}  # the two escape runs (l
 RATIO_COLOURS = {VERDICTS[0]: "orange", VERDICTS[1]: "vermillion", VERDICTS[2]: "pink", VERDICTS[3]: "green"}
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 KIND_SHAPES = {"minimum": "circle", "maximum": "triangle-down", "saddle": "diamond", "degenerate": "square"}
+KIND_GLYPHS = {"minimum": "○", "maximum": "▽", "saddle": "◇", "degenerate": "□"}  # the shapes, in the map's caption
 KIND_FILL = "#FFFFFF"  # critical points: white markers told apart by shape (colours belong to arrows and runs)
 GRADIENT_COLOUR = "#FFFFFF"  # −g, dashed, on the heat map (white reads on viridis)
-MAP_HEIGHT = 540  # the contour map's whole height: its plot is about square in a 380 px slot
+MAP_HEIGHT = 380  # the whole map (title and axes included): its plot is about square in the page's 350 px slot,
+# and its x axis is on the first screen at 1280×720 with a "Try this" sentence above it
 
 
 def _hex(names: dict) -> list[str]:
@@ -128,8 +130,10 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None, lang
         dom = [tr(K + "kind." + k) for k in KINDS]
         layers.append(mark(crit, {"type": "point", "size": 150, "filled": True, "fill": KIND_FILL, "stroke": "black",
                                   "strokeWidth": 1.5, "opacity": 1}, **xy,
+                           # no legend: the caption under the map names each shape (KIND_GLYPHS); a legend here
+                           # took 140 px off the plot and pushed the x axis below the first screen
                            shape=n("kind_t", tr(K + "legend.critical"), scale={"domain": dom, "range": list(KIND_SHAPES.values())},
-                                   legend={"columns": 2}),
+                                   legend=None),
                            tooltip=[n("kind_t", tr(K + "tip.kind")), n("higher_t", tr(K + "tip.higher")),
                                     q("x", format=".3f"), q("y", format=".3f"), q("loss", tr(K + "tip.loss"), format=".4g"),
                                     q("lambda1", "λ1", format=".3g"), q("lambda2", "λ2", format=".3g")]))
@@ -140,8 +144,8 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None, lang
                            **xy, text=n("text")))
     layers += _point_layers(p, xy, 0.5, (LO, HI, LO, HI), True, tr)
     title = tr(K + "title.map", surface=_surface_name(tr, name), x=f"{p.config.x:.2f}", y=f"{p.config.y:.2f}")
-    # MAP_HEIGHT in all (Streamlit fits title, axes and legend inside): the plot is about square in the page's
-    # map slot at 1280 px, so the eigenvectors look perpendicular and the whole map is on the first screen
+    # MAP_HEIGHT in all (Streamlit fits title and axes inside): the plot is about square in the page's map slot at
+    # 1280 px, so the eigenvectors look perpendicular and the whole map is on the first screen
     return styled(layers, title, MAP_HEIGHT, {"color": "independent", "shape": "independent"})
 
 
@@ -176,13 +180,15 @@ def slices_chart(p: PointResult, which: int, lang: str = "en") -> alt.LayerChart
                 x=q("t", tr(K + "axis.t"), scale={"nice": False},
                     axis={"tickCount": 5, **({} if which else {"title": None})}),  # one axis title under the pair
                 y=q("loss", tr(K + "axis.loss"), scale={"zero": False}),
+                # no legend: the caption under the three charts says solid is the true loss, dashed the
+                # approximation (a legend left each plot about 40 px tall)
                 strokeDash=n("curve_t", None, scale={"domain": [tr(K + "curve.true loss"), tr(K + "curve.quadratic")],
-                                                     "range": [[1, 0], [7, 5]]},
-                             legend={"orient": "top", "direction": "horizontal", "title": None} if which == 0 else None),
+                                                     "range": [[1, 0], [7, 5]]}, legend=None),
                 tooltip=[n("curve_t", tr(K + "tip.curve")), q("t", format=".3f"),
                          q("loss", tr(K + "tip.loss"), format=".4g")])
-    # heights are the whole chart's (autosize fit): the two stacked are as tall as the maps beside them
-    return styled([line], tr(K + "title.slice", u=u, lam=f"{lam:.3g}"), 190 if which == 0 else 175)
+    # heights are the whole chart's (autosize fit): each plot at least 80 px tall (tests/test_browser.py), the pair a
+    # little taller than the maps beside them
+    return styled([line], tr(K + "title.slice", u=u, lam=f"{lam:.3g}"), 185 if which == 0 else 215)
 
 
 def escape_chart(e: EscapeResult, lang: str = "en") -> alt.LayerChart:
@@ -212,7 +218,9 @@ def ratio_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
     dots = mark(t, {"type": "point", "size": 120, "opacity": 0.9, "strokeWidth": 2}, x=x,
                 y=q("loss", tr(K + "axis.train_loss"), scale={"zero": False, "padding": 14}),
                 color=n("verdict_t", None, scale={"domain": [tr(K + "verdict." + v) for v in RATIO_COLOURS],
-                                                  "range": _hex(RATIO_COLOURS)}, legend={"columns": 1, "title": None}),
+                                                  "range": _hex(RATIO_COLOURS)},
+                        legend=None),  # the caption under the pair names every colour; a legend here took the
+                # plot down to 95 px and pushed the title above the chart's top
                 fill={"condition": {"test": "datum.reached", "field": "verdict_t", "type": "nominal", "legend": None,
                                     "scale": {"domain": [tr(K + "verdict." + v) for v in RATIO_COLOURS],
                                               "range": _hex(RATIO_COLOURS)}},
@@ -241,7 +249,7 @@ def spectrum_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
               x=q("lambda", tr(K + "axis.lambda"), scale={"type": "symlog", "constant": 1e-3},
                   axis={"values": ticks, "labelAngle": 0, "format": "~g"}),
               y=o("run", tr(K + "tip.run")),
-              color=n("sign", None, scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend={"columns": 1, "title": None}),
+              color=n("sign", None, scale={"domain": dom, "range": _hex(ARROW_COLOURS)}, legend=None),  # the caption's
               tooltip=[q("run", tr(K + "tip.run")), q("lambda", "λ", format=".3g")])
     return styled([ch], tr(K + "title.spectrum"), 380)
 

@@ -5,9 +5,11 @@ The page's API (``from core import optimizers as opt; opt.race(...)``). One idea
 surfaces and their minima), ``schedules``, ``lecture`` (the lecture's momentum and RMSProp as torch optimizers),
 ``racers`` (one record per racer), ``race`` (the batched race, its config and view), ``board`` (leaderboard and
 the race's notice), ``inside`` (one optimizer at one update), ``taming`` (does a decay tame Adagrad?), ``ends``
-(many starts), ``seeds`` (the race on many seeds at once, the noisy presets' claims), ``digits`` (the real race).
+(many starts), ``seeds`` (the race on many seeds at once, the noisy presets' claims), ``digits`` (the real
+race), ``adam`` (Adam's bias correction in its first updates).
 Every sentence the page states as fact is decided by a ``*_facts`` function here, its thresholds named beside it.
 """
+from core.optimizers.adam import ADAM_FIRST, AdamFacts, adam_facts, adam_racer, first_steps
 from core.optimizers.board import (BOARD_COLUMNS, HILL_TOL, VALLEY_UPDATES, RaceFacts, leaderboard, race_facts,
                                    steps_to_target)
 from core.optimizers.digits import (FIRST_UPDATES, SCALES, RealConfig, RealFacts, RealResult, RealView, real_facts,
@@ -17,8 +19,9 @@ from core.optimizers.inside import Inside, InsideFacts, inside, inside_facts, in
 from core.optimizers.lecture import MomentumLecture, RMSPropLecture
 from core.optimizers.race import (BATCHES, STEPS, TARGETS, RaceConfig, RaceResult, RaceView, clamp_race, history,
                                   history_csv, race)
-from core.optimizers.racers import (ADAMW_DECAY, BY_NAME, LRS, NAMES, RACERS, RMSPROP_ALPHA, RaceLRs, Racer,
-                                    effective_lr, lrs_of, make_optimizer, momentum_step, only, racer, step_racer)
+from core.optimizers.racers import (ADAM_BETAS, ADAM_EPS, ADAMW_DECAY, BY_NAME, LRS, NAMES, RACERS,
+                                    RMSPROP_ALPHA, RaceLRs, Racer, effective_lr, lrs_of, make_optimizer, momentum_step,
+                                    only, racer, step_racer)
 from core.optimizers.schedules import SCHEDULES, make_scheduler, schedule_factors, schedule_frame
 from core.optimizers.seeds import (MOST_SEEDS, SETTLE_FACTOR, SETTLE_TAIL, SeedsResult, on_most, race_seeds,
                                    settle_facts, tail_gap)

@@ -22,6 +22,8 @@ from core.params import choice
 
 RMSPROP_ALPHA = 0.9  # RMSProp's α: weight of the past in σ² = α σ² + (1 - α) g²
 ADAMW_DECAY = 0.01  # AdamW's decoupled weight decay
+ADAM_BETAS = (0.9, 0.999)  # Adam's and AdamW's (β₁, β₂): PyTorch's defaults, written out for the page's formula
+ADAM_EPS = 1e-8  # their ε (PyTorch's default)
 LRS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.15, 0.3, 0.5, 1.0, 3.0, 10.0)  # η options; 0 = off
 
 State = dict
@@ -78,8 +80,10 @@ RACERS: tuple[Racer, ...] = (
           0.05, 0.002, "none", _square_avg),
     Racer("RMSProp (PyTorch)", "rms_torch", lambda p, lr, b: torch.optim.RMSprop(p, lr=lr, alpha=RMSPROP_ALPHA),
           0.0, 0.002, "none", _square_avg),
-    Racer("Adam", "adam", lambda p, lr, b: torch.optim.Adam(p, lr=lr), 0.1, 0.003, "adam", _adam_sigma, _adam_m),
-    Racer("AdamW", "adamw", lambda p, lr, b: torch.optim.AdamW(p, lr=lr, weight_decay=ADAMW_DECAY), 0.0, 0.003,
+    Racer("Adam", "adam", lambda p, lr, b: torch.optim.Adam(p, lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS), 0.1, 0.003,
+          "adam", _adam_sigma, _adam_m),
+    Racer("AdamW", "adamw", lambda p, lr, b: torch.optim.AdamW(p, lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS,
+                                                            weight_decay=ADAMW_DECAY), 0.0, 0.003,
           "adam", _adam_sigma, _adam_m),
 )
 NAMES = tuple(r.name for r in RACERS)

@@ -35,11 +35,13 @@ def shift_curve_chart(df: pd.DataFrame, shift: int, lang: str = "en"):
     p = tr("convolution.charts.p_true")
     x = q("shift", tr("convolution.charts.shift_px"), axis={"values": sorted(d["shift"].unique().tolist())})
     line = mark(d, {"type": "line", "strokeWidth": 3, "point": {"size": 60, "filled": True}}, x=x,
-                y=q("p", p, scale={"domain": [0, 1]}), color=n("name", tr("convolution.charts.model_title"), scale=sc,
-                                                               sort=dom),
+                y=q("p", p, scale={"domain": [0, 1]}), color=n("name", None, scale=sc, sort=dom),
                 tooltip=[n("name", tr("convolution.charts.model_title")), q("shift", tr("convolution.charts.shift_px")),
                          q("p", p, format=".1%")])
     rule = mark(pd.DataFrame({"shift": [shift]}),
                 {"type": "rule", "color": GREY, "strokeDash": [4, 3], "strokeWidth": 2}, x=q("shift"))
-    return styled([rule, line], tr("convolution.charts.shift_curve"), height=260,
-                  legend={"symbolType": "stroke", "symbolStrokeWidth": 4})
+    # one row of legend on top, no legend title: a bottom legend with a title left the plot about 50 px tall
+    # (Vega's fit counts a legend's height twice) and pushed the title up under the text above
+    return styled([rule, line], tr("convolution.charts.shift_curve"), height=300,
+                  legend={"symbolType": "stroke", "symbolStrokeWidth": 4, "orient": "top", "direction": "horizontal",
+                          "title": None})

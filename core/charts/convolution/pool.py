@@ -13,17 +13,20 @@ from core.convolution import Board, PoolResult
 def shift_chart(res: PoolResult, lang: str = "en"):
     """Relative change of the raw and the pooled features for each shift."""
     tr = i18n.translator(lang)
-    names = {k: tr(f"convolution.charts.shift.{k}") for k in SHIFT_COLOURS}
+    h, w = res.pooled.shape  # the pooled map's size, in the legend ("pooled 21×32")
+    names = {k: tr(f"convolution.charts.shift.{k}", h=h, w=w) for k in SHIFT_COLOURS}
     rows = [(s, names[k], v) for s, raw, pl in res.shifts for k, v in (("raw", raw), ("pooled", pl))]
     df = pd.DataFrame(rows, columns=["shift", "what", "change"])
     dom = [names[k] for k in SHIFT_COLOURS]
     sc = scale(dom, [COLOURS[c] for c in SHIFT_COLOURS.values()])
     bars = mark(df, {"type": "bar"}, x=n("shift", tr("convolution.charts.shift.x"), axis={"labelAngle": 0}),
                 xOffset=n("what", sort=dom), y=q("change", tr("convolution.charts.shift.y"), axis={"format": "%"}),
-                color=n("what", tr("convolution.charts.shift.legend"), scale=sc, sort=dom),
+                color=n("what", None, scale=sc, sort=dom),
                 tooltip=[n("what", tr("convolution.charts.shift.legend")), q("change", tr("convolution.charts.shift.y"),
                                                                              format=".0%")])
-    return styled(bars, tr("convolution.charts.shift.title"), height=250)
+    # legend on top in one row, untitled: at the bottom with a title it left the bars about 45 px tall
+    return styled(bars, tr("convolution.charts.shift.title"), height=290,
+                  legend={"orient": "top", "direction": "horizontal", "title": None})
 
 
 def board_chart(b: Board, pooled: bool, lang: str = "en"):

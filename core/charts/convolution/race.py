@@ -9,7 +9,8 @@ from core.charts import COLOURS, mark, n, o, q, scale, styled
 from core.charts.convolution.grid import SIGNED, UNSIGNED, grid_frame, heat
 from core.convolution import MODELS, RaceResult
 
-MODEL_COLOURS = {"CNN": "blue", "fully connected": "vermillion"}  # each network's colour in every chart
+# each network's colour in every chart: green and vermillion read on both themes (blue lines were dim on the dark one)
+MODEL_COLOURS = {"CNN": "green", "fully connected": "vermillion"}
 SPLIT_DASH = {"test": [1, 0], "train": [6, 4]}  # solid: test accuracy, dashed: training accuracy
 
 
@@ -39,7 +40,7 @@ def curve_chart(res: RaceResult, lang: str = "en"):
                 tooltip=[n("name", tr("convolution.charts.model_title")),
                          n("part", tr("convolution.charts.split_title")),
                          q("step", tr("convolution.charts.step")), q("accuracy", acc, format=".1%")])
-    return styled(line, tr("convolution.charts.curve"), height=300,
+    return styled(line, tr("convolution.charts.curve"), height=340,  # two bottom legends: the plot about 130 px
                   legend={"symbolType": "stroke", "symbolStrokeWidth": 4, "direction": "horizontal"})
 
 

@@ -66,7 +66,7 @@ def eff_lr_chart(df: pd.DataFrame, racer: str, t: int, lang: str = "en") -> alt.
                  color=n("parameter", tr("optimizers.charts.parameter"),
                          scale={"domain": list(PARAM_COLOURS), "range": [COLOURS[c] for c in PARAM_COLOURS.values()]}),
                  tooltip=[n("parameter", tr("optimizers.charts.parameter")), q("step", tr("optimizers.charts.update")),
-                          q("eff_lr", "η_t/σ", format=".4g")])
+                          q("eff_lr", "ηₜ/σ", format=".4g")])
     rule = mark(pd.DataFrame({"step": [t]}), {"type": "rule", "color": GREY, "strokeDash": [4, 3], "strokeWidth": 2},
                 x=q("step"))
     return styled([lines, rule], tr("optimizers.charts.title.eff_lr", racer=racer_label(racer, lang)), height=440)
@@ -85,8 +85,8 @@ def schedule_chart(frame: pd.DataFrame, chosen: str, lang: str = "en") -> alt.La
               size=n("applied", scale={"domain": [True, False], "range": [5, 1.5]}, legend=None),
               opacity=n("applied", scale={"domain": [True, False], "range": [1.0, 0.45]}, legend=None),
               tooltip=[n("schedule", tr("optimizers.charts.schedule")), q("step", tr("optimizers.charts.update")),
-                       q("factor", "η_t/η", format=".3f")])
-    return styled(ch, tr("optimizers.charts.title.schedule", schedule=schedule_label(chosen, lang)), height=300)
+                       q("factor", "ηₜ/η", format=".3f")])
+    return styled(ch, tr("optimizers.charts.title.schedule", schedule=schedule_label(chosen, lang)), height=330)
 
 
 def real_chart(r: RealResult, x: str, lang: str = "en") -> alt.LayerChart:
@@ -101,8 +101,8 @@ def real_chart(r: RealResult, x: str, lang: str = "en") -> alt.LayerChart:
     xt = tr("optimizers.charts.step") if x == "step" else tr("optimizers.charts.own_time")
     ch = mark(df, {"type": "line", "strokeWidth": 2.5}, x=q(x, xt),
               y=q("smooth", tr("optimizers.charts.train_loss"), scale={"type": "log"}),
-              color=n("who", None, scale=colour, legend={"title": None, "columns": 3}),
-              strokeDash=n("who", None, scale=dash, legend={"title": None, "columns": 3}),
+              color=n("who", None, scale=colour, legend=None),  # the legend: ``racer_legend`` (HTML) above it
+              strokeDash=n("who", None, scale=dash, legend=None),
               tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                        q("seconds", tr("optimizers.charts.own_time"), format=".3f"),
                        q("smooth", tr("optimizers.charts.loss"), format=".3f")])

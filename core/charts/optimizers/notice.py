@@ -6,8 +6,10 @@ No decision is taken here: each function only puts a facts record into words of 
 from __future__ import annotations
 
 from core import i18n
+from core.charts.optimizers.adam import ADAM_COLOURS
 from core.charts.optimizers.style import ARROW_COLOURS, ENDS_COLOURS, PARAM_COLOURS, racer_label, schedule_label
-from core.optimizers import EndsFacts, Inside, InsideFacts, RaceFacts, RaceResult, RealFacts, TamingFacts, surface
+from core.optimizers import (AdamFacts, EndsFacts, Inside, InsideFacts, RaceFacts, RaceResult, RealFacts, TamingFacts,
+                             surface)
 
 
 class _Words:
@@ -35,13 +37,15 @@ class _Words:
 def race_notice(f: RaceFacts, r: RaceResult, target: float, lang: str = "en") -> str:
     """Who reached the target first, who did not, who diverged or jumped, and the surface's own sentence."""
     w, tg, last, s = _Words(lang), f"{target:g}", r.steps_done, surface(r.config.surface)
-    lines = [w("notice.first", name=w.name(f.reached[0][0]), steps=f.reached[0][1], target=tg,
-               others=w.names([n for n, _ in f.reached[1:]]) or "–") if f.reached else
+    others = [n for n, _ in f.reached[1:]]
+    lines = [w("notice.first" if others else "notice.first_alone", name=w.name(f.reached[0][0]),
+               steps=f.reached[0][1], target=tg, others=w.names(others)) if f.reached else
              w("notice.nobody", steps=last, target=tg)]
     if f.slow:
         lines.append(w("notice.not_reached", names=w.names(f.slow), steps=last))
-    if f.diverged:
-        lines.append(w("notice.diverged", names=w.names(f.diverged)))
+    if f.diverged:  # "lower its η" for one racer, "their η" for several
+        key = "notice.diverged" if len(f.diverged) > 1 else "notice.diverged_one"
+        lines.append(w(key, names=w.names(f.diverged)))
     if f.jumps:
         lines.append(w("notice.jump", parts=w("sep").join(w("notice.jump_at", name=w.name(n), step=j)
                                                           for n, j in f.jumps)))
@@ -77,11 +81,21 @@ def inside_notice(f: InsideFacts, ins: Inside, beta: float, lang: str = "en") ->
 def ends_notice(f: EndsFacts, lang: str = "en") -> str:
     """Who ended at the global minimum from the most random starts; who got there where SGD did not."""
     w = _Words(lang)
-    lines = [w("ends.best", names=w.names(f.best), n=f.top, total=f.total,
+    how = "unconverged" if f.unconverged else "elsewhere"  # one basin: "not there yet", never "elsewhere"
+    lines = [w(f"ends.best.{how}", names=w.names(f.best), n=f.top, total=f.total,
                green=w.colour(ENDS_COLOURS["reached"]), pink=w.colour(ENDS_COLOURS["elsewhere"]))]
     if f.over:
         parts = w("sep").join(w("ends.part", name=w.name(n), n=v) for n, v in f.over.items())
-        lines.append(w("ends.over", parts=parts))
+        lines.append(w(f"ends.over.{how}", parts=parts))
+    return w.bullets(lines)
+
+
+def adam_notice(f: AdamFacts, lang: str = "en") -> str:
+    """Adam's first steps: exactly η₁ per coordinate at t = 1, and how much longer they would be uncorrected."""
+    w = _Words(lang)
+    lines = [w("adam.notice.exact", name=w.name(f.racer), lr=f"{f.lr1:g}")] if f.first_exact else []
+    lines.append(w("adam.notice.ratio", r1=f"{f.ratio1:.1f}", peak=f"{f.peak:.1f}", pt=f.peak_t, n=f.shown,
+                   raw=w.colour(ADAM_COLOURS["raw"]), fixed=w.colour(ADAM_COLOURS["corrected"])))
     return w.bullets(lines)
 
 

@@ -9,7 +9,7 @@ from core import i18n
 from core.charts import COLOURS, GREY, grid32, mark, n, q, styled
 from core.charts.optimizers.style import (ENDS_COLOURS, GAP_FLOOR, MINIMUM_COLOUR, finite, racer_scales,
                                           schedule_label, surface_label, with_labels)
-from core.optimizers import N_EXAMPLES, SURFACES, RaceResult
+from core.optimizers import N_EXAMPLES, SURFACES, RaceResult, ends_facts
 
 
 def _axes(box, tr) -> tuple[dict, dict]:
@@ -44,7 +44,8 @@ def _batch(r: RaceResult, tr) -> str:
 
 def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | None = None,
              lang: str = "en") -> alt.LayerChart:
-    """Trajectories on the surface up to step ``upto`` (None: the whole run), a dot at each racer's head.
+    """Trajectories on the surface up to step ``upto`` (None: the whole run), a dot at each racer's head. Its legend
+    is ``racer_legend`` (HTML, drawn by the page above the map).
 
     The paths up to ``upto`` are the chart's one top-level dataset, shared by the line and the point layers;
     the surface grid is sent once. A replay's frames differ only in their data: the spec (title, scales,
@@ -60,24 +61,24 @@ def race_map(r: RaceResult, grid: pd.DataFrame, hist: pd.DataFrame, upto: int | 
     paths = paths[paths.step <= upto]
     paths = with_labels(paths[["step", "optimizer", "x", "y"]], lang)[["step", "who", "x", "y"]]
     colour, dash = racer_scales(r.racers, lang)
-    # one legend, by colour, without the field's name (a layered chart does not merge the dash legend into the
-    # colour one; dashes only tell racers apart past seven racers, and the loss chart's legend shows them)
-    who = n("who", None, scale=colour, legend={"title": None, "columns": 3, "labelLimit": 260})
+    # no legend in the chart: the page draws ``racer_legend`` above it, which wraps at any width
+    who = n("who", None, scale=colour, legend=None)
     lines = alt.Chart(mark={"type": "line", "strokeWidth": 2.5, "clip": True},
                       encoding=alt.FacetedEncoding(x=xs, y=ys, color=who, order=q("step"),
                                                    strokeDash=n("who", None, scale=dash, legend=None)))
     dots = alt.Chart(mark={"type": "circle", "size": 16, "clip": True, "opacity": 0.7},
                      encoding=alt.FacetedEncoding(
-                         x=xs, y=ys, color={**who, "legend": None},
+                         x=xs, y=ys, color=who,
                          tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                                   q("x", format=".3f"), q("y", format=".3f")]))
     last = paths.groupby("who", sort=False).tail(1)
     heads = mark(last, {"type": "point", "size": 160, "filled": True, "stroke": "white", "clip": True, "opacity": 1},
-                 x=xs, y=ys, color={**who, "legend": None})
+                 x=xs, y=ys, color=who)
     # the run's settings only, never the step shown: a replay keeps one spec from frame to frame
     title = tr("optimizers.charts.title.race", surface=surface_label(r.config.surface, lang),
                schedule=schedule_label(r.config.schedule, lang), batch=_batch(r, tr))
-    ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=420)
+    # 340 in all: the racers' legend (HTML, above it) and the whole map with its x axis on the first screen at 1280×720
+    ch = styled([_heat(grid, xs, ys, tr), lines, dots, heads, *_marks(r, xs, ys, tr)], title, height=340)
     ch.data = paths
     return ch
 
@@ -92,8 +93,8 @@ def loss_chart(hist: pd.DataFrame, racers: list[str], lang: str = "en") -> alt.L
     ch = mark(df, {"type": "line", "strokeWidth": 2.5},
               x=q("step", tr("optimizers.charts.step")),
               y=q("gap", tr("optimizers.charts.gap_log"), scale={"type": "log"}),
-              color=n("who", None, scale=colour, legend={"title": None, "columns": 3}),
-              strokeDash=n("who", None, scale=dash, legend={"title": None, "columns": 3}),
+              color=n("who", None, scale=colour, legend=None),  # the legend: ``racer_legend`` (HTML) above it
+              strokeDash=n("who", None, scale=dash, legend=None),
               tooltip=[n("who", tr("optimizers.charts.optimizer")), q("step", tr("optimizers.charts.step")),
                        q("loss", tr("optimizers.charts.loss"), format=".4g")])
     return styled(ch, height=300)
@@ -107,7 +108,9 @@ def ends_chart(r: RaceResult, grid: pd.DataFrame, k: int, lang: str = "en") -> a
     box = SURFACES[r.config.surface].box
     xs, ys = _axes(box, tr)
     starts = pd.DataFrame({"x": r.starts[:, 0], "y": r.starts[:, 1]})
-    lab = {True: tr("optimizers.charts.reached"), False: tr("optimizers.charts.elsewhere")}
+    # on a surface with no other minimum a run not at the global one has not converged: never "elsewhere"
+    lab = {True: tr("optimizers.charts.reached"),
+           False: tr("optimizers.charts.unconverged" if ends_facts(r).unconverged else "optimizers.charts.elsewhere")}
     ends = finite(pd.DataFrame({"x": r.ends[k, :, 0], "y": r.ends[k, :, 1],
                                 "reached": [lab[bool(v)] for v in r.reached[k]]}), ["x", "y"])
     s = mark(starts, {"type": "point", "size": 40, "color": GREY, "opacity": 0.8, "clip": True}, x=xs, y=ys)

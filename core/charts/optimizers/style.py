@@ -1,10 +1,14 @@
 """Colours, dashes and translated names shared by the optimizer race charts.
 
 Racers get their (colour, dash) per chart from the racers drawn, in RACERS order: the i-th drawn racer gets
-the i-th colour of ``COLOURS`` (yellow last) and, past seven racers, a dashed or dotted stroke, so no two
-racers of one chart share a colour as long as there are at most seven, and no two share (colour, dash) ever.
+the i-th colour of ``RACER_COLOURS`` and, past seven racers, a dashed or dotted stroke, so no two racers of one
+chart share a colour as long as there are at most seven, and no two share (colour, dash) ever. The first three
+colours (SGD's first, and the presets' two or three racers) contrast at least 3:1 with both themes' backgrounds
+(tested); blue, dim on the dark theme, comes only from the sixth racer on, and yellow (the minimum's cross) last.
 """
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
@@ -14,12 +18,14 @@ from core.charts import COLOURS, GREY, hex_of  # noqa: F401 - hex_of re-exported
 from core.optimizers import BY_NAME, NAMES, SURFACES
 
 DASHES: dict[str, list[int]] = {"solid": [1, 0], "dashed": [8, 4], "dotted": [2, 3]}  # stroke dash of a racer
+RACER_COLOURS = ("vermillion", "green", "pink", "sky blue", "orange", "blue", "yellow")  # keys of COLOURS, in order
+BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's two themes (the racers' lines must read on both)
 ARROW_COLOURS = {"gradient": "vermillion", "carried": "green", "adam": "green", "update": "sky blue"}  # inside
 PARAM_COLOURS = {"x": "blue", "y": "vermillion"}  # η_t/σ per parameter
 ENDS_COLOURS = {"reached": "green", "elsewhere": "pink"}  # end points: at the global minimum or elsewhere
 MINIMUM_COLOUR = "yellow"  # the global minimum's cross (outlined in grey)
 START_COLOUR = "grey"  # the start's square (GREY, outlined in white): visible on both themes
-SCHEDULE_COLOURS = {"constant": "grey", "step": "blue", "exponential": "green", "cosine": "pink",
+SCHEDULE_COLOURS = {"constant": "grey", "step": "sky blue", "exponential": "green", "cosine": "pink",
                     "warm-up then decay": "vermillion"}
 SCHED_KEYS = {"constant": "constant", "step": "step", "exponential": "exponential", "cosine": "cosine",
               "warm-up then decay": "warmup"}
@@ -29,7 +35,7 @@ GAP_FLOOR = 1e-12  # loss gaps below this are drawn at this value (log scales ne
 def racer_styles(names: list[str]) -> dict[str, tuple[str, str]]:
     """{racer: (colour name, dash name)} for the racers drawn in one chart (keys of COLOURS and DASHES)."""
     drawn = [n for n in NAMES if n in set(names)]
-    cols, dashes = list(COLOURS), list(DASHES)
+    cols, dashes = list(RACER_COLOURS), list(DASHES)
     return {n: (cols[i % len(cols)], dashes[(i // len(cols)) % len(dashes)]) for i, n in enumerate(drawn)}
 
 
@@ -51,6 +57,23 @@ def racer_scales(names: list[str], lang: str = "en") -> tuple[dict, dict]:
     dom = [racer_label(n, lang) for n in st]
     return ({"domain": dom, "range": [COLOURS[c] for c, _ in st.values()]},
             {"domain": dom, "range": [DASHES[d] for _, d in st.values()]})
+
+
+CSS_DASH = {"solid": "solid", "dashed": "dashed", "dotted": "dotted"}  # DASHES as a CSS border style
+
+
+def racer_legend(names: list[str], lang: str = "en") -> str:
+    """The racers' legend as HTML (for ``st.html``) above the race map: a swatch of each racer's colour and dash
+    and its name, in RACERS order. It wraps like text at any width, so no name is ever cut: a Vega legend of
+    fixed columns ran past a narrow chart's edge (150% zoom) and lost its last column. The race map, the loss
+    chart and the digits race draw no legend of their own."""
+    items = []
+    for n, (c, d) in racer_styles(names).items():
+        swatch = (f'<span style="display:inline-block;width:1.7em;border-top:0.28em {CSS_DASH[d]} {COLOURS[c]};'
+                  f'vertical-align:middle;margin-right:0.35em"></span>')
+        items.append(f'<span style="white-space:nowrap">{swatch}{html.escape(racer_label(n, lang))}</span>')
+    return ('<div class="dlc-racers" style="display:flex;flex-wrap:wrap;column-gap:1.2em;row-gap:0.1em;'
+            f'font-size:0.95rem;line-height:1.5">{"".join(items)}</div>')
 
 
 def with_labels(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
