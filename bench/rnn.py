@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from bench import main, timed
 
+# The most expensive links a student can reach (scripts/bench.py --worst), part by part: the race (three
+# models) at the longest gap and the most updates, with the inspector, and with the longer race (every gap T
+# at this budget); the gradient at the longest T; the slot taggers at the most steps.
+_RACE = {"gap": 40, "updates": 400, "bias": 3.0}
+WORST = [
+    {"part": "race", **_RACE},
+    {"part": "inspector", **_RACE, "sample": 15},
+    {"part": "race", **_RACE, "longer": True},
+    {"part": "gradient", "g_len": 80, "g_bias": 0.0},
+    {"part": "variants", "slot_steps": 300, "example": "Taipei … leave"},
+    {"part": "stepper", "sharp": 1.0},
+]
+
 
 def run() -> dict[str, float]:
     from core import device, rnn
@@ -15,7 +28,12 @@ def run() -> dict[str, float]:
         lambda: rnn.run(rnn.LectureConfig()))
     cfg = rnn.RaceConfig(seed=4242)
     out["memory race, default (s)"], out["memory race, default (CPU s)"] = timed(lambda: rnn.race(cfg))
+    for kind in rnn.KINDS:  # one cell alone: nn.GRU is the dearest on a CPU (no fused kernel, unlike nn.LSTM)
+        out[f"memory race, default, {kind} alone (s)"], out[f"memory race, default, {kind} alone (CPU s)"] = timed(
+            lambda k=kind: rnn.race_seeds(cfg, [cfg.seed], kinds=(k,)))
     res = rnn.race(cfg)
+    ins = rnn.inspect(res, 3)
+    out["inspector facts (s)"], out["inspector facts (CPU s)"] = timed(lambda: rnn.inspector_facts(ins))
     out["inspector on a trained race (s)"], out["inspector on a trained race (CPU s)"] = timed(
         lambda: rnn.inspect(res, 3))
     out["vanishing gradient, default (s)"], out["vanishing gradient, default (CPU s)"] = timed(

@@ -9,8 +9,8 @@ from pages import _kit as kit
 T = "rnn"
 V = kit.Form(T, rnn.RnnView)
 L = kit.Form(T, rnn.LectureConfig, keys={"sequence": "seq", "sharpness": "sharp"})
-R = kit.Form(T, rnn.RaceConfig, keys={"forget_bias": "bias"})
-G = kit.Form(T, rnn.GradConfig, keys={"length": "g_len", "forget_bias": "g_bias"})
+R = kit.Form(T, rnn.RaceConfig, keys={"gate_bias": "bias"})
+G = kit.Form(T, rnn.GradConfig, keys={"length": "g_len", "gate_bias": "g_bias"})
 S = kit.Form(T, rnn.SlotConfig, keys={"steps": "slot_steps"})
 kit.page(T, [V, L, R, G, S], [
     kit.Preset("soft", {"sharp": 1.0}),
@@ -18,8 +18,11 @@ kit.page(T, [V, L, R, G, S], [
     kit.Preset("bias0", {"part": "race", "bias": 0.0}),
     kit.Preset("vanish", {"part": "gradient"}),
     kit.Preset("future", {"part": "variants", "example": "Taipei … arrive"}),
-], r"\begin{gathered}c' = g(z)\,f(z_i) + c\,f(z_f)\\ a = h(c')\,f(z_o)\\"
-   r"z = W x,\ z_i = W_i x,\ z_f = W_f x,\ z_o = W_o x\\ h_t = \tanh(W_x x_t + W_h h_{t-1} + b)\end{gathered}")
+], r"\begin{gathered}\text{LSTM: } c' = g(z)\,f(z_i) + c\,f(z_f),\quad a = h(c')\,f(z_o)\\"
+   r"z = W x,\ z_i = W_i x,\ z_f = W_f x,\ z_o = W_o x\\"
+   r"\text{GRU: } r = f(W_r x + U_r h),\quad u = f(W_u x + U_u h)\\"
+   r"n = \tanh(W_n x + r \odot U_n h),\quad h' = (1 - u) \odot n + u \odot h\\"
+   r"\text{Elman: } h_t = \tanh(W_x x_t + W_h h_{t-1} + b)\end{gathered}")
 tx = kit.Text(T)
 kinds = {k: kit.colour(charts.KIND_COLOURS[k]) for k in rnn.KINDS}  # the word for each model's line colour
 left, right = st.columns([1, 3], gap="medium")
@@ -35,17 +38,20 @@ def stepper() -> None:
             kit.problem(tx(f"bad.{bad.reason}", step=bad.step, max=rnn.MAX_STEPS, big=f"{rnn.MAX_VALUE:g}"))
         trace = kit.shared(f"{T}-lecture", rnn.run, cfg, gate=False)
 
-        def frame(step: int) -> None:
+        def frame(step: int) -> None:  # step t = 1..T is the table's column t; t = 0 is the start (c = 0)
             kit.chart(charts.stepper_heat, trace, step)
             for col, k in zip(st.columns(5), ("input_gate", "forget_gate", "output_gate", "c", "y")):
-                col.metric(tx(f"charts.row.{k}"), f"{trace.values[k][step]:.2f}")
+                start = "0.00" if k == "c" else "–"  # before the first input: no gate has opened yet
+                col.metric(tx(f"charts.row.{k}"), f"{trace.values[k][step - 1]:.2f}" if step else start)
+            if not step:
+                st.caption(tx("start"))
 
-        kit.player("t", trace.steps - 1, frame, label=tx("time_step"))
-        kit.chart(charts.stepper_output, trace, trace.steps - 1)
+        kit.player("t", trace.steps, frame, label=tx("charts.time"))  # paced by the kit: ~1 step a second here
+        kit.chart(charts.stepper_output, trace, trace.steps)
         f = rnn.stepper_facts(trace)
-        st.caption(tx("outputs", ys=f.outputs, outline=kit.colour(charts.STEP_COLOUR),
+        st.caption(tx("outputs", n=trace.steps, ys=f.outputs, outline=kit.colour(charts.STEP_COLOUR),
                       c=kit.colour(charts.MEMORY_COLOURS["c"]), y=kit.colour(charts.MEMORY_COLOURS["y"]))
-                   + " " + tx("lecture_same" if f.lecture else "lecture_edit"))
+                   + tx("join") + tx("lecture_same" if f.lecture else "lecture_edit"))
         kit.notice(tx("notice.stepper", s=f"{trace.config.sharpness:g}", lo=f"{f.closed:.2f}", hi=f"{f.kept:.2f}"))
 
 
@@ -53,7 +59,7 @@ def race_of(extra: str):
     """The race's controls and ``extra`` view control on the left; the race trained once for the server,
     its curves drawn live the first time."""
     with left:
-        for name in ("gap", "updates", "forget_bias"):
+        for name in ("gap", "updates", "gate_bias"):
             R(name)
         shown = V(extra)
     with right:
@@ -70,7 +76,15 @@ def inspector() -> None:
         kit.chart(charts.inspector_heat, ins)
         st.caption(tx("inspect_caption", yellow=kit.colour(charts.SYMBOL_COLOUR), answer=ins.answer, guess=ins.guess,
                       acc=f"{res.accuracy['LSTM']:.0%}", units=len(ins.units), f=f"{ins.mean_forget:.2f}"))
-        kit.notice(tx("notice.inspector", f=f"{ins.mean_forget:.2f}", gap=ins.gap, kept=f"{ins.kept:.2g}"))
+        f = rnn.inspector_facts(ins)
+        notes = [tx(f"notice.inspector_{f.pattern}", units=len(ins.units), first=f"{f.first:.2f}", last=f"{f.last:.1f}",
+                    growing=f"{f.growing:.0%}", steps=len(ins.tokens), moved=f"{f.moved:.0%}",
+                    f=f"{ins.mean_forget:.2f}", gap=ins.gap, kept=f"{ins.kept:.2g}"),
+                 tx("notice.inspector_sign" if f.sign_set else "notice.inspector_nosign", n=ins.sequences,
+                    agree=f"{ins.sign_agree:.0%}")]
+        if f.sign_set and f.saturated:
+            notes.append(tx("notice.inspector_saturated", sat=f"{rnn.SATURATED:g}"))
+        kit.notice(tx("join").join(notes))
 
 
 def race() -> None:
@@ -81,37 +95,39 @@ def race() -> None:
         for col, k in zip(st.columns(3), rnn.KINDS):
             col.metric(tx("metric_acc", model=tx(f"charts.kind.{k}")), f"{acc[k]:.0%}")
         kit.chart(charts.params_chart, res)
+        said = tx("verdicts_join").join(tx(f"verdict.{f.verdict[k]}", model=tx(f"charts.kind.{k}"), acc=f"{acc[k]:.0%}",
+                                           low=f"{rnn.LOW:.0%}") for k in rnn.KINDS)
         notes = [tx("notice.race", rnn=kinds["RNN"], lstm=kinds["LSTM"], gru=kinds["GRU"], grey=kit.colour("grey")),
-                 tx("this_run", gap=cfg.gap, updates=cfg.updates, **{k.lower(): f"{acc[k]:.0%}" for k in rnn.KINDS})]
+                 tx("this_run", gap=cfg.gap, updates=cfg.updates, verdicts=said)]
         if f.claimed:
-            notes.append(tx("claim", n=rnn.CLAIM_SEEDS, gap=c.gap, updates=c.updates, bias=f"{c.forget_bias:g}",
-                            lstm_n=rnn.CLAIM_LSTM_SOLVED, rnn_n=rnn.CLAIM_RNN_SOLVED, solved=f"{rnn.SOLVED:.0%}",
-                            low=f"{rnn.LOW:.0%}", low_n=rnn.CLAIM_RNN_LOW))
-        notes.append(tx("bias_note", bias=f"{cfg.forget_bias:g}", keep=f"{f.keep:.2f}", gap=cfg.gap,
+            notes.append(tx("claim", n=rnn.CLAIM_SEEDS, gap=c.gap, updates=c.updates, bias=f"{c.gate_bias:g}",
+                            lstm_n=rnn.CLAIM_LSTM_SOLVED, gru_n=rnn.CLAIM_GRU_SOLVED, rnn_n=rnn.CLAIM_RNN_SOLVED,
+                            solved=f"{rnn.SOLVED:.0%}", low=f"{rnn.LOW:.0%}", low_n=rnn.CLAIM_RNN_LOW))
+        notes.append(tx("bias_note", bias=f"{cfg.gate_bias:g}", keep=f"{f.keep:.2f}", gap=cfg.gap,
                         kept=f"{f.kept:.2g}"))
-        kit.notice(" ".join(notes))
-        st.caption(tx("why", gap=c.gap, updates=c.updates, bias=f"{c.forget_bias:g}", short=rnn.SHORT_GAP))
+        kit.notice(tx("join").join(notes))
+        st.caption(tx("why", gap=c.gap, updates=c.updates, bias=f"{c.gate_bias:g}", short=rnn.SHORT_GAP))
         if longer:
             sw = kit.train_live(f"{T}-sweep", rnn.sweep, cfg,
                                 frame=lambda s: kit.chart(charts.sweep_chart, s.frame, live=True))
             kit.chart(charts.sweep_chart, sw.frame)
-            st.caption(tx("sweep_caption", updates=cfg.updates, bias=f"{cfg.forget_bias:g}"))
+            st.caption(tx("sweep_caption", updates=cfg.updates, bias=f"{cfg.gate_bias:g}"))
 
 
 def gradient() -> None:
     with left:
         G("length")
-        G("forget_bias")
+        G("gate_bias")
     with right:
         g = kit.shared(f"{T}-grad", rnn.gradients, G.config(seed=kit.seed()), gate=False)
         kit.chart(charts.gradient_chart, g)
         f = rnn.gradient_facts(g)
         st.caption(tx("grad_caption", far=f.far, **{k.lower(): f"{v:.2f}" for k, v in f.per_step.items()},
                       **{f"{k.lower()}_r": f"{v:.1e}" for k, v in f.ratio.items()}))
-        kit.notice(" ".join([tx("notice.gradient", rnn=kinds["RNN"], lstm=kinds["LSTM"]),
-                             tx("notice.gradient_claim", n=rnn.CLAIM_SEEDS, far=rnn.FAR, keep=f"{rnn.RNN_KEEPS:.0%}",
-                                times=rnn.LSTM_TIMES)]
-                            + ([tx("notice.gradient_bias0")] if f.bias0 else [])))
+        notes = [tx("notice.gradient", rnn=kinds["RNN"], lstm=kinds["LSTM"], gru=kinds["GRU"]),
+                 tx("notice.gradient_claim", n=rnn.CLAIM_SEEDS, far=rnn.FAR, keep=f"{rnn.RNN_KEEPS:.0%}",
+                    times=rnn.LSTM_TIMES)]
+        kit.notice(tx("join").join(notes + ([tx("notice.gradient_bias0")] if f.bias0 else [])))
 
 
 def variants() -> None:
@@ -125,8 +141,8 @@ def variants() -> None:
         ca = s.city_accuracy
         st.caption(tx("slots_caption", **{m.split("-")[0].lower(): " / ".join(f"{ca[m][o]:.0%}" for o in rnn.ORDERS)
                                           for m in ca}))
-        kit.notice(tx("notice.variants") + " " + tx("notice.variants_claim", n=rnn.CLAIM_SEEDS,
-                                                    steps=rnn.SlotConfig().steps, guess=f"{rnn.GUESS:.0%}"))
+        kit.notice(tx("notice.variants") + tx("join") + tx("notice.variants_claim", n=rnn.CLAIM_SEEDS,
+                                                           steps=rnn.SlotConfig().steps, guess=f"{rnn.GUESS:.0%}"))
 
 
 kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": gradient, "variants": variants},

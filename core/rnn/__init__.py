@@ -3,7 +3,8 @@ chosen part is computed and drawn, so a view costs one part:
 
 - ``lecture``: the lecture's hand-made LSTM, stepped through time (part ``stepper``). No training.
 - ``inspector``: the race's trained LSTM, its gates over one held-out sequence (part ``inspector``).
-- ``race``: simple RNN, LSTM and GRU recalling a symbol across a gap of T (part ``race``).
+- ``race``: simple RNN, LSTM and GRU recalling a symbol across a gap of T (part ``race``); the LSTM's forget gate
+  and the GRU's update gate get the same bias at the start (``KEEP_GATE``).
 - ``gradient``: ‖∂h_T/∂x_t‖ against distance at initialisation (part ``gradient``).
 - ``slots``: slot filling with feed-forward, Elman, Jordan and bidirectional taggers (part ``variants``).
 - ``cells``: the recurrent cells written out by hand (equal to PyTorch's); ``view``: what the page shows.
@@ -15,13 +16,14 @@ from core.rnn.cells import GATES, KINDS, GruStep, LstmStep, Weights, elman_cell,
 from core.rnn.gradient import (CLAIM_BIASES, FAR, LENGTHS, LSTM_TIMES, RNN_KEEPS, GradConfig, GradFacts, GradResult,
                                claim_holds as gradient_claim_holds, facts as gradient_facts, gradients,
                                ratios_on_seeds)
-from core.rnn.inspector import QUANTITIES, Inspection, inspect
+from core.rnn.inspector import (GROWING, GROWS, HELD, PATTERNS, QUANTITIES, SATURATED, SIGN_SET, InspectFacts,
+                                Inspection, facts as inspector_facts, inspect)
 from core.rnn.lecture import (LECTURE_OUTPUTS, LECTURE_SHARPNESS, MAX_STEPS, MAX_VALUE, LectureConfig, LectureTrace,
                               SequenceError, StepperFacts, checked, facts as stepper_facts, parse, run)
-from core.rnn.race import (CLAIM, CLAIM_LSTM_SOLVED, CLAIM_RNN_LOW, CLAIM_RNN_SOLVED, CLAIM_SEEDS, GAPS, HIDDEN, LOW,
-                           MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED, UPDATES, VOCAB, Net, RaceConfig, RaceFacts,
-                           RaceResult, bias0_holds, facts as race_facts, race, race_seeds, seed_facts,
-                           short_gap_holds, sweep)
+from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN_LOW, CLAIM_RNN_SOLVED, CLAIM_SEEDS,
+                           GAPS, GATE_BIASES, HIDDEN, KEEP_GATE, LOW, MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED,
+                           UPDATES, VERDICTS, VOCAB, Net, RaceConfig, RaceFacts, RaceResult, bias0_holds,
+                           facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, sweep, verdict)
 from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
                             example, tag)
 from core.rnn.view import PARTS, RnnView

@@ -65,10 +65,13 @@ def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w: Weights) -> 
 
 @dataclass
 class GruStep:
+    """Everything of one GRU step, each (B, H). The page writes the update gate u (PyTorch's z, which the lecture's
+    LSTM already uses for the value offered to memory): r = f(W_r x + U_r h), u = f(W_u x + U_u h),
+    n = tanh(W_n x + r·(U_n h)), h′ = (1 − u)·n + u·h."""
     reset_gate: torch.Tensor  # r (B, H)
-    update_gate: torch.Tensor  # z (B, H): share of the old state kept
+    update_gate: torch.Tensor  # u (B, H): share of the old state kept
     candidate: torch.Tensor  # n (B, H)
-    h: torch.Tensor  # h′ = (1 − z)·n + z·h
+    h: torch.Tensor  # h′ = (1 − u)·n + u·h
 
 
 def gru_cell(x: torch.Tensor, h: torch.Tensor, w: Weights) -> GruStep:

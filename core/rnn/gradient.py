@@ -14,12 +14,12 @@ import torch
 from core import rng
 from core.params import choice, clamp, num
 from core.rnn.cells import KINDS
-from core.rnn.race import FORGET_BIASES, Net, sequences
+from core.rnn.race import GATE_BIASES, Net, sequences
 
 LENGTHS = (20, 30, 40, 60, 80)
 BATCH = 64  # random sequences the gradient is averaged over
 FAR = 20  # the distance the claim compares at
-CLAIM_BIASES = (1.0, 3.0)  # forget-gate biases the claim is made for (every length T)
+CLAIM_BIASES = (1.0, 3.0)  # gate biases the claim is made for (every length T)
 RNN_KEEPS = 1e-2  # FAR steps back the simple RNN keeps less than this share of its gradient...
 LSTM_TIMES = 10  # ...and at least this many times less than the LSTM (seeds 0-19, bias +1: 45 to 19,000)
 
@@ -27,7 +27,7 @@ LSTM_TIMES = 10  # ...and at least this many times less than the LSTM (seeds 0-1
 @dataclass(frozen=True)
 class GradConfig:
     length: int = choice(40, LENGTHS, widget="select_slider")  # T: steps back from the last output
-    forget_bias: float = choice(1.0, FORGET_BIASES, widget="radio")  # added to the LSTM's forget-gate bias
+    gate_bias: float = choice(1.0, GATE_BIASES, widget="radio")  # added to the LSTM's forget and GRU's update gate bias
     seed: int = num(0, 0, 1_000_000, widget="number")  # the initial weights and the sequences
 
 
@@ -47,13 +47,14 @@ class GradResult:
         return float(self.ratio(kind, far) ** (1.0 / min(far, len(self.grad[kind]) - 1)))
 
 
-def gradients(cfg: GradConfig = GradConfig()) -> GradResult:
-    """‖∂h_T/∂x_t‖ against distance for the three layers at initialisation. Pure function of ``cfg``."""
+def gradients(cfg: GradConfig = GradConfig(), kinds=KINDS) -> GradResult:
+    """‖∂h_T/∂x_t‖ against distance for the layers ``kinds`` (the page: all three) at initialisation. Pure function
+    of ``cfg``: a layer's numbers do not depend on which other layers are computed."""
     cfg = clamp(cfg)
     x, _ = sequences(BATCH, cfg.length - 1, rng.generator(cfg.seed, "rnn.gradient_data"))  # (B, T, V)
     out = {}
-    for j, kind in enumerate(KINDS):
-        net = Net(kind, rng.generator(cfg.seed, f"rnn.gradient_init:{kind}"), cfg.forget_bias)
+    for kind in kinds:
+        net = Net(kind, rng.generator(cfg.seed, f"rnn.gradient_init:{kind}"), cfg.gate_bias)
         xi = x.clone().requires_grad_(True)
         h, _ = net.rnn(xi)  # (B, T, H)
         (g,) = torch.autograd.grad(h[:, -1].sum(), xi)  # (B, T, V)
@@ -68,19 +69,19 @@ class GradFacts:
     far: int  # the distance compared at: FAR, or the longest there is
     per_step: dict[str, float]  # kind -> average factor per step back over the first ``far`` steps
     ratio: dict[str, float]  # kind -> share of the last step's gradient left ``far`` steps back
-    bias0: bool  # the LSTM starts with PyTorch's default forget-gate bias (its memory halves every step)
+    bias0: bool  # PyTorch's default gate biases: the LSTM's memory (and the GRU's state) halves every step
 
 
 def facts(g: GradResult) -> GradFacts:
     far = min(FAR, g.config.length - 1)
-    return GradFacts(far, {k: g.per_step(k, far) for k in KINDS}, {k: g.ratio(k, far) for k in KINDS},
-                     g.config.forget_bias == 0)
+    return GradFacts(far, {k: g.per_step(k, far) for k in g.grad}, {k: g.ratio(k, far) for k in g.grad},
+                     g.config.gate_bias == 0)
 
 
-def ratios_on_seeds(cfg: GradConfig, seeds) -> dict[str, np.ndarray]:
-    """``ratio`` of each layer on each seed: kind -> (S,)."""
-    res = [gradients(GradConfig(cfg.length, cfg.forget_bias, int(s))) for s in seeds]
-    return {k: np.array([r.ratio(k) for r in res]) for k in KINDS}
+def ratios_on_seeds(cfg: GradConfig, seeds, kinds=("RNN", "LSTM")) -> dict[str, np.ndarray]:
+    """``ratio`` of each layer of ``kinds`` (those the claim compares) on each seed: kind -> (S,)."""
+    res = [gradients(GradConfig(cfg.length, cfg.gate_bias, int(s)), kinds) for s in seeds]
+    return {k: np.array([r.ratio(k) for r in res]) for k in kinds}
 
 
 def claim_holds(ratios: dict[str, np.ndarray]) -> dict[str, bool]:

@@ -31,14 +31,19 @@ EVALS = 20  # accuracy measurements over a run (the learning curves)
 SOLVED = 0.9  # accuracy counted as "solved"
 GAPS = (5, 10, 20, 30, 40)
 UPDATES = (100, 200, 300, 400)
-FORGET_BIASES = (0.0, 1.0, 3.0)  # added to the forget gate's bias: 0 leaves PyTorch's default (near 0)
+GATE_BIASES = (0.0, 1.0, 3.0)  # added to the bias of the gate that keeps the old state: 0 leaves PyTorch's default
+
+# The gate that decides how much of the old state is kept, the second block of PyTorch's layout in both cells
+# (LSTM: i, f, g, o; GRU: r, z, n): the LSTM's forget gate f(z_f), and the GRU's update gate u (PyTorch's z) in
+# h' = (1 - u)·n + u·h. Both get the same bias at the start, so both start by keeping their state.
+KEEP_GATE = {"LSTM": "forget_gate", "GRU": "update_gate"}
 
 
 @dataclass(frozen=True)
 class RaceConfig:
     gap: int = choice(30, GAPS, widget="select_slider")  # T: distractors between the symbol and the question
     updates: int = choice(200, UPDATES, widget="select_slider")  # Adam updates (minibatches of BATCH) per model
-    forget_bias: float = choice(3.0, FORGET_BIASES, widget="radio")  # added to the LSTM's forget-gate bias at the start
+    gate_bias: float = choice(3.0, GATE_BIASES, widget="radio")  # added to the LSTM's forget and GRU's update gate bias
     seed: int = num(0, 0, 1_000_000, widget="number")  # data, initial weights
 
 
@@ -53,7 +58,7 @@ def sequences(n: int, gap: int, gen: torch.Generator) -> tuple[torch.Tensor, tor
 class Net(nn.Module):
     """One recurrent layer (``kind``) and a linear read-out of its last hidden state."""
 
-    def __init__(self, kind: str, gen: torch.Generator, forget_bias: float = 1.0, d_in: int = VOCAB,
+    def __init__(self, kind: str, gen: torch.Generator, gate_bias: float = 1.0, d_in: int = VOCAB,
                  hidden: int = HIDDEN, out: int = SYMBOLS):
         super().__init__()
         self.kind = kind
@@ -64,8 +69,8 @@ class Net(nn.Module):
                 p.copy_((torch.rand(p.shape, generator=gen) * 2 - 1) / math.sqrt(hidden))
             for p in self.head.parameters():
                 p.copy_((torch.rand(p.shape, generator=gen) * 2 - 1) / math.sqrt(hidden))
-            if kind == "LSTM":  # blocks i, f, g, o: the forget gate's bias shifted up (f(z_f) nearer 1)
-                self.rnn.bias_ih_l0[hidden:2 * hidden] += forget_bias
+            if kind in KEEP_GATE:  # the gate that keeps the old state (2nd block): its bias shifted up, nearer 1
+                self.rnn.bias_ih_l0[hidden:2 * hidden] += gate_bias
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x (B, T, D) -> logits at the last step (B, out)."""
@@ -93,7 +98,7 @@ class _Race:
 
     def __init__(self, cfg: RaceConfig, seeds: list[int], kinds=KINDS):
         self.cfg, self.seeds, self.kinds = cfg, seeds, tuple(kinds)
-        self.nets = [[Net(k, rng.generator(s, f"rnn.race_init:{k}"), cfg.forget_bias) for k in self.kinds]
+        self.nets = [[Net(k, rng.generator(s, f"rnn.race_init:{k}"), cfg.gate_bias) for k in self.kinds]
                      for s in seeds]
         self.data_gens = [rng.generator(s, "rnn.race_batches") for s in seeds]
         self.tests = [sequences(TEST, cfg.gap, rng.generator(s, "rnn.race_test")) for s in seeds]
@@ -173,50 +178,62 @@ def sweep(cfg: RaceConfig, gaps=GAPS, progress: Callable[[Sweep], None] | None =
 
 
 # ---------------------------------------------------------------- what the page states as fact
-CLAIM = RaceConfig()  # the claims are made at the page's default: T = 30, 200 updates, forget-gate bias +3
+CLAIM = RaceConfig()  # the claims are made at the page's default: T = 30, 200 updates, gate bias +3
 CLAIM_SEEDS = 10  # seeds every claim is checked on (tests/test_rnn.py)
 CLAIM_LSTM_SOLVED = 9  # the LSTM reaches SOLVED on at least this many of the seeds
+CLAIM_GRU_SOLVED = 9  # the GRU (its update gate given the same bias) too
 CLAIM_RNN_SOLVED = 2  # the simple RNN on at most this many
 LOW = 0.4  # "the simple RNN stays below 40%"...
 CLAIM_RNN_LOW = 7  # ...on most seeds: at least this many
-MEAN_MARGIN = 0.4  # the LSTM's mean accuracy over the seeds ends at least this far ahead of the simple RNN's
+MEAN_MARGIN = 0.4  # the LSTM's and the GRU's mean accuracy over the seeds end at least this far above the simple RNN's
 SHORT_GAP, SHORT_SEEDS, SHORT_SOLVED = 10, 10, 5  # "try T = 10": the simple RNN solves it on >= 5 of 10 seeds
+VERDICTS = ("solved", "partly", "low")  # what a run shows for one cell: >= SOLVED, in between, below LOW
+
+
+def verdict(accuracy: float) -> str:
+    """What one cell's final accuracy shows: "solved" (at least SOLVED), "low" (below LOW), else "partly"."""
+    return "solved" if accuracy >= SOLVED else "low" if accuracy < LOW else "partly"
 
 
 @dataclass(frozen=True)
 class RaceFacts:
     """The numbers behind the race's sentences for one run."""
     claimed: bool  # this run is at the claim's settings (the sentence about the seeds applies to it)
-    keep: float  # f(z_f) with z_f at its bias: what the LSTM's forget gate keeps per step at the start
+    keep: float  # f(bias): what the LSTM's forget gate and the GRU's update gate keep per step at the start
     kept: float  # keep ** gap: what is left after the gap
+    verdict: dict[str, str]  # kind -> VERDICTS: what this run shows for each cell
 
 
 def facts(r: RaceResult) -> RaceFacts:
     c = r.config
-    keep = 1 / (1 + math.exp(-c.forget_bias))
-    return RaceFacts((c.gap, c.updates, c.forget_bias) == (CLAIM.gap, CLAIM.updates, CLAIM.forget_bias),
-                     keep, keep ** c.gap)
+    keep = 1 / (1 + math.exp(-c.gate_bias))
+    return RaceFacts((c.gap, c.updates, c.gate_bias) == (CLAIM.gap, CLAIM.updates, CLAIM.gate_bias),
+                     keep, keep ** c.gap, {k: verdict(a) for k, a in r.accuracy.items()})
 
 
 def seed_facts(results: list[RaceResult]) -> dict:
     """The race claims over runs on many seeds: the accuracies, and under "holds" whether each claim holds.
 
-    - "lstm_solves": the LSTM solved at least CLAIM_LSTM_SOLVED runs (of CLAIM_SEEDS);
+    - "lstm_solves" / "gru_solves": the LSTM solved at least CLAIM_LSTM_SOLVED runs (of CLAIM_SEEDS), the GRU
+      at least CLAIM_GRU_SOLVED (when the runs have a GRU);
     - "rnn_fails": the simple RNN solved at most CLAIM_RNN_SOLVED;
     - "rnn_low": the simple RNN stayed below LOW on at least CLAIM_RNN_LOW;
-    - "lstm_ahead": the LSTM's mean accuracy is at least MEAN_MARGIN above the simple RNN's.
+    - "lstm_ahead" / "gru_ahead": the cell's mean accuracy is at least MEAN_MARGIN above the simple RNN's.
     """
     acc = {k: np.array([r.accuracy[k] for r in results]) for k in results[0].accuracy}
-    lstm, simple = acc["LSTM"], acc["RNN"]
-    return {"accuracy": acc, "holds": {
-        "lstm_solves": int((lstm >= SOLVED).sum()) >= CLAIM_LSTM_SOLVED,
-        "rnn_fails": int((simple >= SOLVED).sum()) <= CLAIM_RNN_SOLVED,
-        "rnn_low": int((simple < LOW).sum()) >= CLAIM_RNN_LOW,
-        "lstm_ahead": float(lstm.mean()) > float(simple.mean()) + MEAN_MARGIN}}
+    simple = acc["RNN"]
+    holds = {"lstm_solves": int((acc["LSTM"] >= SOLVED).sum()) >= CLAIM_LSTM_SOLVED,
+             "rnn_fails": int((simple >= SOLVED).sum()) <= CLAIM_RNN_SOLVED,
+             "rnn_low": int((simple < LOW).sum()) >= CLAIM_RNN_LOW,
+             "lstm_ahead": float(acc["LSTM"].mean()) > float(simple.mean()) + MEAN_MARGIN}
+    if "GRU" in acc:
+        holds |= {"gru_solves": int((acc["GRU"] >= SOLVED).sum()) >= CLAIM_GRU_SOLVED,
+                  "gru_ahead": float(acc["GRU"].mean()) > float(simple.mean()) + MEAN_MARGIN}
+    return {"accuracy": acc, "holds": holds}
 
 
 def bias0_holds(results: list[RaceResult]) -> bool:
-    """Preset "Default forget bias": with bias 0 the LSTM solves no run and stays below LOW on every one."""
+    """Preset "Default gate biases": with bias 0 the LSTM solves no run and stays below LOW on every one."""
     acc = np.array([r.accuracy["LSTM"] for r in results])
     return bool((acc < SOLVED).all() and acc.max() < LOW)
 

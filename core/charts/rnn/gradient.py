@@ -24,5 +24,5 @@ def gradient_chart(g: GradResult, lang: str = "en"):
                 color=n("model", tr("rnn.charts.model"), scale=sc),
                 tooltip=[q("d", tr("rnn.charts.distance")), n("model", tr("rnn.charts.model")),
                          q("grad", tr("rnn.charts.grad"), format=".2e")])
-    return styled(line, tr("rnn.charts.grad_title", bias=f"{g.config.forget_bias:g}"), height=320,
+    return styled(line, tr("rnn.charts.grad_title", bias=f"{g.config.gate_bias:g}"), height=320,
                   legend={"orient": "right"})

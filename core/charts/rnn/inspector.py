@@ -16,13 +16,13 @@ SYMBOL_COLOUR = "yellow"  # the symbol to recall, in the inspector's sequence st
 
 def inspector_heat(ins: Inspection, lang: str = "en"):
     """The trained LSTM's gates, memory c and output h (row groups), one row per drawn unit, by step
-    (columns). Gates in [0, 1] from pale to orange; c and h signed, scaled by their largest size; the raw
-    value, the unit and the symbol on hover. Every row label is drawn."""
+    (columns). Gates in [0, 1] from pale to orange; c and h signed, scaled by their largest size (the colour
+    legend says so, with those sizes); the raw value, the unit and the symbol on hover. Every row label is drawn."""
     tr = i18n.translator(lang)
-    rows, names = [], []
+    rows, names, sizes = [], [], {}
     for part in QUANTITIES:
         vals = np.nan_to_num(ins.values[part].astype(float))  # (U, T)
-        size = 1.0 if part in GATE_ROWS else max(1e-9, float(np.abs(vals).max()))
+        size = sizes[part] = 1.0 if part in GATE_ROWS else max(1e-9, float(np.abs(vals).max()))
         for i, u in enumerate(ins.units):
             name = f"{tr(f'rnn.charts.short.{part}')} #{int(u)}"
             names.append(name)
@@ -32,11 +32,16 @@ def inspector_heat(ins: Inspection, lang: str = "en"):
     rect = mark(df, "rect", x=o("t", tr("rnn.charts.time"), axis={"labelAngle": 0, "labelOverlap": "greedy"}),
                 y=o("row", "", sort=names, axis={"labelFontSize": 12, "labelOverlap": False, "labelLimit": Y_LABELS,
                                                  "minExtent": Y_LABELS, "maxExtent": Y_LABELS}),
-                color=q("shade", None, scale={"scheme": SIGNED_SCHEME, "domain": [-1, 1]}, legend=None),
+                color=q("shade", None, scale={"scheme": SIGNED_SCHEME, "domain": [-1, 1]},
+                        legend={"title": [tr("rnn.charts.legend_gates"),
+                                          tr("rnn.charts.legend_signed", c=f"{sizes['c']:.2f}", h=f"{sizes['h']:.2f}")],
+                                "orient": "bottom", "direction": "horizontal", "gradientLength": 260,
+                                "values": [-1, -0.5, 0, 0.5, 1], "titleLimit": 0, "titleFontWeight": "normal"}),
                 tooltip=[q("t", tr("rnn.charts.time")), n("symbol", tr("rnn.charts.symbol")),
                          n("part", tr("rnn.charts.quantity")), n("row", tr("rnn.charts.unit")),
                          q("v", tr("rnn.charts.value"), format=".3f")])
-    return styled(rect, tr("rnn.charts.inspector_title", units=len(ins.units)), height=20 * len(names) + 110)
+    return styled(rect, tr("rnn.charts.inspector_title", units=len(ins.units)),
+                  height=20 * len(names) + 190)  # the rows, the axis and the colour legend
 
 
 def inspector_tokens(ins: Inspection, lang: str = "en"):

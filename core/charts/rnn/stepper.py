@@ -27,18 +27,19 @@ def _text_colour(shade_field: str, lo: float, hi: float) -> dict:
 
 
 def stepper_heat(trace: LectureTrace, step: int, lang: str = "en"):
-    """Every input, gate, the memory c and the output y (rows) at every step (columns), filled up to
-    ``step`` (0-based); the current step outlined. The same spec for every step but its data."""
+    """Every input, gate, the memory c and the output y (rows) at every step t = 1..T (columns), filled up to
+    step ``step`` and that column outlined; ``step`` 0 is the start, before the first input (nothing filled).
+    The same spec for every step but its data."""
     tr = i18n.translator(lang)
     names = _row_names(lang)
     steps = trace.steps
-    step = int(np.clip(step, 0, steps - 1))
+    step = int(np.clip(step, 0, steps))
     scale = {k: max(1.0, float(np.abs(v).max())) for k, v in trace.values.items()}
     rows = []
     for r, name in zip(ROWS, names):
         v = trace.values[r]
         for t in range(steps):
-            shown = t <= step
+            shown = t < step  # column t + 1 is filled once step t + 1 is reached
             gate = r in GATE_ROWS
             shade = v[t] if gate else v[t] / scale[r]  # gates: closed 0 pale, open 1 full; values signed
             rows.append((name, t + 1, float(shade) if shown else 0.0, f"{v[t]:.2f}" if shown else "",
@@ -53,17 +54,18 @@ def stepper_heat(trace: LectureTrace, step: int, lang: str = "en"):
                           q("value", tr("rnn.charts.value"), format=".4f")])
     text = mark(df, {"type": "text", "fontSize": 13}, x=x, y=y, text=n("label"),
                 color=_text_colour("shade", -0.6, 0.6))
-    cur = mark(pd.DataFrame({"t": [step + 1]}), {"type": "rect", "fill": None, "strokeWidth": 3,
-                                                 "stroke": COLOURS[STEP_COLOUR]}, x=o("t"))
+    cur = mark(pd.DataFrame({"t": [step] if step else []}), {"type": "rect", "fill": None, "strokeWidth": 3,
+                                                             "stroke": COLOURS[STEP_COLOUR]}, x=o("t"))
     return styled([cells, text, cur], tr("rnn.charts.stepper_title"), height=330)
 
 
 def stepper_output(trace: LectureTrace, step: int, lang: str = "en"):
-    """The memory c and the output y against time, up to ``step``; the whole run's range fixed."""
+    """The memory c and the output y against time t = 1..``step`` (the numbering of ``stepper_heat``); the whole
+    run's range fixed."""
     tr = i18n.translator(lang)
-    step = int(np.clip(step, 0, trace.steps - 1))
+    step = int(np.clip(step, 0, trace.steps))
     names = {k: tr(f"rnn.charts.row.{k}") for k in ("c", "y")}
-    df = pd.concat([pd.DataFrame({"t": np.arange(1, step + 2), "v": trace.values[k][: step + 1], "what": names[k]})
+    df = pd.concat([pd.DataFrame({"t": np.arange(1, step + 1), "v": trace.values[k][:step], "what": names[k]})
                     for k in ("c", "y")], ignore_index=True)
     lo = float(min(0.0, trace.values["c"].min(), trace.values["y"].min()))
     hi = float(max(1.0, trace.values["c"].max(), trace.values["y"].max()))
