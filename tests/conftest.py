@@ -57,9 +57,10 @@ def snapshot(at) -> str:
     return h.hexdigest()
 
 
-# Test modules whose tests are spread over both workers (under pytest-xdist, ``-n 2 --dist loadgroup``): the page
-# tests share nothing between tests but the process's caches. Every other module runs whole on one worker, so
-# its module-scoped fixtures (trained models, a browser and a server) are made once.
+# Test modules whose tests are spread over all workers (pytest-xdist, ``-n 3 --dist loadgroup``: three workers on
+# two cores, so a core the browser tests leave idle while a page settles is used): the page tests share nothing
+# between tests but the process's caches. Every other module runs whole on one worker, so its module-scoped
+# fixtures (trained models, a browser and a server) are made once.
 SPREAD = {"test_pages.py"}
 
 
