@@ -12,6 +12,21 @@ from core import attention as att
 from core.charts import attention as charts
 from core.params import clamp
 
+# The most expensive links a student can reach (scripts/bench.py --worst), part by part: the calculator's
+# parts at its largest (12 tokens, d = 16, 4 heads, every mask), then the two training parts at their largest
+# (2 blocks, 4 heads, 300 updates; the RNN part trains the tiny transformer on reverse as well as the GRU).
+_LONG = "the quick brown fox jumps over the lazy dog and the cat sat"  # 13 words: cut to MAX_TOKENS
+WORST = [
+    {"part": "steps", "at_text": _LONG, "at_d": 16, "at_heads": 4, "at_query": 12},
+    {"part": "heads", "at_text": _LONG, "at_d": 16, "at_heads": 4, "at_mask": "graph"},
+    {"part": "position", "at_text": _LONG, "at_d": 16, "at_heads": 4, "at_mask": "causal"},
+    {"part": "masks", "at_text": _LONG, "at_d": 16, "at_heads": 4, "at_mask": "window", "at_w": 11},
+    {"part": "cnn", "at_text": _LONG, "at_d": 16, "at_heads": 4, "at_w": 11},
+    {"part": "train", "at_task": "sort", "at_layers": 2, "at_theads": 4, "at_pek": "sinusoidal", "at_steps": 300},
+    {"part": "train", "at_task": "reverse", "at_layers": 2, "at_theads": 4, "at_pek": "learned", "at_steps": 300},
+    {"part": "rnn", "at_layers": 2, "at_theads": 4, "at_steps": 300, "at_rnn_cell": "GRU", "at_rnn_hidden": 64},
+]
+
 
 def _spec(ch) -> dict:
     return ch.to_dict(validate=False)

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from bench import main, timed
 
+# The most expensive links a student can reach (scripts/bench.py --worst), part by part: the largest network
+# stepped through, finite differences up to the widest network (both activations), the deepest, widest stacks
+# on the most seeds.
+WORST = [
+    {"part": "step", "hidden": "3-3", "scale": 8.0, "x1": 3.0, "x2": -3.0, "y": -3.0, "b3": 6.0},
+    {"part": "cost", "activation": "sigmoid", "fd_max": 128},
+    {"part": "cost", "activation": "relu", "fd_max": 128},
+    {"part": "vanishing", "depth": 16, "width": 64, "seeds": 10},
+]
+
 
 def run() -> dict[str, float]:
     from core import backprop as bp, device

@@ -21,6 +21,17 @@ import numpy as np  # noqa: E402
 
 from bench._apptest import best as _best  # noqa: E402
 
+# The most expensive links a student can reach (scripts/bench.py --worst): the paths always run (the most days,
+# the smallest mini-batch, the most epochs); the lab at its slowest (the smallest B, the most epochs, the widest
+# network; a learning rate that trains to the end, where a larger one could diverge and stop early).
+WORST = [
+    {"n": 200, "batch": 2, "epochs": 10},
+    {"n": 200, "batch": 2, "epochs": 10, "lab": True, "lab_smallest": 1, "lab_epochs": 5, "lab_hidden": 128,
+     "lab_lr": 0.01},
+    {"n": 200, "batch": 2, "epochs": 10, "lab": True, "lab_smallest": 1, "lab_epochs": 5, "lab_hidden": 128,
+     "lab_lr": 0.05},
+]
+
 
 def run() -> dict[str, float]:
     from core import batches, device

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from bench import main, timed
 
+# The most expensive links a student can reach (scripts/bench.py --worst), part by part: the race (and the draw
+# part, which trains the same race) at its largest (1,000 images, 16 filters, 400 updates, augmentation on) for
+# each placement; the filter and pooling labs on the largest photo with the widest kernel, padding and
+# dilation; the receptive field of three layers on the largest image and channel count.
+_RACE = {"n_train": 1000, "filters": 16, "steps": 400, "augment": True}
+WORST = [
+    {"part": "race", "placement": "unseen", **_RACE},
+    {"part": "race", "placement": "random", **_RACE},
+    {"part": "draw", "placement": "centred", **_RACE, "move": 4},
+    {"part": "filter", "source": "photo", "kernel": "custom", "size": 5, "stride": 1, "padding": 4, "dilation": 3},
+    {"part": "pool", "source": "flower", "kernel": "blur", "size": 5, "stride": 1, "padding": 4, "pool": 2,
+     "pool_stride": 1, "shift": 3},
+    {"part": "field", "layers": 3, "k1": 7, "s1": 1, "k2": 7, "s2": 1, "k3": 7, "s3": 1, "image": 224,
+     "channels": 64},
+]
+
 
 def run() -> dict[str, float]:
     from core import convolution as cv

@@ -10,6 +10,22 @@ from torch import nn
 from bench import main
 from core import fitting, params
 
+# The most expensive links a student can reach (scripts/bench.py --worst): every control at its slow end (the
+# most points, least held out, widest and deepest models, the most epochs, the sweep on), at batch size 1 (the
+# most updates: the budget cuts them) and at the batch sizes where both budgets (updates and work) nearly bind.
+_SLOW = {"n": 1000, "val": 0.1, "k": 32, "opt": "Adam", "lr": 0.0001, "epochs": 1000, "loss": "MAE", "sweep": True}
+WORST = [
+    {**_SLOW, "depth": 1, "batch": 1},
+    {**_SLOW, "depth": 1, "batch": 128},
+    {**_SLOW, "depth": 2, "batch": 64},
+    {**_SLOW, "depth": 3, "batch": 1},
+    {**_SLOW, "depth": 3, "batch": 32},
+    {**_SLOW, "depth": 3, "batch": 64},
+    {**_SLOW, "depth": 3, "batch": 512},
+    {**_SLOW, "n": 40, "val": 0.25, "depth": 1, "batch": 1},  # few points: the sweep makes nearly all its steps
+    {**_SLOW, "n": 40, "val": 0.25, "depth": 3, "batch": 1},
+]
+
 
 def _plain_loop(width: int, act, steps: int, x: torch.Tensor, y: torch.Tensor, B: int) -> float:
     """One nn.Sequential, Adam, minibatches: the textbook loop. Returns steps per second."""
@@ -38,7 +54,7 @@ def worst() -> dict[str, float]:
     """CPU seconds (this thread) of the heaviest runs: batch size 1 (the most updates, cut by the budget)
     at one, two and three layers, and the batch sizes whose runs cost the most per update at three layers."""
     out = {}
-    for depth, batch in [(1, 1), (2, 1), (3, 1), (3, 128), (3, 256), (3, 512)]:
+    for depth, batch in [(1, 1), (1, 128), (2, 64), (3, 1), (3, 32), (3, 64), (3, 512)]:
         cfg = slowest(depth, batch)
         p = fitting.plan(cfg)
         c0 = time.thread_time()
@@ -47,7 +63,16 @@ def worst() -> dict[str, float]:
             time.thread_time() - c0
     c0 = time.thread_time()
     fitting.sweep(slowest(3, 1))
-    out[f"worst sweep: 3 layers, {fitting.SWEEP_STEPS} full-batch updates of 18 models, CPU s"] = time.thread_time() - c0
+    out[f"worst sweep: 3 layers, {fitting.sweep_steps(slowest(3, 1))} full-batch updates of 18 models, CPU s"] = \
+        time.thread_time() - c0
+    for depth in (1, 2):
+        c0 = time.thread_time()
+        fitting.sweep(slowest(depth, 1))
+        out[f"worst sweep: {depth} layer(s), {fitting.sweep_steps(slowest(depth, 1))} full-batch updates, CPU s"] = \
+            time.thread_time() - c0
+    c0 = time.thread_time()
+    fitting.sweep(fitting.preset("overfit"))
+    out[f"sweep of preset Overfit: {fitting.SWEEP_STEPS} updates (its claim's), CPU s"] = time.thread_time() - c0
     return out
 
 
@@ -79,6 +104,7 @@ def run() -> dict[str, float]:
         "fit default run (s, 750 updates x 2 models)": t_fit,
         "fit default run, CPU time of this process (s)": cpu_fit,
         "update budget of one run (MAX_UPDATES)": fitting.MAX_UPDATES,
+        "work budget of one run (MAX_WORK, example-units)": fitting.MAX_WORK,
         **worst(),
         "fit_seeds: default config on 10 seeds as one batch, CPU time (s)": cpu_seeds,
         "batched sigmoid+ReLU steps/s": batched_sps,

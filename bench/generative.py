@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from bench import main, timed
 
+# The most expensive links a student can reach (scripts/bench.py --worst): both parts always run; the curve at
+# the most resamples (every size and resample trained as one batch), the boundary on the largest training set,
+# per data set and the costlier covariances.
+WORST = [
+    {"gd_data": "two Gaussians", "gd_covariance": "per class", "gd_resamples": 100, "gd_n_train": 256},
+    {"gd_data": "mixture", "gd_mismatch": 1.0, "gd_covariance": "shrinkage", "gd_shrink": 0.5, "gd_resamples": 100,
+     "gd_n_train": 256},
+    {"gd_data": "breast cancer", "gd_covariance": "per class", "gd_resamples": 100, "gd_n_train": 256},
+    {"gd_data": "wine", "gd_covariance": "per class", "gd_resamples": 100, "gd_n_train": 256},
+]
+
 
 def run() -> dict[str, float]:
     from core import device

@@ -9,6 +9,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The most expensive links a student can reach (scripts/bench.py --worst): every racer on (the default), the
+# most steps, minibatches of 1 (a fresh draw each step) and the most random starts, per surface; the digits
+# race switched on at its most updates (every racer trains a network).
+_RACE = {"or_steps": 1000, "or_batch": 1, "or_starts": 200, "or_sched": "cosine"}
+WORST = [
+    {"or_surface": "long narrow valley", **_RACE, "or_real": True, "or_real_steps": 1000, "or_real_lr": 0.1},
+    {"or_surface": "Rosenbrock", **_RACE},
+    {"or_surface": "Beale", **_RACE},
+    {"or_surface": "small hill", **_RACE, "or_real": True, "or_real_steps": 1000, "or_real_lr": 1.0},
+]
+
 
 def _best(fn, repeat: int = 3) -> float:
     best = float("inf")

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from bench import main, timed
 
+# The most expensive links a student can reach (scripts/bench.py --worst), part by part: the cures (seven
+# models as one batch) at the most examples, units and patience; the guide's deepest, widest network with
+# each optimizer and activation; the depth comparison on every example; the bound at its largest |H| and N.
+WORST = [
+    {"part": "cures", "cure": "dropout", "n": 120, "n_more": 242, "units": 16, "patience": 100, "noise": 2.0},
+    {"part": "box", "choose_on": "test", "n": 120, "n_more": 242, "units": 16, "patience": 100},
+    {"part": "guide", "g_layers": 5, "g_width": 64, "g_act": "sigmoid", "g_optimizer": "Adam", "g_n": 242},
+    {"part": "guide", "g_layers": 5, "g_width": 64, "g_act": "ReLU", "g_optimizer": "Adam", "g_n": 242},
+    {"part": "depth", "d_act": "ReLU", "d_optimizer": "Adam", "d_n": 242},
+    {"part": "depth", "d_act": "sigmoid", "d_optimizer": "Adam", "d_n": 242},
+    {"part": "bound", "b_h_size": 1000, "b_eps": 0.05, "b_n": 1000},
+]
+
 
 def run() -> dict[str, float]:
     from core import device

@@ -17,6 +17,15 @@ if str(ROOT) not in sys.path:
 from bench import main, timed  # noqa: E402
 from bench._apptest import best as _best  # noqa: E402
 
+# The most expensive links a student can reach (scripts/bench.py --worst): every part runs on one view; the
+# most examples and updates, an outlier (the comparison's second fit), each loss (MAE's subgradient) and data set.
+WORST = [
+    {"data": "synthetic", "n": 400, "noise": 3.0, "outlier": 10.0, "loss": "MAE", "lr": 0.001, "steps": 400,
+     "source": "diabetes", "k": 28},
+    {"data": "diabetes", "feature": "s5", "n": 400, "outlier": 10.0, "loss": "MSE", "lr": 0.001, "steps": 400},
+    {"data": "Seattle temperatures", "n": 400, "outlier": 10.0, "loss": "MAE", "lr": 0.001, "steps": 400},
+]
+
 
 def run() -> dict[str, float]:
     from core import device, regression as R

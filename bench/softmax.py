@@ -10,6 +10,21 @@ import time
 
 from bench import main
 
+# The most expensive links a student can reach (scripts/bench.py --worst), part by part: the surfaces' most
+# steps; the classifier and the pitfall with the most points, the widest network and the most updates, on the
+# synthetic data (600 points) and a real set, each loss.
+WORST = [
+    {"part": "surface", "sf_y1": -10.0, "sf_y2": 10.0, "sf_steps": 200, "classes": 5},
+    {"part": "classify", "cl_data": "spirals", "cl_n": 600, "cl_noise": 1.0, "cl_loss": "MSE", "cl_hidden": 64,
+     "cl_lr": 0.003, "cl_steps": 800},
+    {"part": "classify", "cl_data": "blobs", "cl_n": 600, "cl_loss": "cross-entropy", "cl_hidden": 64,
+     "cl_lr": 0.003, "cl_steps": 800},
+    {"part": "classify", "cl_data": "wine", "cl_loss": "MSE", "cl_hidden": 64, "cl_lr": 0.003, "cl_steps": 800},
+    {"part": "pitfall", "cl_data": "spirals", "cl_n": 600, "cl_noise": 1.0, "cl_hidden": 64, "cl_lr": 0.003,
+     "cl_steps": 800},
+    {"part": "pitfall", "cl_data": "blobs", "cl_n": 600, "cl_hidden": 64, "cl_lr": 0.003, "cl_steps": 800},
+]
+
 
 def _timed(fn) -> tuple[float, float, object]:
     w, c = time.perf_counter(), time.thread_time()

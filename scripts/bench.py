@@ -12,7 +12,8 @@ page's, server CPU seconds and bytes per view, exceptions, whether every session
 then the server's memory after 400 distinct settings.
 
   --worst                each page's most expensive settings (``WORST`` links in bench/<stem>.py), opened
-                         with a cold cache: CPU seconds of the run (budget: about 10 s on one thread)
+                         with a cold cache: CPU seconds of the run (budget: about 10 s on one thread);
+                         --pages a,b for some pages only
   --load                 only the load benchmark (--sessions N, --pages a,b, --settings 400, --app PATH)
   --no-crowd             skip the load benchmark
   --browser-crowd        also the old check with 30 headless-Chromium tabs (measures the browsers as much)
@@ -102,7 +103,7 @@ def core_figures() -> None:
 WORST_BUDGET = 10.0  # CPU seconds on one thread for the most expensive setting a student can reach
 
 
-def worst() -> None:
+def worst(only: str = "") -> None:
     """Each page's declared most expensive links (``WORST`` in bench/<stem>.py: every control pushed to its slow
     end, part by part), each opened on a cold cache with a new seed; CPU seconds of the whole run (the script
     thread's training and drawing). A page's budget holds by a budget of work, never by a time cap."""
@@ -110,8 +111,11 @@ def worst() -> None:
 
     _open(None)
     print(f"\n{'page':<14}{'CPU s':>8}{'wall s':>8}  setting")
+    wanted = {p.strip() for p in only.split(",") if p.strip()}
     for page in _pages():
         stem = Path(page).stem
+        if wanted and stem not in wanted:
+            continue
         try:
             links = getattr(importlib.import_module(f"bench.{stem}"), "WORST", None)
         except ImportError:
@@ -124,9 +128,13 @@ def worst() -> None:
             _clear()
             query = {"seed": str(7000 + i), **{k: str(v) for k, v in link.items()}}
             c0, w0 = time.process_time(), time.perf_counter()
-            at = _open(page, query=query)
+            try:
+                at = _open(page, query=query)
+                failed = "  EXCEPTION" if at.exception else ""
+            except RuntimeError as e:  # AppTest's own limit (300 s of wall time): far over budget
+                failed = f"  {type(e).__name__}: {e}"
             cpu, wall = time.process_time() - c0, time.perf_counter() - w0
-            flag = "  EXCEPTION" if at.exception else ("  OVER BUDGET" if cpu > WORST_BUDGET else "")
+            flag = failed or ("  OVER BUDGET" if cpu > WORST_BUDGET else "")
             shown = "&".join(f"{k}={v}" for k, v in link.items())
             print(f"{stem:<14}{cpu:>8.2f}{wall:>8.2f}  ?{shown}{flag}")
 
@@ -233,14 +241,15 @@ def main() -> None:
     ap.add_argument("--worst", action="store_true", help="only each page's most expensive settings")
     ap.add_argument("--browser-crowd", action="store_true", help="also the headless-Chromium crowd check")
     ap.add_argument("--sessions", type=int, default=30, help="sessions opening one link at once (30)")
-    ap.add_argument("--pages", default="", help="comma-separated URL names (default: every registered page)")
+    ap.add_argument("--pages", default="", help="comma-separated URL names (default: every registered page; "
+                                                "--load and --worst)")
     ap.add_argument("--settings", type=int, default=400, help="distinct settings visited before reading memory")
     ap.add_argument("--at-once", type=int, default=4, help="sessions at a time while visiting the settings")
     ap.add_argument("--timeout", type=float, default=180, help="seconds one session may wait for its page")
     ap.add_argument("--app", default="", help="main script to serve (default: this checkout's app.py)")
     a = ap.parse_args()
     if a.worst:
-        worst()
+        worst(a.pages)
         return
     if a.load:
         load(a)

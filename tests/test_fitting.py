@@ -305,13 +305,31 @@ def slowest(depth: int = 1, batch: int | None = None) -> fitting.FitConfig:
 
 def test_worst_setting_stays_within_the_update_budget():
     """The heaviest settings the controls reach (every batch size, one to three layers) plan at most
-    MAX_UPDATES updates, in whole epochs; at batch size 1 the budget cuts the epochs asked for."""
+    MAX_UPDATES updates and MAX_WORK example-units, in whole epochs; at batch size 1 the update count cuts the
+    epochs asked for, at the largest batches of three wide layers the work does."""
     for depth in params.specs(F)["depth"][0].options:
         for b in fitting.BATCHES:
             p = fitting.plan(slowest(depth, b))
-            assert p.updates <= fitting.MAX_UPDATES and p.updates == p.epochs * p.per_epoch and p.epochs >= 1, (depth, b, p)
+            assert p.updates <= p.budget <= fitting.MAX_UPDATES and p.work <= fitting.MAX_WORK, (depth, b, p)
+            assert p.updates == p.epochs * p.per_epoch and p.epochs >= 1 and p.units == 3 * 32 * depth, (depth, b, p)
     p = fitting.plan(slowest())
     assert p.capped and p.asked_updates > 100 * fitting.MAX_UPDATES and p.epochs == fitting.MAX_UPDATES // p.per_epoch
+    p = fitting.plan(slowest(3, max(fitting.BATCHES)))
+    assert p.capped and p.budget < fitting.MAX_UPDATES and p.work <= fitting.MAX_WORK < p.asked_updates * p.batch * p.units
+
+
+def test_the_sweep_stays_within_its_work_budget():
+    """The sweep makes SWEEP_STEPS full-batch steps where they fit in SWEEP_WORK (the preset "Overfit", whose
+    claim is checked at SWEEP_STEPS), fewer at the heaviest settings; its frame says how many."""
+    assert fitting.sweep_steps(fitting.preset("overfit")) == fitting.SWEEP_STEPS
+    for depth in params.specs(F)["depth"][0].options:
+        cfg = slowest(depth)
+        n_train = fitting.plan(cfg).n_train
+        steps = fitting.sweep_steps(cfg)
+        assert 1 <= steps < fitting.SWEEP_STEPS, depth
+        assert steps * (n_train + fitting.SWEEP_STEP_COST) * fitting.sweep_units(depth) <= fitting.SWEEP_WORK
+    small = F(n=20, k=1, epochs=10)  # a sweep of a few steps is quick: its frame carries the steps it made
+    assert set(fitting.sweep(small, steps=3).steps) == {3}
 
 
 def test_the_presets_and_the_default_are_not_cut_by_the_budget():

@@ -6,7 +6,7 @@ import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, GREY, hex_of, mark, n, q, scale, styled
-from core.fitting import NAMES, FitResult, ReluPair
+from core.fitting import NAMES, SWEEP_STEPS, FitResult, ReluPair
 
 MODEL_COLOURS = {"sigmoid": "blue", "ReLU": "orange"}  # names of core.charts.COLOURS, read by page text
 PAIR_COLOURS = {"relu1": "sky blue", "relu2": "vermillion", "sum": "grey", "hard": "green"}
@@ -133,8 +133,10 @@ def relu_pair_chart(p: ReluPair, lang: str = "en"):
 
 
 def sweep_chart(df: pd.DataFrame, model: str, loss_name: str = "MSE", lang: str = "en"):
-    """One model's final train and validation loss against K (one chart per model: two slots)."""
+    """One model's final train and validation loss against K (one chart per model: two slots); the title says
+    after how many updates (the sweep's ``steps`` column: the work budget may make them fewer than SWEEP_STEPS)."""
     tr = i18n.translator(lang)
+    steps = int(df.steps.iloc[0]) if "steps" in df.columns and len(df) else SWEEP_STEPS
     d = df[np.isfinite(df.loss) & (df.loss > 0) & (df.model == model)].copy()
     dom = [tr("fitting.charts.train"), tr("fitting.charts.validation")]
     d["split"] = d.split.map({"train": dom[0], "validation": dom[1]})
@@ -147,7 +149,7 @@ def sweep_chart(df: pd.DataFrame, model: str, loss_name: str = "MSE", lang: str 
     names = dict(zip(NAMES, _models(lang)[0]))
     return styled([mark(d, {"type": "line", "strokeWidth": 2.5}, **enc),
                    mark(d, {"type": "point", "size": 60, "filled": True}, **enc)],
-                  tr("fitting.charts.sweep_title", model=names.get(model, model)), height=260)
+                  tr("fitting.charts.sweep_title", model=names.get(model, model), steps=steps), height=260)
 
 
 def divergence_chart(losses: np.ndarray, diverged_at: tuple, lang: str = "en"):

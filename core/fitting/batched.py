@@ -45,7 +45,8 @@ class BatchedFit:
         self.samplers = [train.EpochSampler(n, n if full_batch else cfg.batch_size, rng.generator(s, "fitting.batches"))
                          for s in seeds]
         self.per_epoch = self.samplers[0].per_epoch
-        self.plan = plan_of(n, self.samplers[0].batch, cfg.epochs)  # the epochs the update budget allows
+        # the epochs the work budget allows (hidden units an example passes through: every width, every layer)
+        self.plan = plan_of(n, self.samplers[0].batch, cfg.epochs, sum(widths) * cfg.depth)
         self.revive_gens = [rng.generator(s, "fitting.revive") for s in seeds]
         if cfg.optimizer == "Adam":  # fused: one kernel for every parameter (default run: 0.43-0.53 CPU s against 0.51-0.55)
             self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, **device.optimizer_impl("fused"))
