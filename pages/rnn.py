@@ -111,7 +111,10 @@ def race() -> None:
             sw = kit.train_live(f"{T}-sweep", rnn.sweep, cfg,
                                 frame=lambda s: kit.chart(charts.sweep_chart, s.frame, live=True))
             kit.chart(charts.sweep_chart, sw.frame)
-            st.caption(tx("sweep_caption", updates=cfg.updates, bias=f"{cfg.gate_bias:g}"))
+            n = rnn.sweep_updates(cfg)
+            st.caption(tx("sweep_caption", updates=n, bias=f"{cfg.gate_bias:g}", gaps=", ".join(map(str, rnn.SWEEP_GAPS))))
+            if n < cfg.updates:
+                st.caption(tx("sweep_cut", updates=n, asked=cfg.updates, work=f"{rnn.SWEEP_WORK:,}"))
 
 
 def gradient() -> None:

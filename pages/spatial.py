@@ -32,10 +32,10 @@ left, right = st.columns([1, 3], gap="medium")
 
 def trained(extra=None):
     """The race's controls (and ``extra``'s) on the left; the race trained once for the server, drawn live."""
-    with left:
+    with left:  # the part's own control first, where a teacher finds it without scrolling
+        shown = extra() if extra is not None else None
         for name in ("rotation", "scale_min", "scale_max", "shift", "epochs", "augment"):
             R(name)
-        shown = extra() if extra is not None else None
     with right:
         res = kit.train_live(T, sp.race, R.config(seed=kit.seed()),
                              frame=lambda r: kit.chart(charts.curve_chart, r, live=True))
@@ -59,8 +59,8 @@ def train_part() -> None:
         n = res.config.epochs  # a replay of another length is another control (its own key): it starts at its end
         kit.player("epoch" + ("" if n == sp.TrainConfig.epochs else str(n)), n, lambda e: kit.chart(
             charts.replay_chart, kit.shared(f"{T}-frame", sp.frame_at, res, e, gate=False)), label=tx("epoch"))
-        st.caption(tx("train.replay", **WORDS) + " " + tx("train.parameters", cnn=sp.classifier_params(),
-                                                  loc=sp.localiser_params()))
+        st.caption(kit.join([tx("train.replay", **WORDS),
+                             tx("train.parameters", cnn=sp.classifier_params(), loc=sp.localiser_params())]))
 
 
 def learned_part() -> None:
@@ -72,7 +72,8 @@ def learned_part() -> None:
             kit.notice(tx("learned.none"))
             return
         f = sp.learned_facts(le, res.config)
-        notes = [tx("learned.notice", **le.numbers(), **WORDS)]
+        notes = [tx("learned.notice", **le.numbers(), **WORDS),
+                 tx("learned.undone" if le.undoes() else "learned.not_undone", **le.numbers())]
         if f.claimed:
             notes.append(tx("learned.claim", epochs=res.config.epochs, **f.said()))
         kit.notice(" ".join(notes))
@@ -102,8 +103,7 @@ def weakness_part() -> None:
         kit.notice(" ".join(notes))
         for col, along in zip(st.columns(2), ("angle", "scale")):
             kit.chart(charts.along_chart, w, along, where=col, live=live)
-        st.caption(tx("weak.about", **WORDS)
-                   + ("" if _canvas.AVAILABLE else " " + tx("weak.fallback")))
+        st.caption(kit.join([tx("weak.about", **WORDS), "" if _canvas.AVAILABLE else tx("weak.fallback")]))
 
 
 def warp_part() -> None:

@@ -390,3 +390,18 @@ def test_model_lines_are_legible_on_both_themes():
         for kind, name in charts.KIND_COLOURS.items():
             a, b = sorted((_luminance(hex_of(name)), _luminance(bg)))
             assert (b + 0.05) / (a + 0.05) >= least, (kind, name, bg)
+
+
+def test_the_longer_race_stays_within_its_budget_of_work():
+    """Every updates setting a link can ask for: the longer race's work (updates × (T + 2) over its gaps) is within
+    SWEEP_WORK, the default 200 updates are not cut, and the largest is cut to the same number at every gap."""
+    from dataclasses import replace
+
+    from core.params import specs
+
+    per = sum(g + 2 for g in rnn.SWEEP_GAPS)
+    for u in specs(rnn.RaceConfig)["updates"][0].options:
+        n = rnn.sweep_updates(replace(rnn.RaceConfig(), updates=u))
+        assert n <= u and n * per <= rnn.SWEEP_WORK
+    assert rnn.sweep_updates(rnn.RaceConfig()) == rnn.RaceConfig().updates
+    assert rnn.sweep_updates(replace(rnn.RaceConfig(), updates=max(rnn.UPDATES))) < max(rnn.UPDATES)

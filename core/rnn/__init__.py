@@ -23,7 +23,8 @@ from core.rnn.lecture import (LECTURE_OUTPUTS, LECTURE_SHARPNESS, MAX_STEPS, MAX
 from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN_LOW, CLAIM_RNN_SOLVED, CLAIM_SEEDS,
                            GAPS, GATE_BIASES, HIDDEN, KEEP_GATE, LOW, MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED,
                            UPDATES, VERDICTS, VOCAB, Net, RaceConfig, RaceFacts, RaceResult, bias0_holds,
-                           facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, sweep, verdict)
+                           facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, SWEEP_GAPS, SWEEP_WORK, sweep, sweep_updates,
+                           verdict)
 from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
                             example, tag)
 from core.rnn.view import PARTS, RnnView

@@ -34,6 +34,10 @@ class Learned:
     corr: float | None  # correlation of correction and angle (None: the digits were not turned)
     size_corr: float | None  # correlation of the grid's size and the digit's scale (None: not scaled)
 
+    def undoes(self) -> bool:
+        """The fitted correction turns the digits back (a negative slope): the page says by how much."""
+        return self.slope is not None and self.slope < 0
+
     def numbers(self) -> dict:
         s = self.slope
         return {"slope": f"{s:.2f}" if s is not None else "–", "undone": f"{-s:.0%}" if s is not None else "–",

@@ -1,8 +1,10 @@
 """The networks of the race, many copies as stacked parameters so that they train as ONE computation.
 
-- The classifier of every racer: the convolution page's convolutional layers (``core.convolution.Racers``:
-  3×3 convolution, 8 filters, ReLU, 2×2 max pooling, 3×3 convolution, 16 filters, ReLU), then 2×2 max
-  pooling and a linear layer from the flattened 16 × 4 × 4 maps to 10 classes (3,818 parameters).
+- The classifier of every racer: the convolution page's convolutional layers (their weights made and initialised
+  by ``core.convolution.Racers``: 3×3 convolution, 8 filters, ReLU, 2×2 max pooling, 3×3 convolution, 16
+  filters, ReLU), then 2×2 max pooling and a linear layer from the flattened 16 × 4 × 4 maps to 10 classes
+  (3,818 parameters, as calibrated; with the convolution page's global max pooling instead, both racers stayed
+  near 25 % after 20 epochs in a trial on these digits).
 - The localisation network of a spatial transformer: 2×2 average pooling of the 16×16 input, 64 → 32 (ReLU)
   → 6 numbers, the 2×3 matrix θ. Its last layer starts with zero weights and the identity as bias, so before
   training every θ is the identity and the warp leaves the input as it is (2,278 parameters).
@@ -41,9 +43,9 @@ def _uniform(shape, fan_in: int, g: torch.Generator) -> torch.Tensor:
 
 
 def _channels_last(x: torch.Tensor) -> torch.Tensor:
-    """x (R, B, 1, S, S), the same values laid out in memory so that the trunk's (B, R, S, S) view of it is
-    channels-last: the convolutions then keep that layout, where 2×2 max pooling on this CPU ran about 4 times
-    faster than on the usual layout (a training step about 25 % faster)."""
+    """x (R, B, 1, S, S), the same values laid out in memory so that its (B, R, S, S) view is channels-last: the
+    convolutions then keep that layout, where 2×2 max pooling on this CPU ran about 4 times faster than on the
+    usual layout (a training step about 25 % faster)."""
     return x.permute(1, 3, 4, 2, 0).contiguous().permute(4, 0, 3, 1, 2)
 
 
@@ -52,7 +54,7 @@ class Nets:
 
     def __init__(self, gens: list[torch.Generator], localiser_gens: list[torch.Generator]):
         self.R, self.L = len(gens), len(localiser_gens)
-        self.trunk = Racers(FILTERS, CANVAS, gens)  # its convolutions; its own heads are not used
+        self.trunk = Racers(FILTERS, CANVAS, gens)  # its convolutions' weights (w1, b1, w2, b2); its heads unused
         self.head = torch.stack([_uniform((FLAT, CLASSES), FLAT, g) for g in gens]).requires_grad_(True)
         self.head_b = torch.stack([_uniform((CLASSES,), FLAT, g) for g in gens]).requires_grad_(True)
         self.l1 = torch.stack([_uniform((POOLED, HIDDEN), POOLED, g) for g in localiser_gens]).requires_grad_(True)
@@ -68,11 +70,20 @@ class Nets:
         return [self.l1, self.l1_b, self.l2, self.l2_b]
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
-        """x (R, B, 1, S, S), racer r's inputs in row r -> logits (R, B, 10)."""
-        r, b = x.shape[:2]
-        a2 = self.trunk.cnn_maps(_channels_last(x))[1]  # (R, B, 2c, S/2, S/2) after the second convolution, ReLU
-        p = F.max_pool2d(a2.transpose(0, 1).reshape(b, r * a2.shape[2], *a2.shape[3:]), 2)  # (B, R·2c, S/4, S/4)
-        p = p.reshape(b, r, FLAT).transpose(0, 1)  # (R, B, 256) flattened as nn.Flatten does (channel, row, column)
+        """x (R, B, 1, S, S), racer r's inputs in row r -> logits (R, B, 10).
+
+        The trunk's convolutions of the R racers run as one grouped ``F.conv2d`` (groups = R), as the convolution
+        page's do; its own forward ends in global max pooling, so the layers are applied here. Max pooling comes
+        before the ReLU (the two commute exactly): the ReLU then runs on a quarter of the values (the whole
+        default run about 14 % faster, the same numbers)."""
+        t, (r, b) = self.trunk, x.shape[:2]
+        c = FILTERS
+        z = _channels_last(x).permute(1, 0, 2, 3, 4).reshape(b, r, CANVAS, CANVAS)  # (B, R, S, S) channels-last
+        h = F.conv2d(z, t.w1.reshape(r * c, 1, 3, 3), t.b1.reshape(-1), padding=1, groups=r)  # (B, R·c, S, S)
+        h = F.relu(F.max_pool2d(h, 2))  # (B, R·c, S/2, S/2)
+        h = F.conv2d(h, t.w2.reshape(r * 2 * c, c, 3, 3), t.b2.reshape(-1), padding=1, groups=r)
+        h = F.relu(F.max_pool2d(h, 2))  # (B, R·2c, S/4, S/4)
+        p = h.reshape(b, r, FLAT).transpose(0, 1)  # (R, B, 256) flattened as nn.Flatten does (channel, row, column)
         return torch.bmm(p, self.head) + self.head_b[:, None, :]
 
     def theta(self, x: torch.Tensor, only: int | None = None) -> torch.Tensor:

@@ -34,5 +34,6 @@ def frame_at(res: TrainResult, epoch: int) -> Frame:
         out = warp(x, theta)[:, 0]
     grids = np.stack([grid_points(t, side).numpy() for t in theta])
     outlines = np.stack([corners(t, side).numpy() for t in theta])
-    return Frame(e, x[:, 0].numpy(), grids, outlines, out.numpy(), res.data.y_test[0, res.watched].numpy(), res.reads[e],
+    labels = res.data.y_test[0, res.watched].numpy()
+    return Frame(e, x[:, 0].numpy(), grids, outlines, out.numpy(), labels, res.reads[e],
                  res.data.test.angle[0, res.watched].numpy(), -angle_of(theta[:, :, :2]).numpy())

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.charts import COLOURS, GREY, mark, n, q
-from core.charts.convolution import IMAGE_RANGE, grid_frame
+from core.charts.convolution import IMAGE_RANGE
 
 RACER_COLOURS = {"CNN": "vermillion", "ST": "blue", "augmented": "green"}  # each racer's colour in every chart
 GRID_COLOUR = "orange"  # the sampling grid drawn over an input
@@ -31,40 +31,61 @@ def xy(dom_x: list, dom_y: list, fx: str = "x", fy: str = "y") -> dict:
             "y": q(fy, scale={"domain": dom_y, "nice": False, "zero": False}, axis=None)}
 
 
-def image_layer(a: np.ndarray, dx: float, dy: float, k: float, dom_x: list, dom_y: list, value: str):
-    """Image ``a`` (h, w) in [0, 1] as grey rects, its top-left at (dx, dy), each pixel k units a side."""
-    df = grid_frame(a)
-    for c, base, d in (("x", "col", dx), ("y", "row", dy)):
-        df[c] = (df[base] * k + d).astype(np.float32)
-        df[c + "2"] = (df[c] + k).astype(np.float32)
+def image_layer(images: list[tuple[np.ndarray, float, float, float]], dom_x: list, dom_y: list, value: str):
+    """Images (h, w) in [0, 1] as grey rects in ONE layer: each (a, dx, dy, k) with its top-left at (dx, dy),
+    each pixel k units a side."""
+    cols = []
+    for a, dx, dy, k in images:
+        r, c = np.mgrid[0:a.shape[0], 0:a.shape[1]]
+        x, y = c.ravel() * k + dx, r.ravel() * k + dy
+        cols.append(np.stack([x, y, x + k, y + k, a.ravel()], 1))
+    df = pd.DataFrame(np.concatenate(cols).astype(np.float32), columns=["x", "y", "x2", "y2", "v"])
     colour = {"field": "v", "type": "quantitative", "scale": {"range": IMAGE_RANGE, "domain": [0, 1]},
               "legend": None}
     return mark(df, {"type": "rect", "strokeWidth": 0.5}, **xy(dom_x, dom_y), x2={"field": "x2"},
                 y2={"field": "y2"}, color=colour, stroke=colour, tooltip=[q("v", value, format=".2f")])
 
 
-def grid_layers(grid: np.ndarray, outline: np.ndarray, dx: float, dy: float, every: int, dom: tuple[list, list],
+def outline_layer(boxes: list[tuple[float, float, float]], dom: tuple[list, list]):
+    """A thin grey square around each image (x0, y0, size): its edge stays visible where a black image meets a
+    dark theme."""
+    df = pd.DataFrame([(x0, y0, x0 + size, y0 + size) for x0, y0, size in boxes], columns=["x", "y", "x2", "y2"])
+    return mark(df, {"type": "rect", "fillOpacity": 0, "stroke": GREY, "strokeWidth": 1.5}, **xy(*dom),
+                x2={"field": "x2"}, y2={"field": "y2"})
+
+
+def _lines(parts: list[tuple[np.ndarray, float, float]], clip: tuple | None) -> pd.DataFrame:
+    """Polylines: each part (lines, points, 2) clamped into ``clip`` (where given), then moved by (dx, dy). One row
+    per point: line (numbered over all parts), order (its place along its line), x, y."""
+    rows, first = [], 0
+    for pts, dx, dy in parts:
+        k, m = pts.shape[:2]
+        p = pts.reshape(-1, 2) if clip is None else pts.reshape(-1, 2).clip(*clip)
+        rows.append(np.column_stack([np.repeat(np.arange(first, first + k), m), np.tile(np.arange(m), k),
+                                     p + [dx, dy]]))
+        first += k
+    a = np.concatenate(rows)
+    return pd.DataFrame({"line": a[:, 0].astype(np.int32), "order": a[:, 1].astype(np.int32),
+                         "x": a[:, 2].astype(np.float32), "y": a[:, 3].astype(np.float32)})
+
+
+def grid_layers(grids: list[tuple[np.ndarray, np.ndarray, float, float]], every: int, dom: tuple[list, list],
                 clip: tuple | None = None):
-    """The sampling grid (S, S, 2) as lines through every ``every``-th row and column of its points, its outline
-    (5, 2) thicker, and a dot at its top-left corner (where the output's top-left pixel comes from); moved by
-    (dx, dy); points clamped into ``clip`` = (lo, hi) where given."""
-    side = grid.shape[0]
-    keep = sorted(set(range(0, side, every)) | {side - 1})
-    rows = []
-    for i in keep:
-        rows += [(f"r{i}", j, *grid[i, j]) for j in range(side)]
-        rows += [(f"c{i}", j, *grid[j, i]) for j in range(side)]
-    df = pd.DataFrame(rows, columns=["line", "order", "x", "y"])
-    edge = pd.DataFrame({"line": "outline", "order": range(len(outline)), "x": outline[:, 0], "y": outline[:, 1]})
-    for d in (df, edge):
-        if clip is not None:
-            d["x"], d["y"] = d.x.clip(*clip), d.y.clip(*clip)
-        d["x"], d["y"] = (d.x + dx).astype(np.float32), (d.y + dy).astype(np.float32)
+    """Sampling grids, each (grid (S, S, 2), outline (5, 2), dx, dy): lines through every ``every``-th row and
+    column of its points, its outline thicker, and a dot at its top-left corner (where the output's top-left
+    pixel comes from); moved by (dx, dy); points clamped into ``clip`` = (lo, hi) where given. Three layers for
+    all the grids."""
+    lines, edges = [], []
+    for grid, outline, dx, dy in grids:
+        keep = sorted(set(range(0, grid.shape[0], every)) | {grid.shape[0] - 1})
+        lines.append((np.concatenate([grid[keep], grid[:, keep].transpose(1, 0, 2)]), dx, dy))  # rows, columns
+        edges.append((outline[None], dx, dy))
+    df, edge = _lines(lines, clip), _lines(edges, clip)
     hexc = COLOURS[GRID_COLOUR]
     enc = dict(**xy(*dom), detail=n("line"), order=q("order"))
     return [mark(df, {"type": "line", "color": hexc, "strokeWidth": 1, "opacity": 0.8}, **enc),
             mark(edge, {"type": "line", "color": hexc, "strokeWidth": 3}, **enc),
-            mark(edge.iloc[:1], {"type": "point", "filled": True, "size": 90, "color": hexc, "opacity": 1},
+            mark(edge[edge.order == 0], {"type": "point", "filled": True, "size": 90, "color": hexc, "opacity": 1},
                  **xy(*dom))]
 
 

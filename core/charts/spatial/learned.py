@@ -27,7 +27,7 @@ def _scatter(df: pd.DataFrame, fx: str, fy: str, tx: str, ty: str, ideal: pd.Dat
         fit = pd.DataFrame({fx: dom_x, fy: [b + slope * v for v in dom_x]})
         layers.append(mark(fit, {"type": "line", "color": COLOURS[FIT_COLOUR], "strokeWidth": 3, "clip": True},
                            x=x, y=y))
-    return styled(layers, title, height=300)
+    return styled(layers, title, height=340)
 
 
 def angle_chart(le: Learned, lang: str = "en"):

@@ -6,7 +6,8 @@ import pandas as pd
 
 from core import i18n
 from core.charts import COLOURS, GREY, mark, n, q, scale, styled
-from core.charts.spatial.images import RACER_COLOURS, grid_layers, height_for, image_layer, label_layer
+from core.charts.spatial.images import (RACER_COLOURS, grid_layers, height_for, image_layer, label_layer,
+                                        outline_layer)
 from core.spatial import RACERS, Frame, TrainResult
 
 GAP = 3  # pixels between the replay's tiles
@@ -29,12 +30,12 @@ def curve_chart(res: TrainResult, lang: str = "en"):
     x = q("epoch", ep, scale={"domain": [0, last]}, axis={"tickMinStep": 1})
     line = mark(df, {"type": "line", "strokeWidth": 3, "point": {"size": 50, "filled": True}}, x=x,
                 y=q("accuracy", acc, scale={"domain": [0, 1]}, axis={"format": "%"}),
-                color=n("name", tr("spatial.charts.racer_title"), scale=sc, sort=dom),
+                color=n("name", tr("spatial.charts.racer_title"), scale=sc, sort=dom, legend={"title": None}),
                 tooltip=[n("name", tr("spatial.charts.racer_title")), q("epoch", ep), q("accuracy", acc, format=".1%")])
     chance = mark(pd.DataFrame({"epoch": [0, last], "accuracy": [0.1, 0.1]}),
                   {"type": "line", "color": GREY, "strokeDash": [4, 4], "strokeWidth": 2}, x=x, y=q("accuracy"))
-    return styled([chance, line], tr("spatial.charts.curve"), height=290,
-                  legend={"symbolType": "stroke", "symbolStrokeWidth": 4, "direction": "horizontal"})
+    return styled([chance, line], tr("spatial.charts.curve"), height=320,
+                  legend={"symbolType": "stroke", "symbolStrokeWidth": 4, "direction": "horizontal", "orient": "top"})
 
 
 def replay_chart(f: Frame, lang: str = "en"):
@@ -45,15 +46,17 @@ def replay_chart(f: Frame, lang: str = "en"):
     top = 2.5  # room above the tiles for the words
     width, height = w * side + (w - 1) * GAP, 2 * side + GAP + top
     dom = ([-0.5, width + 0.5], [height - top, -top])
-    layers, words = [], []
+    value, words = tr("spatial.charts.value"), []
+    images, boxes, grids = [], [], []
     for i in range(w):
         dx = i * (side + GAP)
-        layers.append(image_layer(f.inputs[i], dx, 0, 1, *dom, tr("spatial.charts.value")))
-        layers.append(image_layer(f.outputs[i], dx, side + GAP, 1, *dom, tr("spatial.charts.value")))
+        images += [(f.inputs[i], dx, 0, 1), (f.outputs[i], dx, side + GAP, 1)]
+        boxes += [(dx, 0, side), (dx, side + GAP, side)]
+        grids.append((f.grids[i], f.outlines[i], dx, 0))
         words.append((dx + side / 2, -top / 2 - 0.2, tr("spatial.charts.reads", label=int(f.labels[i]),
                                                          read=int(f.reads[i]), turn=f"{f.given[i]:+.0f}")))
-    for i in range(w):
-        layers += grid_layers(f.grids[i], f.outlines[i], i * (side + GAP), 0, 3, dom, clip=(-1.0, side + 1.0))
+    layers = [image_layer(images, *dom, value), outline_layer(boxes, dom)]
+    layers += grid_layers(grids, 3, dom, clip=(-1.0, side + 1.0))
     layers.append(label_layer(pd.DataFrame(words, columns=["x", "y", "text"]), dom))
     return styled(layers, tr("spatial.charts.replay", epoch=f.epoch), height=height_for(width, height))
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from core import i18n
 from core.charts import styled
-from core.charts.spatial.images import grid_layers, height_for, image_layer, label_layer
+from core.charts.spatial.images import grid_layers, height_for, image_layer, label_layer, outline_layer
 from core.spatial import WarpResult
 
 GAP = 0.12  # between the two panels, as a fraction of a panel
@@ -25,9 +25,9 @@ def warp_chart(res: WarpResult, lang: str = "en"):
     top = span * 0.09
     dom = ([lo, lo + x0 + span], [hi, lo - top])
     value = tr("spatial.charts.value")
-    layers = [image_layer(res.image, 0, 0, 1, *dom, value),
-              image_layer(res.out, lo + x0, lo, span / side, *dom, value)]
-    layers += grid_layers(res.grid, res.outline, 0, 0, 1, dom)
+    layers = [image_layer([(res.image, 0, 0, 1), (res.out, lo + x0, lo, span / side)], *dom, value),
+              outline_layer([(0, 0, side), (lo + x0, lo, span)], dom)]
+    layers += grid_layers([(res.grid, res.outline, 0, 0)], 1, dom)
     words = pd.DataFrame({"x": [lo + span / 2, lo + x0 + span / 2], "y": [lo - top / 2] * 2,
                           "text": [tr("spatial.charts.input"), tr("spatial.charts.output")]})
     layers.append(label_layer(words, dom, size=16))

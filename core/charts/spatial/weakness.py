@@ -17,7 +17,7 @@ def digit_chart(w: Weak, lang: str = "en"):
     tr = i18n.translator(lang)
     h, wd = w.shown.shape
     dom = ([0, wd], [h, 0])
-    return styled(image_layer(w.shown, 0, 0, 1, *dom, tr("spatial.charts.value")),
+    return styled(image_layer([(w.shown, 0, 0, 1)], *dom, tr("spatial.charts.value")),
                   tr("spatial.charts.turned", h=h, w=wd), height=height_for(wd, h, width=DIGIT_WIDTH))
 
 
@@ -33,7 +33,7 @@ def probs_chart(w: Weak, lang: str = "en"):
                 y=q("p", p, scale={"domain": [0, 1]}, axis={"format": "%"}),
                 color=n("kind", "", scale=scale(dom, [hex_of(ANSWER_COLOURS["right"]), GREY])),
                 tooltip=[o("digit", tr("spatial.charts.digit")), q("p", p, format=".1%")])
-    return styled(bars, tr("spatial.charts.probs"), height=250, legend={"orient": "top"})
+    return styled(bars, tr("spatial.charts.probs"), height=300, legend={"orient": "top"})
 
 
 def curve_chart(w: Weak, along: str, lang: str = "en"):
