@@ -65,7 +65,12 @@ _CSS = """<style>
   [data-testid='stHorizontalBlock'] { flex-wrap: wrap; row-gap: 0.5rem; }
   [data-testid='stColumn'] { min-width: min(100%, 15rem); flex: 1 1 15rem !important; }
   /* the "Try this" buttons stay two or three to a row, so the experiment is not pushed screens down */
-  .st-key-dlc-presets [data-testid='stColumn'] { min-width: min(100%, 8rem); flex: 1 1 8rem !important; }
+  .st-key-dlc-presets [data-testid='stColumn'] { min-width: min(100%, 6.5rem); flex: 1 1 6.5rem !important; }
+  .st-key-dlc-presets [data-testid^='stBaseButton'] { min-height: 2rem; padding: 0.15rem 0.4rem; }
+  .st-key-dlc-presets [data-testid^='stBaseButton'] p { font-size: 0.85rem; line-height: 1.25; }
+  .stMainBlockContainer h1 { font-size: 1.6rem; }
+  .stMainBlockContainer { padding-top: 3rem; }
+  .stMainBlockContainer [data-testid='stVerticalBlock'] { gap: 0.6rem; }
 }
 </style>"""
 

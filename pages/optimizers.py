@@ -192,11 +192,12 @@ def real_part(racers: list[str]) -> None:
                          "application/octet-stream", tx("dl.weights_help"))
 
 
-# A narrow main area (150% zoom with the sidebar open) stacks the two columns: the race first, its controls
-# under it, so the projected chart stays near the top (the columns wrap by pages/_kit's rule; this only orders them)
-st.html("<style>.st-key-or-race { container-type: inline-size; } @container (max-width: 640px) { .st-key-or-race > "
-        "[data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn']:first-child "
-        "{ order: 2; } }</style>")
+# A narrow screen (150% zoom, sidebar open or not) stacks the two columns: the race first and full width, its
+# controls under it, so the projected chart stays near the top and its legend takes two rows, not three
+st.html("<style>@media (max-width: 1100px) { .st-key-or-race > [data-testid='stLayoutWrapper'] > "
+        "[data-testid='stHorizontalBlock'] > [data-testid='stColumn'] { flex: 1 1 100% !important; min-width: 100%; }"
+        " .st-key-or-race > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > "
+        "[data-testid='stColumn']:first-child { order: 2; } }</style>")
 left, right = st.container(key="or-race").columns([1, 3], gap="medium")
 with left:  # the race's controls
     surface = F("surface", fmt={s: charts.surface_label(s, lang) for s in opt.SURFACES}.get)

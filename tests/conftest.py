@@ -41,26 +41,33 @@ def open_page(page: str | None, timeout: float = 120, query: dict | None = None)
     return at
 
 
-def snapshot(at) -> str:
-    """A digest of everything a student sees: chart specs and data, text, metrics, messages."""
-    h = hashlib.sha256()
-    for ch in at.get("vega_lite_chart"):
-        h.update(ch.proto.SerializeToString())
+def snapshot(at, detail: bool = False):
+    """A digest of everything a student sees: chart specs and data, text, metrics, messages. ``detail``: a digest
+    per element instead ({"chart 0": ..., "caption 2": ...}), so a difference can be named."""
+    parts = {}
+    for i, ch in enumerate(at.get("vega_lite_chart")):
+        parts[f"chart {i}"] = ch.proto.SerializeToString()
     for kind in ("markdown", "latex", "caption", "metric", "warning", "info", "error", "success", "code",
                  "dataframe", "table", "json", "text"):
         try:
             elements = at.get(kind)
         except Exception:  # noqa: BLE001 - element kind absent from this AppTest version
             continue
-        for e in elements:
-            h.update(repr(getattr(e, "value", e.proto)).encode())
+        for i, e in enumerate(elements):
+            parts[f"{kind} {i}"] = repr(getattr(e, "value", e.proto)).encode()
+    if detail:
+        return {k: hashlib.sha256(v).hexdigest()[:12] for k, v in parts.items()}
+    h = hashlib.sha256()
+    for v in parts.values():
+        h.update(v)
     return h.hexdigest()
 
 
 # Test modules whose tests are spread over all workers (pytest-xdist, ``-n 3 --dist loadgroup``: three workers on
 # two cores, so a core the browser tests leave idle while a page settles is used): the page tests share nothing
 # between tests but the process's caches. Every other module runs whole on one worker, so its module-scoped
-# fixtures (trained models, a browser and a server) are made once.
+# fixtures (trained models, a browser and a server) are made once. Trained models are session-scoped fixtures: a
+# worker tears module fixtures down whenever its queue of tests runs dry, and a 10-seed claim run is then trained again.
 SPREAD = {"test_pages.py"}
 
 
@@ -68,5 +75,10 @@ def pytest_collection_modifyitems(config, items):
     import pytest
 
     for item in items:
-        if item.path.name not in SPREAD:
+        if item.path.name == "test_browser.py":  # three groups, each with its own server and browser, so the
+            # browser tests (mostly waiting for pages to settle) run beside each other, not one after another
+            name = item.originalname
+            group = "first" if name == "test_first_screen" else "language" if name.startswith("test_switching") else "rest"
+            item.add_marker(pytest.mark.xdist_group(f"browser-{group}"))
+        elif item.path.name not in SPREAD:
             item.add_marker(pytest.mark.xdist_group(item.path.stem))

@@ -24,12 +24,12 @@ def main() -> None:
     out = {}
     for page in PAGES:
         at = open_page(page)
-        first = snapshot(at)
+        first = snapshot(at, detail=True)
         preset = next((b for b in at.button if (b.key or "").startswith("preset:") and b.key != "preset:reset"), None)
         second = None
         if preset is not None:
             preset.click().run()
-            second = snapshot(at)
+            second = snapshot(at, detail=True)
         out[page] = [first, second, bool(at.exception)]
     print(json.dumps(out))
 

@@ -21,24 +21,24 @@ SEEDS = tuple(range(10))
 SENTENCES = ("the cat sat on the mat", "我爱你我", "one two three four five six seven eight", "猫 sat on 猫")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reverse10():
     """The page's default run (reverse, learned positions, 150 updates) on 10 seeds: 20 models, one computation."""
     return att.train_seeds(att.TrainConfig(), SEEDS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shift10():
     return att.train_seeds(att.TrainConfig(task="shift by 1"), SEEDS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sort10():
     """The preset "Learn to sort": 300 updates."""
     return att.train_seeds(att.TrainConfig(task="sort", steps=300), SEEDS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rnn10():
     """The RNN beside the tiny transformer, default settings, 10 seeds (nn.RNN: one model at a time)."""
     return [att.train_rnn(att.rnn_config_for(att.TrainConfig(seed=s))) for s in SEEDS]
@@ -415,7 +415,7 @@ def test_exports_round_trip():
 
 # ---------------------------------------------------------------- charts
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built():
     from core.charts import attention as charts
 

@@ -239,7 +239,7 @@ def test_sigmoid_slope_never_above_a_quarter():
 
 # ---------------------------------------------------------------- charts
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def results():
     return bp.replay(bp.StepConfig(hidden="3-3")), bp.race(bp.CostConfig(fd_max=16)), bp.stacks()
 

@@ -19,12 +19,12 @@ LAB_SEEDS = range(10)  # claims on the lab
 LAB_CFG = bt.LabConfig(smallest=16, epochs=3)  # B = 16, 64, 256 and the full batch
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs():
     return [bt.paths(bt.PathConfig(seed=s)) for s in SEEDS]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def labs():
     return [bt.batch_lab(replace(LAB_CFG, seed=s)) for s in LAB_SEEDS]
 

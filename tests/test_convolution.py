@@ -144,17 +144,17 @@ def _race(placement: str) -> cv.RaceResult:
     return res
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def unseen():
     return _race("unseen")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def anywhere():
     return _race("random")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def centred():
     return _race("centred")
 

@@ -188,7 +188,7 @@ def test_isolines_cross_at_the_level():
 SEEDS = range(10)  # every claim that depends on a seed is checked on these
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def slice_points():
     """Every critical point in view of the network slice, for 10 seeds (10 trained networks)."""
     return {s: c.surface(c.SurfaceConfig(name="network slice", seed=s, grid=8, starts=8)) for s in SEEDS}
@@ -340,7 +340,7 @@ def test_claim_degenerate_quadratic_is_flat_and_the_true_loss_parts():
         assert np.ptp(quad) < 1e-12 and np.abs(true - quad).max() > 1e-3
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def escapes():
     return {(name, s): c.escape(c.EscapeConfig(name=name, seed=s)) for name in ("one-neuron network", "x² − y²")
             for s in SEEDS}
@@ -386,7 +386,7 @@ def test_claim_not_critical_means_the_loss_falls_along_minus_g():
 
 # ---------- the minimum ratio (issue 12) ----------
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ratios():
     """16 runs for each of 2 seeds at H = 1 and H = 2 (the default), 8 runs for each of 2 seeds at H = 8."""
     return {(h, s): c.min_ratio(c.RatioConfig(hidden=h, seed=s, runs=16 if h < 8 else 8)) for h in (1, 2, 8) for s in (0, 1)}

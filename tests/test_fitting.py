@@ -25,7 +25,7 @@ SEEDS = list(range(12))
 LONG_SEEDS = list(range(10))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def result():
     return fitting.fit(CFG)
 

@@ -13,7 +13,7 @@ from core.charts import fitting as charts
 from pages._draw import vega_spec
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def result():
     return fitting.fit(fitting.FitConfig(epochs=20))
 

@@ -102,7 +102,7 @@ def test_shrinkage_and_bad_input():
 
 # ---------------------------------------------------------------- the learning curve
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wine_curve():
     return g.learning_curve(g.CurveConfig(data="wine", seed=3))
 
@@ -161,7 +161,7 @@ def test_padded_sets_train_as_if_alone():
 SEEDS = list(range(10))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def mixture_curves():
     return [g.learning_curve(g.CurveConfig(data="mixture", seed=s)) for s in SEEDS]
 

@@ -381,7 +381,7 @@ def test_core_does_not_import_streamlit():
 
 # ---------------------------------------------------------------- issue 23: Adam's bias correction, texts from surfaces
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def adam_race():
     """Minibatches and a cosine schedule, so η_t changes at every update and the gradients are noisy."""
     return opt.race(opt.RaceConfig(steps=30, starts=0, batch=16, schedule="cosine",

@@ -27,7 +27,7 @@ def _spec(ch) -> dict:
     return d
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def races():
     return [opt.race(opt.RaceConfig(lrs=lrs, steps=60)) for lrs in
             (opt.RaceLRs(), opt.only(sgd=10.0, adam=0.1, adagrad_lecture=3.0), opt.only(**{r.key: 0.05 for r in

@@ -18,17 +18,17 @@ MANY = tuple(range(20))  # the noisy presets: "on most seeds" is a share, counte
 PRESET_RACERS = dict(sgd=0.15, mom_lecture=0.03, adam=0.1)  # the "Noisy small batches" preset's racers
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def default():
     return opt.race(opt.RaceConfig())  # the page's default race
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def taming():
     return opt.explosions()  # every schedule x every η the controls allow x every run length, one computation
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def noisy():
     cfg = opt.RaceConfig(batch=4, lrs=opt.only(**PRESET_RACERS))
     return {k: opt.race_seeds(replace(cfg, schedule=k), MANY) for k in ("constant", "cosine")} | {
@@ -192,7 +192,7 @@ def test_notice_inside_adaptive_rescaling():
 
 # ------------------------------------------------------------------ digits
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def digits():
     return [opt.real_race(opt.RealConfig(racers=("SGD", "Momentum (lecture)", "Adam"), seed=sd)) for sd in SEEDS]
 

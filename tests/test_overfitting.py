@@ -20,17 +20,17 @@ SEEDS = of.CLAIM_SEEDS
 PAGE = "pages/overfitting.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cures_runs():
     return of.cures_seeds(of.CuresConfig(), SEEDS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sigmoid_sgd():
     return of.depth_seeds(of.DepthConfig(act="sigmoid", optimizer="SGD"), SEEDS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def relu_adam():
     return of.depth_seeds(of.DepthConfig(act="ReLU", optimizer="Adam"), SEEDS)
 

@@ -58,7 +58,7 @@ def _facts(x: torch.Tensor, y: torch.Tensor, path: np.ndarray, log, lr: float) -
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs():
     """{(data, n, lr, loss, outlier): (x, y, path (U+1, S, 2), log)} for the settings the claims need."""
     out = {}

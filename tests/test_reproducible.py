@@ -24,5 +24,8 @@ def test_two_fresh_processes_show_identical_pages():
     a, b = outs
     assert set(a) == set(PAGES)
     assert not any(v[2] for v in a.values()), [k for k, v in a.items() if v[2]]
-    differ = [page for page in PAGES if a[page][:2] != b[page][:2]]
-    assert not differ, f"these pages showed different results in two processes: {differ}"
+    differ = {page: [f"{view} {k}" for view, x, y in (("defaults", a[page][0], b[page][0]),
+                                                      ("preset", a[page][1] or {}, b[page][1] or {}))
+                     for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k)]
+              for page in PAGES if a[page][:2] != b[page][:2]}
+    assert not differ, f"these pages showed different results in two processes (which elements): {differ}"

@@ -139,7 +139,7 @@ def test_sequence_is_never_evaluated(monkeypatch):
 
 # ---------------------------------------------------------------- claims on ten seeds
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def race10():
     """The page's default race (the claim's settings), the three cells on CLAIM_SEEDS seeds, one loop."""
     return race_seeds(rnn.CLAIM, SEEDS)
@@ -225,7 +225,7 @@ def test_simple_rnn_gradient_vanishes_faster_than_lstm(bias, length):
     assert all(holds.values()), (holds, r["LSTM"] / r["RNN"], r["RNN"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def slots10():
     return [tag(SlotConfig(seed=s)) for s in SEEDS]
 
@@ -282,7 +282,10 @@ def test_each_part_opens_by_link_and_each_control_changes_it(part):
 
 
 def test_every_part_in_chinese_has_no_english_left():
+    """No English left, and (issue 23) no raw subscript (the gradient chart read ‖∂h_T/∂x_t‖, the gates f(z_i)),
+    unfilled {placeholder}, English colon or stray space in the 中文 text of any part."""
     from test_pages import _english_left, _visible_strings
+    from zh_text import chinese_text_problems
 
     for part in rnn.PARTS:
         at = open_page(PAGE, query={"part": part, "lang": "zh", "gap": "5", "updates": "100", "slot_steps": "30",
@@ -290,6 +293,8 @@ def test_every_part_in_chinese_has_no_english_left():
         assert not at.exception and len(at.get("vega_lite_chart")) >= 1
         left = _english_left(_visible_strings(at))
         assert not left, f"{part}: {left[:5]}"
+        flagged = chinese_text_problems(at)
+        assert not flagged, f"{part}: {flagged}"
 
 
 def _chart_data(chart) -> list:
@@ -333,7 +338,7 @@ def test_odd_sequence_link_shows_a_message_and_the_lecture():
     assert len(at.get("vega_lite_chart")) >= 1
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def small():
     cfg = rnn.RaceConfig(gap=5, updates=100)
     r = race(cfg)

@@ -138,7 +138,7 @@ def _race(cfg: sp.TrainConfig, seeds=SEEDS) -> sp.TrainResult:
     return res
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def default():
     """The checked setting (the page's default) on the 10 seeds, one batched run shared by the tests below."""
     return _race(sp.CHECKED)
@@ -202,7 +202,7 @@ def test_learned_reads_the_run(default):
     assert sp.learned(default, "turned", 0).size_corr is None  # nothing was scaled: no correlation to state
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def small():
     return _race(sp.TrainConfig(epochs=2, augment=True), seeds=None)
 
