@@ -33,17 +33,19 @@ def _controls(at):
 
 
 def _new_value(kind, w):
-    """A value different from the current one: the far end of a range, the next option, a flip."""
+    """A value different from the current one: the low end of a range (the cheap end: sizes, epochs and steps grow
+    with the value; the most expensive settings are the benchmark's, ``scripts/bench.py --worst``), the high end
+    where it is already low, the next option, a flip."""
     v = w.value
     spec = DECLARED.get(w.key)
     if spec is not None and spec.kind == "choice":  # the next declared option (labels are translated)
         opts = list(spec.options)
-        return opts[-1] if v != opts[-1] else opts[0] if kind == "select_slider" else opts[(opts.index(v) + 1) % len(opts)]
+        return opts[0] if v != opts[0] else opts[-1] if kind == "select_slider" else opts[(opts.index(v) + 1) % len(opts)]
     if kind == "slider":
-        return w.max if v != w.max else w.min
+        return w.min if v != w.min else w.max
     if kind == "select_slider":
         opts = list(w.options)
-        return opts[-1] if str(v) != str(opts[-1]) else opts[0]
+        return opts[0] if str(v) != str(opts[0]) else opts[-1]
     if kind in ("selectbox", "radio", "segmented_control", "pills"):
         opts = list(w.options)
         i = opts.index(w.format_func(v)) if w.format_func(v) in opts else 0
@@ -113,7 +115,7 @@ def _views(page):
 
 
 def test_each_control_changes_what_is_shown(page):
-    """Each control in turn moved to its far end or next option (the one before it put back in the same
+    """Each control in turn moved to its low end or next option (the one before it put back in the same
     run): what is shown must differ from what was shown before every time. Every section of the page is
     visited (a section picker's other options), and each control is checked in the first view showing it."""
     done, unchanged, seen = set(), [], set()
