@@ -16,7 +16,7 @@ from typing import Sequence
 import streamlit as st
 
 from core import device, i18n, params
-from pages import _compute
+from pages import _compute, _style
 from pages._compute import Busy, peek, warm_up  # noqa: F401 - re-exported for the pages
 from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, keep_across_language, lang,  # noqa: F401
                              link_notes, presets, sync_url, t)
@@ -42,37 +42,6 @@ def leave_pages_directory_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-# A projector is 1280×720: the title sits close to the top, headings are smaller, and long formulas and
-# metric values wrap or scroll inside their box instead of being cut.
-_CSS = """<style>
-.stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 3rem; }
-/* the header (its bottom at 3.75rem) is see-through: an opaque one cut the tops of the page titles */
-[data-testid='stHeader'] { background: transparent; }
-[data-testid='stSidebarNav'] *, [data-testid='stSidebarNavLink'] * { white-space: normal !important; }
-[data-testid='stCheckbox'] [data-testid='stMarkdownContainer'] p, [data-testid='stWidgetLabel'] p {
-  white-space: normal !important; overflow-wrap: anywhere; }
-.stMainBlockContainer h1 { font-size: 2.0rem; padding: 0 0 0.2rem 0; }
-.stMainBlockContainer h2 { font-size: 1.55rem; padding: 0.6rem 0 0.2rem 0; }
-.stMainBlockContainer h3 { font-size: 1.25rem; padding: 0.4rem 0 0.1rem 0; }
-.katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.1rem 0; }
-[data-testid='stMetricValue'] > div { white-space: normal; overflow-wrap: anywhere; font-size: 1.55rem; }
-[data-testid='stMetricLabel'] p { white-space: normal; }
-[data-testid='stBaseButton-secondary'] p, [data-testid='stBaseButton-primary'] p { white-space: normal; }
-/* a narrow main area (150% zoom, a small laptop): columns wrap instead of squeezing words and charts */
-@media (max-width: 1100px) {
-  [data-testid='stHorizontalBlock'] { flex-wrap: wrap; row-gap: 0.5rem; }
-  [data-testid='stColumn'] { min-width: min(100%, 15rem); flex: 1 1 15rem !important; }
-  /* the "Try this" buttons stay two or three to a row, so the experiment is not pushed screens down */
-  .st-key-dlc-presets [data-testid='stColumn'] { min-width: min(100%, 6.5rem); flex: 1 1 6.5rem !important; }
-  .st-key-dlc-presets [data-testid^='stBaseButton'] { min-height: 2rem; padding: 0.15rem 0.4rem; }
-  .st-key-dlc-presets [data-testid^='stBaseButton'] p { font-size: 0.85rem; line-height: 1.25; }
-  .stMainBlockContainer h1 { font-size: 1.6rem; }
-  .stMainBlockContainer { padding-top: 3rem; }
-  .stMainBlockContainer [data-testid='stVerticalBlock'] { gap: 0.6rem; }
-}
-</style>"""
 
 
 _SEED_SLOT, _SEED_USED, _LANG_WAS = "_dlc_seed_slot", "_dlc_seed_used", "_dlc_lang_was"
@@ -121,7 +90,7 @@ def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: st
     the idea in a line or two, any link value that had to be fixed, the "Try this" row, and the lecture's
     formula with its symbols folded (it must never push the chart off the screen)."""
     leave_pages_directory_mode()
-    st.html(_CSS)
+    st.html(_style.CSS)
     st.title(t(f"{topic}.title"))
     st.markdown(t(f"{topic}.idea"))
     for f in forms:

@@ -1,0 +1,32 @@
+"""The page furniture's style sheet: what every page injects once (titles, wrapping labels and buttons, narrow
+screens such as a projector at 150 % zoom). Kept apart from the kit's logic."""
+
+# A projector is 1280×720: the title sits close to the top, headings are smaller, and long formulas and
+# metric values wrap or scroll inside their box instead of being cut.
+CSS = """<style>
+.stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 3rem; }
+/* the header (its bottom at 3.75rem) is see-through: an opaque one cut the tops of the page titles */
+[data-testid='stHeader'] { background: transparent; }
+[data-testid='stSidebarNav'] *, [data-testid='stSidebarNavLink'] * { white-space: normal !important; }
+[data-testid='stCheckbox'] [data-testid='stMarkdownContainer'] p, [data-testid='stWidgetLabel'] p {
+  white-space: normal !important; overflow-wrap: anywhere; }
+.stMainBlockContainer h1 { font-size: 2.0rem; padding: 0 0 0.2rem 0; }
+.stMainBlockContainer h2 { font-size: 1.55rem; padding: 0.6rem 0 0.2rem 0; }
+.stMainBlockContainer h3 { font-size: 1.25rem; padding: 0.4rem 0 0.1rem 0; }
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.1rem 0; }
+[data-testid='stMetricValue'] > div { white-space: normal; overflow-wrap: anywhere; font-size: 1.55rem; }
+[data-testid='stMetricLabel'] p { white-space: normal; }
+[data-testid='stBaseButton-secondary'] p, [data-testid='stBaseButton-primary'] p { white-space: normal; }
+/* a narrow main area (150% zoom, a small laptop): columns wrap instead of squeezing words and charts */
+@media (max-width: 1100px) {
+  [data-testid='stHorizontalBlock'] { flex-wrap: wrap; row-gap: 0.5rem; }
+  [data-testid='stColumn'] { min-width: min(100%, 15rem); flex: 1 1 15rem !important; }
+  /* the "Try this" buttons stay two or three to a row, so the experiment is not pushed screens down */
+  .st-key-dlc-presets [data-testid='stColumn'] { min-width: min(100%, 6.5rem); flex: 1 1 6.5rem !important; }
+  .st-key-dlc-presets [data-testid^='stBaseButton'] { min-height: 2rem; padding: 0.15rem 0.4rem; }
+  .st-key-dlc-presets [data-testid^='stBaseButton'] p { font-size: 0.85rem; line-height: 1.25; }
+  .stMainBlockContainer h1 { font-size: 1.6rem; }
+  .stMainBlockContainer { padding-top: 3rem; }
+  .stMainBlockContainer [data-testid='stVerticalBlock'] { gap: 0.6rem; }
+}
+</style>"""
