@@ -2,10 +2,10 @@
 import streamlit as st
 
 import course
-from pages import _kit as kit
+from pages import _kit as kit, _style
 
 kit.leave_pages_directory_mode()
-st.html(kit._CSS)
+st.html(_style.CSS)
 st.title(kit.t("course.app_title"))
 st.markdown(kit.t("course.intro"))
 for section, items in course.SECTIONS.items():
