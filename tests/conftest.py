@@ -82,3 +82,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(f"browser-{group}"))
         elif item.path.name not in SPREAD:
             item.add_marker(pytest.mark.xdist_group(item.path.stem))
+        # xdist's worker adds the group to the test id (what its scheduler groups by) by setting ``item._nodeid``,
+        # which pytest 9 no longer reads (the id lives in ``item._id``), so without this every test was scheduled
+        # alone and a trained fixture was built on every worker that ran one of its tests.
+        mark = item.get_closest_marker("xdist_group")
+        if config.getvalue("loadgroup") and mark and "@" not in item.nodeid:
+            grouped = f"{item.nodeid}@{mark.args[0]}"
+            if hasattr(item, "_id"):  # pytest 9 keeps the id structured; its string form is what xdist reads
+                from _pytest.nodeid import NodeId
+
+                item._id = NodeId.parse(grouped)
+            item._nodeid = grouped
