@@ -86,7 +86,7 @@ def pytest_collection_modifyitems(config, items):
         # which pytest 9 no longer reads (the id lives in ``item._id``), so without this every test was scheduled
         # alone and a trained fixture was built on every worker that ran one of its tests.
         mark = item.get_closest_marker("xdist_group")
-        if config.getvalue("loadgroup") and mark and "@" not in item.nodeid:
+        if getattr(config.option, "loadgroup", False) and mark and "@" not in item.nodeid:
             grouped = f"{item.nodeid}@{mark.args[0]}"
             if hasattr(item, "_id"):  # pytest 9 keeps the id structured; its string form is what xdist reads
                 from _pytest.nodeid import NodeId
