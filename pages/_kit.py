@@ -21,6 +21,7 @@ from pages._compute import Busy, peek, warm_up  # noqa: F401 - re-exported for t
 from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, keep_across_language, lang,  # noqa: F401
                              link_notes, presets, sync_url, t)
 from pages._draw import chart, download, spec_for  # noqa: F401
+from pages._furniture import dataframe, exports, replay_from_end, stacking_columns  # noqa: F401
 
 SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
 

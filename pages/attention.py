@@ -41,38 +41,27 @@ except att.NoWordError:
     kit.problem(tx("no_word"), where=right)
 if r is not None:
     fl = att.follow(r, cfg.query)
+    said = charts.calc_words(r, cfg, fl, kit.lang())
     with right:
         c1, c2 = st.columns([5, 4], gap="small")
         kit.chart(charts.followed, r, fl.row, where=c1)
         kit.chart(charts.query_steps, r, fl.row, where=c2)
-        st.caption(tx("follow", q=r.labels[fl.row], outline=kit.colour(charts.FOLLOWED_COLOUR))
-                   + (tx("masked", grey=kit.colour("grey")) if cfg.mask != "none" else "")
-                   + (tx("gap") + tx("masks.causal") if cfg.mask == "causal" else "")
-                   + (tx("follow_last", n=r.n) if fl.last else ""))
-        st.markdown(tx(f"rows.{cfg.activation.lower()}", lo=f"{min(fl.sums):.2f}", hi=f"{max(fl.sums):.2f}",
-                       all=tx("sep").join(f"{lab} **{v:.2f}**" for lab, v in zip(r.labels, fl.sums)),
-                       top=fl.top, w=f"{fl.weight:.2f}"))
-        kit.notice(tx("notice.calc", how=tx(f"notice.{cfg.activation.lower()}"), act=cfg.activation,
-                      div=r"/√d_k" if cfg.scale else ""))
+        st.caption(said.caption)
+        st.markdown(said.rows)
+        kit.notice(said.notice)
 
 
 # the parts below it: only the chosen one is computed and drawn
 def steps() -> None:
     kit.chart(charts.matrices, r, ("embed", "pe", "a"))
-    rep = att.repeated_token(r.tokens)
-    same = (tx("same.word", w=rep, at=tx("sep").join(map(str, att.positions_of(r.tokens, rep)))) if rep
-            else tx("same.none"))
-    st.caption(same + tx("gap") + tx("same.pe" if cfg.positional else "same.no_pe"))
+    st.caption(charts.same_caption(r, cfg, kit.lang()))
     kit.chart(charts.matrices, r, ("Q", "K", "V"))
     c1, c2 = st.columns(2)
     kit.chart(charts.scores, r, 0, "scores", where=c1)
     kit.chart(charts.weighted_sum, r, fl.row, where=c2)
     if cfg.activation == "softmax":  # the same sentence with the other choice of scaling: how peaked the rows get
         other = kit.shared(f"{T}-calc", att.calculate, replace(att.computed(cfg), scale=not cfg.scale), gate=False)
-        peak = {cfg.scale: r.peak, not cfg.scale: other.peak}
-        claim = tx("gap") + tx("scale_seeds", d=att.SCALE_CLAIM["d"], gap=f"{att.SCALE_GAP:g}")
-        claim = claim if cfg.mask == "none" else ""
-        st.markdown(tx("scale", on=f"{peak[True]:.2f}", off=f"{peak[False]:.2f}") + claim)
+        st.markdown(charts.scale_text(cfg, {cfg.scale: r.peak, not cfg.scale: other.peak}, kit.lang()))
 
 
 def heads() -> None:
@@ -92,8 +81,7 @@ def position() -> None:
     if r.equivariant:
         st.success(tx("position.same"), icon=":material/check_circle:")
     else:
-        why = tx("position.why_pe") if cfg.positional else tx("position.why_mask", mask=tx(f"opt.mask.{cfg.mask}"))
-        kit.notice(tx("position.differ", err=f"{r.equivariance_error:.2f}", why=why))
+        kit.notice(charts.position_differ(r, cfg, kit.lang()))
 
 
 def masks() -> None:
@@ -102,13 +90,10 @@ def masks() -> None:
     c1, c2 = st.columns([1, 2], gap="large")
     c1.metric(tx("masks.full", n=r.n), f"{full}")
     c1.metric(tx(f"masks.done.{cfg.mask}"), f"{done}", delta=f"{done - full}", delta_color="inverse")
-    if cfg.mask == "graph":
-        c1.caption(tx("masks.graph", edges=tx("semi").join(f"{k} → {tx('sep').join(v) or '∅'}"
-                                                             for k, v in r.neighbours().items())))
-    elif cfg.mask == "causal":
-        c1.caption(tx("masks.causal"))
+    if (caption := charts.mask_caption(r, cfg, kit.lang())) is not None:
+        c1.caption(caption)
     kit.chart(charts.cost_chart, kit.shared(f"{T}-cost", att.cost_table, w, gate=False), w, where=c2)
-    kit.notice(tx("masks.notice", w=w, **{k: kit.colour(c) for k, c in charts.COST_COLOURS.items()}))
+    kit.notice(charts.masks_notice(w, kit.lang()))
 
 
 def cnn() -> None:
@@ -126,7 +111,7 @@ def train() -> None:  # the tiny transformer, with and without positional encodi
             TF(name, label=tx(f"ctl.t{name}.label"), help=tx(f"ctl.t{name}.help"))
     tcfg = TF.config(seed=kit.seed())
     with tr_:
-        st.markdown(tx("train.intro", T=tcfg.length, v=tcfg.vocab - 1, b=att.BATCH, pe=tx(f"opt.pe.{tcfg.pe}")))
+        st.markdown(charts.train_intro(tcfg, kit.lang()))
         res = kit.train_live(f"{T}-train", att.train_tiny, tcfg,
                              frame=lambda x: kit.chart(charts.accuracy_chart, x, live=True))
         kit.chart(charts.accuracy_chart, res)
@@ -135,20 +120,14 @@ def train() -> None:  # the tiny transformer, with and without positional encodi
         for col, (m, h) in zip([c for _ in range(-(-len(shown) // per_row)) for c in st.columns(per_row)], shown):
             kit.chart(charts.train_map, res, m, tcfg.layers - 1, h, where=col)
         kit.report(res.log, [tx(f"charts.models.{k}") for k in ("with_pe", "without_pe")])
-        for col, (k, v) in zip(st.columns(4), [("acc_pe", res.accuracy[0]), ("acc_nope", res.accuracy[1]),
-                                               ("exact_pe", res.exact[0]), ("exact_nope", res.exact[1])]):
-            col.metric(tx(f"train.{k}"), f"{v:.1%}")
-        (x, y), seq = res.example, lambda s: " ".join(map(str, s))
-        st.markdown(tx("train.example", x=seq(x), y=seq(y), p0=seq(res.predicted[0]), p1=seq(res.predicted[1])))
-        shape = tx(f"train.shape.{tcfg.task}.{'yes' if att.shape_learnt(res) else 'no'}")
-        kit.notice(tx("train.notice", need=tx(f"train.need.{tcfg.task}"), shape=shape, a0=f"{res.accuracy[0]:.1%}",
-                      a1=f"{res.accuracy[1]:.1%}", e1=f"{res.exact[1]:.1%}"))
+        for col, (label, value) in zip(st.columns(4), charts.train_metrics(res, kit.lang())):
+            col.metric(label, value)
+        example, notice = charts.train_words(res, kit.lang())
+        st.markdown(example)
+        kit.notice(notice)
         if not res.log.diverged:
-            d = st.columns(2)
-            kit.download(tx("dl.history"), lambda: att.history_csv(res), "attention_history.csv", "text/csv",
-                         tx("dl.history_help"), where=d[0])
-            kit.download(tx("dl.weights"), lambda: att.weights_safetensors(res), "tiny_transformer.safetensors",
-                         "application/octet-stream", tx("dl.weights_help"), where=d[1])
+            kit.exports(T, [("history", lambda: att.history_csv(res), "attention_history.csv"),
+                            ("weights", lambda: att.weights_safetensors(res), "tiny_transformer.safetensors")])
 
 
 def rnn() -> None:  # an RNN on the same task (reverse) beside the tiny transformer
@@ -162,12 +141,9 @@ def rnn() -> None:  # an RNN on the same task (reverse) beside the tiny transfor
     kit.chart(charts.distance_chart, att.distance_frame(tiny, rn))
     kit.chart(charts.steps_chart, att.steps_frame(tiny, rn))
     kit.report(rn.log, [tx(f"opt.cell.{rcfg.cell}")])
-    f = att.rnn_facts(rn, tiny)
-    st.markdown(tx("rnn.measured", cell=tx(f"opt.cell.{rcfg.cell}"), last=f"{f.last:.0%}", d=f.distance,
-                   back=f"{f.back:.0%}" if f.back is not None else "–", far=f"{f.farthest:.0%}", back_n=att.BACK,
-                   chance=f"{1 / tcfg.vocab:.0%}", att=f"{f.attention:.0%}", layers=tiny.config.layers))
-    att_c, rnn_c = (kit.colour(charts.SERIES_COLOURS[s]) for s in att.SERIES)
-    kit.notice(tx("rnn.notice", steps=rn.sequential_steps, layers=tiny.config.layers, att=att_c, rnn=rnn_c))
+    measured, notice = charts.rnn_words(att.rnn_facts(rn, tiny), rn, tiny, rcfg, kit.lang())
+    st.markdown(measured)
+    kit.notice(notice)
 
 
 parts = {"steps": steps, "heads": heads, "position": position, "masks": masks, "cnn": cnn, "train": train, "rnn": rnn}

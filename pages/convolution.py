@@ -19,7 +19,6 @@ kit.page(T, [V, R, D, C, P, L], [
 ], r"\begin{gathered}y_{ij} = b + \sum_{u=0}^{k-1}\sum_{v=0}^{k-1} w_{uv}\,x_{is + ud,\; js + vd}\\"
    r"n_{\text{out}} = \left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1\\"
    r"r_L = 1 + \sum_{l=1}^{L} (k_l - 1)\prod_{i<l} s_i\end{gathered}")
-WHO = {"cn": tx("charts.model.CNN"), "fn": tx("charts.model.fully connected")}  # the two networks' names
 left, right = st.columns([1, 3], gap="medium")
 
 
@@ -37,10 +36,7 @@ def race_part() -> None:
         res = race_result()
         kit.chart(charts.curve_chart, res)
         st.caption(tx("race.status", **res.numbers()))
-        f = cv.race_facts(res)
-        said = tx("race.result", cnn=f.cnn, fc=f.fc, cc=kit.colour(charts.MODEL_COLOURS["CNN"]),
-                  fcc=kit.colour(charts.MODEL_COLOURS["fully connected"]), **WHO)
-        kit.notice(said + (tx("race.then") + tx(f"race.{f.note}", **cv.SAID) if f.note else ""))
+        kit.notice(charts.race_notice(cv.race_facts(res), kit.lang()))
         c1, c2 = st.columns(2)
         kit.chart(charts.filters_chart, res, where=c1)
         kit.chart(charts.maps_chart, kit.shared(f"{T}-maps", cv.maps_of, res, pick, gate=False), where=c2)
@@ -61,8 +57,7 @@ def draw_part() -> None:
         c1, c2 = st.columns([1, 2])
         kit.chart(charts.image_chart, lk.shown, f"{T}.charts.input", False, True, True, where=c1, live=live)
         kit.chart(charts.probs_chart, lk.pred, where=c2, live=live)
-        this = tx("draw.drawn" if live else "draw.this_is", digit=lk.label)
-        kit.notice(tx("draw.says", this=this, **WHO, **lk.says))
+        kit.notice(charts.draw_notice(lk.label, lk.says, live, kit.lang()))
         kit.chart(charts.shift_curve_chart, lk.curve, move, live=live)
         kit.chart(charts.maps_chart, lk.pred["maps"], live=live)
         st.caption(tx("draw.rule" if _canvas.AVAILABLE else "draw.fallback", grey=kit.colour("grey")))
@@ -105,14 +100,12 @@ def filter_part() -> None:
         else:
             kit.problem(tx("filter.no_fit"), where=c3)
         st.latex(cv.size_tex(res))
-        window = cv.window_tex(res)
-        if window is None:
+        if (window := cv.window_tex(res)) is None:  # a photo (too many numbers) or a kernel that does not fit
             st.caption(tx("filter.small"))
         else:
             st.markdown(tx("filter.window", i=res.window[0], j=res.window[1]))
             st.latex(window)
-        kit.notice(tx("filter.notice", blue=kit.colour(charts.SIGN_COLOURS["negative"]),
-                      orange=kit.colour(charts.SIGN_COLOURS["positive"])))
+        kit.notice(charts.filter_notice(kit.lang()))
 
 
 def pool_part() -> None:
@@ -129,10 +122,7 @@ def pool_part() -> None:
             kit.chart(charts.image_chart, a, f"{T}.charts.{key}", False, False, False, where=col)
         col.caption(tx("pool.shifted", s=cfg.shift))  # under the third, the shifted map
         kit.chart(charts.shift_chart, res)
-        ch = res.change_at(cfg.shift)
-        less = tx("pool.less" if ch.pop("less") else "pool.more")
-        kit.notice(tx("pool.notice", **ch, less=less,
-                      rc=kit.colour(charts.SHIFT_COLOURS["raw"]), pc=kit.colour(charts.SHIFT_COLOURS["pooled"])))
+        kit.notice(charts.pool_notice(res, cfg.shift, kit.lang()))
         st.subheader(tx("go.header"))
         b = kit.shared(f"{T}-board", cv.board, kit.seed(), gate=False)
         for col, as_pooled in zip(st.columns(2), (False, True)):

@@ -9,7 +9,6 @@ from pages import _kit as kit
 
 T = "pytorch"
 tx = kit.Text(T)
-word = kit.colour
 V = kit.Form(T, pt.PytorchView)
 S = kit.Form(T, pt.ScriptConfig)
 H = kit.Form(T, pt.ShapeConfig)
@@ -35,15 +34,12 @@ def frame(r: pt.ScriptResult, blocks, section: str, epoch: int, live: bool = Fal
     """The sections as a row of steps (the running one marked), the loss and predictions so far, the running
     section's code and what it did."""
     at = pt.SECTIONS.index(section)
-    st.markdown(" ".join(f":primary-badge[▶ {b.title}]" if i == at else
-                         f":gray-badge[{'✓ ' if i < at else ''}{b.title}]" for i, b in enumerate(blocks[1:])))
+    st.markdown(charts.section_steps([b.title for b in blocks[1:]], section))
     c1, c2 = st.columns(2, gap="medium")
     kit.chart(charts.loss_chart, r, epoch, where=c1, live=live)
     kit.chart(charts.pred_chart, r, epoch, where=c2, live=live)
     box = st.container(border=True)
-    said = pt.frame_fields(r, epoch)
-    box.markdown(f"**▶ {tx('running', title=blocks[1 + at].title)}** · "
-                 + tx(f"did.{section}", **{**said, "same": tx("yes" if said["same"] else "no")}))
+    box.markdown(charts.frame_said(r, blocks[1 + at].title, section, epoch, kit.lang()))
     box.code(blocks[1 + at].text, language="python", wrap_lines=True)
 
 
@@ -62,16 +58,10 @@ def script() -> None:
         kit.player("frame", len(fr) - 1, lambda k: frame(r, blocks, *fr[k]), label=tx("frame_label"),
                    default=fr.index(("loop", r.epochs_done)) if r.epochs_done else None)
         st.caption(tx("device", cuda=r.cuda, device=r.device))
-        f = pt.script_facts(r)
-        if f is not None:
-            kit.notice(" ".join(tx(k, **f.fields(), val=word(charts.SPLIT_COLOURS["val"]), verdict=tx(f.verdict))
-                                for k in f.sentences))
-        d1, d2 = st.columns(2)
-        kit.download(tx("dl.script"), lambda: text.encode("utf-8"), pt.FILE_NAME, "text/x-python", tx("dl.script_help"),
-                     where=d1)
-        if r.weights:
-            kit.download(tx("dl.weights"), lambda: r.weights, pt.WEIGHTS_FILE, "application/octet-stream",
-                         tx("dl.weights_help"), where=d2)
+        if (f := pt.script_facts(r)) is not None:  # None: it diverged (said above)
+            kit.notice(charts.script_notice(f, kit.lang()))
+        kit.exports(T, [("script", lambda: text.encode("utf-8"), pt.FILE_NAME),
+                        ("weights", (lambda: r.weights) if r.weights else None, pt.WEIGHTS_FILE)])
         with st.expander(tx("whole", lines=text.count("\n"))):
             st.code(text, language="python", line_numbers=True)
 
@@ -100,9 +90,7 @@ def shapes() -> None:
             st.code(r.error, language=None, wrap_lines=True)
             return
         grid(r.out, r.origin, tx("out"), st)
-        shape = {k: charts.shape_text(t) for k, t in (("a", r.a), ("b", r.b), ("out", r.out)) if t is not None}
-        words = {v: word(v) for v in charts.ORIGIN_COLOURS.values()}
-        kit.notice(" ".join(tx(k, **shape, **words, dim=cfg.dim) for k in f.sentences))
+        kit.notice(charts.shape_notice(r, f, cfg, kit.lang()))
 
 
 def autograd() -> None:
@@ -119,10 +107,9 @@ def autograd() -> None:
         kit.chart(charts.grad_chart, r, where=c)
         kit.chart(charts.step_loss_chart, r, where=c)
         st.markdown(pt.grad_table(r, tx("grad_table")))
-        st.caption(tx("agree" if f.agree else "disagree", diff=f"{f.max_diff:.1g}", twice=", ".join(
-            f"{k}.grad = {v:.4g}" for k, v in r.twice.items())))
-        kit.notice(tx("notice_grad", green=word(charts.MODE_COLOURS["zero_grad"]),
-                      vermillion=word(charts.MODE_COLOURS["forgot"])) + " " + tx("sums" if f.sums else "no_sums"))
+        caption, notice = charts.grad_words(r, f, kit.lang())
+        st.caption(caption)
+        kit.notice(notice)
 
 
 def data() -> None:
@@ -134,8 +121,7 @@ def data() -> None:
     f = pt.loader_facts(r)
     with right:
         kit.chart(charts.batches_chart, r)
-        kit.notice(" ".join(tx(k, per=f.per_epoch, n=cfg.n, b=cfg.batch_size, last=f.last, k=f.dropped,
-                               grey=word("grey")) for k in f.sentences))
+        kit.notice(charts.loader_notice(f, cfg, kit.lang()))
         st.code(pt.loader_code(cfg), language="python", wrap_lines=True)
 
 
@@ -152,7 +138,7 @@ def bugs() -> None:
         for side, c in zip(("broken", "correct"), st.columns(2, gap="medium")):
             kit.chart(charts.bug_chart, r, side, where=c)
         kit.notice(tx(f"bug.{cfg.bug}") + " " + tx(f"bug_said.{f.key}", **f.fields()))
-        st.caption(tx("bug_caption", train=word(charts.SPLIT_COLOURS["train"]), val=word(charts.SPLIT_COLOURS["val"])))
+        st.caption(charts.bug_caption(kit.lang()))
         if r.memory is not None:
             kit.chart(charts.memory_chart, r)
         if r.warning:

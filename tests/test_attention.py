@@ -506,3 +506,17 @@ def test_page_shows_equivariance_and_survives_a_wordless_sentence():
     assert len(at.get("vega_lite_chart")) >= 3  # the training section does not need the sentence
     at.text_input(key="at_text").set_value("我爱你我 😀").run()
     assert not at.exception and not at.warning, at.warning
+
+
+def test_every_part_in_chinese_has_no_raw_subscript():
+    """Issue 23: no raw subscript (the notice read 「/√d_k」), unfilled {placeholder}, English colon or stray space in
+    the 中文 text of any part, its charts' data included (short training: the text, not the result, is checked)."""
+    from conftest import open_page
+    from zh_text import chinese_text_problems
+
+    at = open_page("pages/attention.py", query={"lang": "zh", "at_steps": "50", "at_mask": "causal"})
+    for part in att.PARTS:  # one session, part after part, as a student clicks through them
+        at.segmented_control(key="part").set_value(part).run()
+        assert not at.exception, at.exception
+        flagged = chinese_text_problems(at)
+        assert not flagged, f"{part}: {flagged}"

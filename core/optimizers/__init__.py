@@ -6,7 +6,7 @@ surfaces and their minima), ``schedules``, ``lecture`` (the lecture's momentum a
 ``racers`` (one record per racer), ``race`` (the batched race, its config and view), ``board`` (leaderboard and
 the race's notice), ``inside`` (one optimizer at one update), ``taming`` (does a decay tame Adagrad?), ``ends``
 (many starts), ``seeds`` (the race on many seeds at once, the noisy presets' claims), ``digits`` (the real
-race), ``adam`` (Adam's bias correction in its first updates).
+race), ``adam`` (Adam's bias correction in its first updates), ``links`` (the page's URL keys, presets, formula).
 Every sentence the page states as fact is decided by a ``*_facts`` function here, its thresholds named beside it.
 """
 from core.optimizers.adam import ADAM_FIRST, AdamFacts, adam_facts, adam_racer, first_steps
@@ -17,6 +17,7 @@ from core.optimizers.digits import (FIRST_UPDATES, SCALES, RealConfig, RealFacts
 from core.optimizers.ends import PLAIN, EndsFacts, ends_facts
 from core.optimizers.inside import Inside, InsideFacts, inside, inside_facts, inside_frame, update_at
 from core.optimizers.lecture import MomentumLecture, RMSPropLecture
+from core.optimizers.links import FORMULA, LR_KEYS, PRESETS, only_in_link
 from core.optimizers.race import (BATCHES, STEPS, TARGETS, RaceConfig, RaceResult, RaceView, clamp_race, history,
                                   history_csv, race)
 from core.optimizers.racers import (ADAM_BETAS, ADAM_EPS, ADAMW_DECAY, BY_NAME, LRS, NAMES, RACERS,

@@ -1,5 +1,6 @@
 """Charts of the convolution page: results in, Altair charts out (no compute, no streamlit), one module per
-part (``filter``, ``pool``, ``field``, ``race``, ``draw``) and ``grid`` (the colours and the heatmap rects).
+part (``filter``, ``pool``, ``field``, ``race``, ``draw``), ``grid`` (the colours and the heatmap rects) and
+``words`` (the page's sentences that depend on a result, from the page's catalogue).
 
 Every word from core/locales/<lang>/convolution.charts.toml; builders take ``lang`` last."""
 from core.charts.convolution.draw import probs_chart, shift_curve_chart
@@ -10,5 +11,6 @@ from core.charts.convolution.grid import (FIELD_COLOURS, IMAGE_RANGE, SHARE_COLO
 from core.charts.convolution.pool import board_chart, shift_chart
 from core.charts.convolution.race import (MODEL_COLOURS, SPLIT_DASH, confusion_chart, curve_chart, filters_chart,
                                           maps_chart, tiles_chart)
+from core.charts.convolution.words import draw_notice, filter_notice, pool_notice, race_notice
 
 __all__ = [k for k in dir() if not k.startswith("_")]

@@ -1,5 +1,6 @@
 """Charts of the optimizer race page: results in, Altair charts out (no compute, no streamlit); the leaderboard
-as shown (``board``) and the notices worded from core's facts (``notice``).
+as shown (``board``), the notices worded from core's facts (``notice``) and the page's other sentences that
+depend on a result (``words``).
 
 Every word from core/locales/<lang>/optimizers(.charts).toml; builders take ``lang`` last."""
 from core.charts.optimizers.adam import ADAM_COLOURS, adam_chart
@@ -11,5 +12,7 @@ from core.charts.optimizers.race import ends_chart, loss_chart, race_map, share_
 from core.charts.optimizers.style import (ARROW_COLOURS, BACKGROUNDS, DASHES, ENDS_COLOURS, GAP_FLOOR, MINIMUM_COLOUR,
                                           PARAM_COLOURS, RACER_COLOURS, SCHEDULE_COLOURS, START_COLOUR, racer_label,
                                           racer_legend, racer_scales, racer_styles, schedule_label, surface_label)
+from core.charts.optimizers.words import (adam_text, batch_label, inside_metrics, inside_missing, lr_label,
+                                          no_ends)
 
 __all__ = [n for n in dir() if not n.startswith("_")]
