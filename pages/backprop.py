@@ -83,9 +83,11 @@ def cost() -> None:
         kit.notice(tx("notice.cost", vermillion=word(charts.METHOD_COLOURS["fd"]),
                       blue=word(charts.METHOD_COLOURS["backprop"]), most=f"{bp.BACKPROP_MAX:g}", per=bp.FD_PER_WEIGHT))
         kit.chart(charts.count_chart, res)
-        st.caption(tx("cost_caption", weights=f"{f.fd_weights:,}", width=res.config.fd_max, big=f"{f.big_weights:,}",
-                      fd_big=f"{f.big_fd_seconds:,.0f}", bp_big=f"{f.big_bp_seconds:.3f}") + " "
-                   + tx("cost_agree" if f.agree else "cost_disagree", diff=f"{f.max_diff:.0e}", eps=f"{bp.EPS:g}"))
+        st.caption(kit.join([tx("cost_caption", weights=f"{f.fd_weights:,}", width=res.config.fd_max,
+                                big=f"{f.big_weights:,}", fd_big=f"{f.big_fd_seconds:,.0f}",
+                                bp_big=f"{f.big_bp_seconds:.3f}"),
+                             tx("cost_agree" if f.agree else "cost_disagree", diff=f"{f.max_diff:.0e}",
+                                eps=f"{bp.EPS:g}")]))
 
 
 def vanishing() -> None:

@@ -100,15 +100,25 @@ def bound_part() -> None:
         kit.chart(charts.example_chart, r)
         f = of.bound_facts(r)
         hs, eps = [h for h, _ in of.BOUND_CHECKED], [e for _, e in of.BOUND_CHECKED]
-        kit.notice(tx("bound.notice", sets=of.SETS, mc=kit.colour(charts.BOUND_COLOURS["measured"]),
-                      bc=kit.colour(charts.BOUND_COLOURS["bound"]),
-                      under=tx("bound.under" if f.under else "bound.over"),
-                      first=f.first, n0=f.n0, last=f.last, n1=f.n1,
-                      useful=tx("bound.useful", n=f.useful_from) if f.useful_from else tx("bound.useless"),
-                      example=tx("bound.bad" if r.example_bad else "bound.good", n=r.config.n,
-                                 ec=kit.colour(charts.BOUND_COLOURS["example"]))) + " "
-                   + tx("bound.checked", seeds=seeds, settings=len(of.BOUND_CHECKED), h0=min(hs), h1=max(hs),
-                        e0=min(eps), e1=max(eps), rise=of.RISE_MAX))
+        kit.notice(kit.join([
+            tx("bound.notice", sets=of.SETS, mc=kit.colour(charts.BOUND_COLOURS["measured"]),
+               bc=kit.colour(charts.BOUND_COLOURS["bound"]), under=tx("bound.under" if f.under else "bound.over"),
+               first=f.first, n0=f.n0, last=f.last, n1=f.n1,
+               useful=tx("bound.useful", n=f.useful_from) if f.useful_from else tx("bound.useless"),
+               example=tx("bound.bad" if r.example_bad else "bound.good", n=r.config.n,
+                          ec=kit.colour(charts.BOUND_COLOURS["example"]))),
+            tx("bound.checked", seeds=seeds, settings=len(of.BOUND_CHECKED), h0=min(hs), h1=max(hs), e0=min(eps),
+               e1=max(eps), rise=of.RISE_MAX)]))
+        for col, chart in zip(st.columns(2), (charts.sizes_chart, charts.best_chart)):
+            kit.chart(chart, r, where=col)
+        t = of.trade_facts(r)
+        nums = dict(h0=t.h0, h1=t.h1, share0=t.share0, share1=t.share1)
+        kit.notice(kit.join([
+            tx("bound.trade", boundary=of.BOUNDARY, n=r.config.n, eps=r.config.eps, sets=of.SETS, best0=t.best0,
+               best1=t.best1, h0=t.h0, h1=t.h1, flip=of.FLIP,
+               safer=tx("bound.safer" if t.safer else "bound.not_safer", **nums)),
+            tx("bound.trade_checked", seeds=seeds, h0=t.h0, h1=t.h1, by=of.SAFER_BY, rise=of.RISE_MAX,
+               settings=", ".join(f"({n}, {e:g})" for n, e in of.TRADE_CHECKED))]))
 
 
 def box_part() -> None:

@@ -95,6 +95,7 @@ def race() -> None:
         for col, k in zip(st.columns(3), rnn.KINDS):
             col.metric(tx("metric_acc", model=tx(f"charts.kind.{k}")), f"{acc[k]:.0%}")
         kit.chart(charts.params_chart, res)
+        st.markdown(tx("gate_inputs"))  # which inputs each gate takes: the lecture's simplified and real LSTMs
         said = tx("verdicts_join").join(tx(f"verdict.{f.verdict[k]}", model=tx(f"charts.kind.{k}"), acc=f"{acc[k]:.0%}",
                                            low=f"{rnn.LOW:.0%}") for k in rnn.KINDS)
         notes = [tx("notice.race", rnn=kinds["RNN"], lstm=kinds["LSTM"], gru=kinds["GRU"], grey=kit.colour("grey")),

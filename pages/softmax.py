@@ -17,13 +17,14 @@ V = kit.Form(T, softmax.SoftmaxView)
 kit.page(T, [L, S, C, V], [
     kit.Preset("cold", {"temperature": 0.25}),
     kit.Preset("wrong", {"target": 3}),
-    kit.Preset("plateau", {"sf_y1": -10.0, "sf_y2": 10.0, "sf_steps": 100}),
+    kit.Preset("plateau", {"sf_y1": -10.0, "sf_y2": 10.0, "sf_steps": 100}, {"plateau": softmax.MSE_PLATEAU}),
     kit.Preset("spirals", {"cl_data": "spirals", "part": "classify"}),
-    kit.Preset("mse", {"cl_data": "wine", "cl_fx": 1, "cl_fy": 4, "cl_loss": "MSE", "part": "classify"}),
+    kit.Preset("mse", {**{f"cl_{k}": v for k, v in softmax.MSE_DATA.items()}, "cl_loss": "MSE", "part": "classify"},
+               {"pct": round((softmax.MSE_WORSE - 1) * 100)}),
 ], r"\begin{gathered}y'_i = \frac{e^{y_i/T}}{\sum_j e^{y_j/T}},\quad e = -\sum_i \hat y_i \ln y'_i,\quad"
    r"\frac{\partial e}{\partial y_i} = \frac{y'_i - \hat y_i}{T}\\"
-   r"\text{2 classes: } y'_1 = \sigma\big((y_1 - y_2)/T\big),\qquad "
-   r"e_{\mathrm{MSE}} = \sum_i (y'_i - \hat y_i)^2\end{gathered}")
+   r"\text{" + tx("two_classes") + r"} y'_1 = \sigma\big((y_1 - y_2)/T\big),\qquad "
+   r"e_{\mathrm{MSE}} = \frac{1}{C}\sum_{i=1}^{C} (y'_i - \hat y_i)^2\end{gathered}")
 
 # ---------------------------------------------------------------- the softmax lab (always shown)
 left, right = st.columns([1, 3], gap="medium")

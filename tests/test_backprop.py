@@ -274,3 +274,19 @@ def test_replay_frames_differ_only_in_data(results):
     a, b = vega_spec(charts.graph_chart(r, 1)), vega_spec(charts.graph_chart(r, r.last))
     assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
     assert a["datasets"] != b["datasets"]
+
+
+def test_every_part_in_chinese_has_no_english_left():
+    """No English left, and (issue 23) no raw subscript (the symbols and the notice read z_j, w_ij), unfilled
+    {placeholder}, English colon or stray space in the 中文 text of any part."""
+    from conftest import open_page
+    from test_pages import _english_left, _visible_strings
+    from zh_text import chinese_text_problems
+
+    for part in bp.PARTS:
+        at = open_page("pages/backprop.py", query={"part": part, "lang": "zh"})
+        assert not at.exception and len(at.get("vega_lite_chart")) >= 1
+        left = _english_left(_visible_strings(at))
+        assert not left, f"{part}: {left[:5]}"
+        flagged = chinese_text_problems(at)
+        assert not flagged, f"{part}: {flagged}"

@@ -12,7 +12,7 @@ from conftest import open_page
 from core import overfitting as of
 from core import rng
 from core.overfitting import BatchedNet, SeededDropout, linear_losses, split
-from core.overfitting.bound import _train_losses, draw, thresholds
+from core.overfitting.bound import _train_losses, draw, real_loss, thresholds
 from core.overfitting.guide import verdict
 from test_pages import _english_left, _visible_strings
 
@@ -213,6 +213,48 @@ def test_bad_sets_never_exceed_bound_and_fall_with_n(h_size, eps):
         r = of.bound(of.BoundConfig(h_size=h_size, eps=eps, seed=s))
         f = of.bound_facts(r)
         assert f.under and f.falls, r.curve
+
+
+def test_real_loss_is_the_error_rate_of_each_threshold():
+    """L(h_t) = FLIP + (1 − 2 FLIP)|t − BOUNDARY|, against a large sample (the labels flip around BOUNDARY)."""
+    x, y = draw(200_000, 1, rng.generator(0, "test.overfitting.real"))  # (1, 200000)
+    got = _train_losses(x, y, torch.tensor(thresholds(3)))[0].numpy()
+    assert np.allclose(got, real_loss(thresholds(3)), atol=0.005)
+    assert np.allclose(real_loss(np.array([0.1, of.BOUNDARY, 0.6])),
+                       [0.2 + 0.6 * (of.BOUNDARY - 0.1), 0.2, 0.2 + 0.6 * (0.6 - of.BOUNDARY)])
+
+
+@pytest.mark.claim
+@pytest.mark.parametrize("n,eps", of.TRADE_CHECKED)
+def test_smaller_h_fewer_bad_sets_but_a_worse_best_hypothesis(n, eps):
+    """"|H| cannot be too small" (``trade_facts``), on CLAIM_SEEDS (12) at each of TRADE_CHECKED: the same training
+    sets measured against every |H|; with |H| = 1 the share of bad sets is at least SAFER_BY (10 %) below |H| =
+    1000's (worst: 61 % below, at N = 50, ε = 0.1), it never falls by more than RISE_MAX (1 %) from one |H| to the
+    next larger (worst 0.3 %), and the best real error rises at every smaller |H| (exactly FLIP + 0.1/|H|: the
+    boundary 1/3 lies between the thresholds of every H). Counting only: the same in both arithmetic modes."""
+    for s in SEEDS:
+        r = of.bound(of.BoundConfig(h_size=1, n=n, eps=eps, seed=s))  # the |H| chosen: no part of these facts
+        t = of.trade_facts(r)
+        assert t.safer and t.steady and t.worse, (n, eps, s, r.sizes)
+        assert np.allclose(r.sizes.best, of.FLIP + 0.1 / r.sizes.h_size)
+        assert (t.h0, t.h1) == (min(of.SIZES), max(of.SIZES))
+
+
+def test_sizes_use_the_curves_training_sets():
+    """The |H| chart's share at the chosen |H| is the N chart's share at the chosen N (the same training sets)."""
+    for h, n in ((100, 50), (1, 200), (1000, 20)):
+        r = of.bound(of.BoundConfig(h_size=h, n=n, seed=3))
+        assert r.sizes.measured[r.sizes.h_size == h].item() == r.curve.measured[r.curve.N == n].item()
+
+
+def test_bound_charts_build_in_both_languages():
+    from core import i18n
+    from core.charts import overfitting as charts
+
+    r = of.bound(of.BoundConfig(h_size=1, n=20, seed=2))
+    for lang in i18n.LANGS:
+        for build in (charts.bound_chart, charts.example_chart, charts.sizes_chart, charts.best_chart):
+            build(r, lang).to_dict()  # validates against the Vega-Lite schema
 
 
 # ---------------------------------------------------------------- every part of the page in Chinese

@@ -90,8 +90,15 @@ def test_lstm_trace_equals_nn_lstm_over_a_sequence():
 
 
 def test_parameter_counts_four_and_three_times_a_simple_rnn():
+    """The race's text: 4× and 3× a simple RNN, so a GRU has a quarter fewer than an LSTM and an LSTM a third more
+    than a GRU; every one of the LSTM's four blocks (z, z_i, z_f, z_o) takes x_t and h_{t−1} (the gate-input
+    table's PyTorch row: weight_ih and weight_hh both hold 4 blocks), with no peephole weights."""
     counts = {k: recurrent_params(k, VOCAB, HIDDEN) for k in KINDS}
     assert counts["LSTM"] == 4 * counts["RNN"] and counts["GRU"] == 3 * counts["RNN"]
+    assert counts["GRU"] == counts["LSTM"] * 3 // 4 and 3 * counts["LSTM"] == 4 * counts["GRU"]
+    lstm = Net("LSTM", rng.generator(0, "test.rnn.params")).rnn
+    assert lstm.weight_ih_l0.shape == (4 * HIDDEN, VOCAB) and lstm.weight_hh_l0.shape == (4 * HIDDEN, HIDDEN)
+    assert {n for n, _ in lstm.named_parameters()} == {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"}
     for k in KINDS:  # the same numbers PyTorch's layers hold
         layer = Net(k, rng.generator(0, "test.rnn.params")).rnn
         assert sum(p.numel() for p in layer.parameters()) == counts[k]

@@ -48,7 +48,7 @@ def test_analytic_gradient_equals_autograd(T):
 def test_mse_softmax_equals_torch():
     z = torch.stack([_logits(s) for s in SEEDS])
     k = torch.arange(10) % 5
-    ref = F.mse_loss(F.softmax(z, -1), F.one_hot(k, 5).double(), reduction="none").sum(-1)
+    ref = F.mse_loss(F.softmax(z, -1), F.one_hot(k, 5).double(), reduction="none").mean(-1)  # the mean over classes
     assert torch.allclose(softmax.mse_softmax(z, k), ref, atol=1e-12)
 
 
@@ -140,7 +140,8 @@ def test_descent_is_plain_gradient_descent():
 
 def test_preset_plateau():
     r = softmax.surface(softmax.SurfaceConfig(y1=-10, y2=10, steps=100))
-    assert r.facts()["stalled"] and r.loss[-1, 0] < 0.1 and r.loss[-1, 1] > 1.99 and r.moved()[1] < 0.01
+    assert r.facts()["stalled"] and r.loss[-1, 0] < 0.1 and r.moved()[1] < 0.01
+    assert abs(r.loss[-1, 1] - softmax.MSE_PLATEAU) < 0.01  # "its plateau of about {plateau}"
 
 
 @pytest.mark.claim
@@ -207,17 +208,32 @@ def test_preset_spirals_on_10_seeds():
         assert softmax.classify_facts(r)["holds"]["bends"], (r.config.seed, softmax.classify_facts(r)["accuracy"])
 
 
+@pytest.fixture(scope="module")
+def mse_pairs():
+    return softmax.mse_seeds(softmax.ClassifyConfig(**softmax.MSE_DATA), range(20))
+
+
 @pytest.mark.claim
-def test_preset_mse_on_10_seeds():
+def test_preset_mse_on_20_seeds(mse_pairs):
     """Preset "MSE on real data" (wine, malic acid and magnesium): trained on MSE after softmax, the network ends
-    with a higher training-set cross-entropy than trained on cross-entropy, same steps, same seeds. Measured on
-    50 seeds: at least 11 % higher (two threads and plain Adam: at least 9 %). Not claimed for softmax
-    regression: higher on every seed, but by as little as 0.4 % with two threads (MSE's tiny gradients make its
-    Adam path follow the rounding), nor on iris's sepal measurements (the network lower on 4 of 30 seeds)."""
-    kw = dict(data="wine", fx=1, fy=4)
-    for ce, mse in zip(runs(softmax.classify_seeds, **kw), runs(softmax.classify_seeds, loss="MSE", **kw)):
-        a, b = softmax.classify_facts(ce)["ce_net"], softmax.classify_facts(mse)["ce_net"]
-        assert a < b, (ce.config.seed, a, b)
+    with a training-set cross-entropy at least MSE_WORSE (1.1) times the one it reaches trained on cross-entropy,
+    same data, start and steps (``mse_facts``). Seeds 0-19: at least 1.24 times, with one thread and fused Adam
+    and with two threads and plain Adam alike. Not claimed for softmax regression: higher on these seeds (at
+    least 1.08 times) but by as little as 0.4 % on others (MSE's tiny gradients make its Adam path follow the
+    rounding). The issue's old preset (iris, sepal measurements) failed on 3 of 10 seeds."""
+    for ce, mse in mse_pairs:
+        f = softmax.mse_facts(ce, mse)
+        assert f["holds"]["worse"], (ce.config.seed, f["ratio"])
+        assert (ce.config.loss, mse.config.loss) == ("cross-entropy", "MSE")
+
+
+def test_mse_pairs_are_the_pages_runs():
+    """Each pair is what the page trains for that seed with each loss (one batched computation, same numbers)."""
+    cfg = softmax.ClassifyConfig(**softmax.MSE_DATA, seed=7, steps=50)
+    ce, mse = softmax.mse_seeds(cfg, [7])[0]
+    alone = softmax.classify(replace(cfg, loss="MSE"))
+    assert np.allclose(alone.history.loss, mse.history.loss, atol=1e-5)
+    assert np.allclose(softmax.classify(cfg).history.loss, ce.history.loss, atol=1e-5)
 
 
 @pytest.mark.claim
@@ -276,3 +292,21 @@ def test_charts_build_in_both_languages():
     assert all(c in COLOURS for c in [*charts.LAB_COLOURS.values(), *charts.LOSS_COLOURS.values(),
                                       *charts.MODEL_COLOURS.values(), *charts.PITFALL_COLOURS.values(),
                                       *charts.CLASS_COLOURS, charts.PATH_COLOUR])
+
+
+# ---------------------------------------------------------------- the page in 中文
+
+def test_every_part_in_chinese_has_no_english_left():
+    """No English left, and (issue 23) no raw subscript (the symbols read y_i), unfilled {placeholder}, English
+    colon or stray space in the 中文 text of any part."""
+    from conftest import open_page
+    from test_pages import _english_left, _visible_strings
+    from zh_text import chinese_text_problems
+
+    for part in softmax.PARTS:
+        at = open_page("pages/softmax.py", query={"part": part, "lang": "zh", "cl_steps": "50"})
+        assert not at.exception and len(at.get("vega_lite_chart")) >= 1
+        left = _english_left(_visible_strings(at))
+        assert not left, f"{part}: {left[:5]}"
+        flagged = chinese_text_problems(at)
+        assert not flagged, f"{part}: {flagged}"

@@ -12,7 +12,7 @@ from core.overfitting.depth import name as depth_name
 CURE_COLOURS = {"no cure": "blue", "cure": "orange", "penalty": "green", "stop": "pink"}  # COLOURS keys
 DEPTH_COLOURS = {1: "blue", 2: "orange", 3: "green", 4: "pink", 5: "vermillion"}
 GUIDE_COLOURS = {"your network": "blue", "1 layer": "orange", "least squares": "grey"}
-BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example": "vermillion"}
+BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example": "vermillion", "best": "green"}
 SPLIT_COLOURS = {"train": "green", "validation": "sky blue", "test": "pink"}
 Y_MAX = 2.0  # loss axes stop here (a loss above is drawn at the edge)
 LINE_LEGEND = {"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 400}
@@ -203,6 +203,39 @@ def example_chart(r: BoundResult, lang: str = "en"):
                         q("real", tr("overfitting.charts.real"), format=".3f"),
                         q("train", tr("overfitting.charts.train_err"), format=".3f")])
     return styled([band, real, pts], title=tr("overfitting.charts.example_title", n=r.config.n), height=280)
+
+
+def sizes_chart(r: BoundResult, lang: str = "en"):
+    """At N = config.n: the share of bad training sets against |H| (log; the same sets for every H), under the
+    bound; the chosen |H| marked."""
+    tr = i18n.translator(lang)
+    z = r.sizes
+    m, b = tr("overfitting.charts.measured_short"), tr("overfitting.charts.bound_short")
+    long = pd.concat([pd.DataFrame({"H": z.h_size, "share": z.measured, "what": m}),
+                      pd.DataFrame({"H": z.h_size, "share": z.bound, "what": b})], ignore_index=True)
+    x = q("H", tr("overfitting.charts.h_axis"), scale={"type": "log"}, axis={"values": [1, 10, 100, 1000]})
+    lines = mark(long, {"type": "line", "strokeWidth": 2.5, "point": {"size": 50}}, x=x,
+                 y=q("share", tr("overfitting.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
+                 color=n("what", "", scale=scale([m, b], [hex_of(BOUND_COLOURS["measured"]),
+                                                          hex_of(BOUND_COLOURS["bound"])])),
+                 strokeDash=n("what", "", scale=scale([m, b], [[1, 0], [6, 4]])),
+                 tooltip=[q("H", "|H|"), n("what", ""), q("share", tr("overfitting.charts.share"), format=".3f")])
+    here = mark(pd.DataFrame({"H": [r.config.h_size]}), {"type": "rule", "color": GREY, "strokeDash": [2, 3]}, x=q("H"))
+    return styled([lines, here], title=tr("overfitting.charts.sizes_title", n=r.config.n, eps=r.config.eps),
+                  height=300, legend={"orient": "top", "direction": "horizontal", "symbolType": "stroke",
+                                      "symbolStrokeWidth": 3, "symbolSize": 300})
+
+
+def best_chart(r: BoundResult, lang: str = "en"):
+    """The lowest real error any h of H has, against |H| (log): a small H misses the best threshold."""
+    tr = i18n.translator(lang)
+    z = r.sizes.rename(columns={"h_size": "H"})
+    x = q("H", tr("overfitting.charts.h_axis"), scale={"type": "log"}, axis={"values": [1, 10, 100, 1000]})
+    line = mark(z, {"type": "line", "strokeWidth": 2.5, "color": hex_of(BOUND_COLOURS["best"]), "point": True}, x=x,
+                y=q("best", tr("overfitting.charts.best_axis"), scale={"zero": False}),
+                tooltip=[q("H", "|H|"), q("best", tr("overfitting.charts.best_axis"), format=".4f")])
+    here = mark(pd.DataFrame({"H": [r.config.h_size]}), {"type": "rule", "color": GREY, "strokeDash": [2, 3]}, x=q("H"))
+    return styled([line, here], title=tr("overfitting.charts.best_title"), height=300)
 
 
 def box_chart(r: CuresResult, choose_on: str, lang: str = "en"):

@@ -3,24 +3,27 @@
 - ``guide``: the lecture's guide for bad results, followed on a live network;
 - ``depth``: model bias or optimisation, networks of 1 to 5 hidden layers side by side;
 - ``cures``: one overfitting setup and each cure, as one batched computation (the box part reads it too);
-- ``bound``: the share of bad training sets measured against |H|·2·exp(−2Nε²);
+- ``bound``: the share of bad training sets measured against |H|·2·exp(−2Nε²), and against |H| at one N (a
+  smaller H: fewer bad sets, but a worse best hypothesis);
 
 with their data (``data``: the diabetes patients, split per seed), their networks (``net``), the page's
 view (``view``) and what the page states as fact (``facts``).
 """
-from core.overfitting.bound import NS, SETS, BoundConfig, BoundResult, bound
+from core.overfitting.bound import BOUNDARY, FLIP, NS, SETS, SIZES, BoundConfig, BoundResult, bound
 from core.overfitting.cures import (CURES, MODELS, STEPS, WIDTH, CuresConfig, CuresResult, cures, cures_seeds,
                                     history_csv)
 from core.overfitting.data import POOL, Split, linear_losses, split
 from core.overfitting.depth import DEPTHS, WORSE_BY, DepthConfig, DepthResult, depth, depth_seeds
 from core.overfitting.facts import (BOUND_CHECKED, CHECKED, CLAIM_SEEDS, CLEAR_BY, DEEP_BETTER, DEEP_WORSE, RISE_MAX,
-                                    SHALLOW, BoundFacts, BoxFacts, CuresFacts, bound_facts, box_facts, cure_setting,
-                                    cures_facts, depth_holds, guide_steps, pick)
+                                    SAFER_BY, SHALLOW, TRADE_CHECKED, BoundFacts, BoxFacts, CuresFacts, TradeFacts,
+                                    bound_facts, box_facts, cure_setting, cures_facts, depth_holds, guide_steps, pick,
+                                    trade_facts)
 from core.overfitting.guide import MODELS as GUIDE_MODELS, GuideConfig, GuideResult, guide
 from core.overfitting.net import BatchedNet, SeededDropout
 from core.overfitting.view import PARTS, OverfitView
 
-__all__ = ["BOUND_CHECKED", "CHECKED", "CLAIM_SEEDS", "CLEAR_BY", "CURES", "DEEP_BETTER", "DEEP_WORSE", "DEPTHS",
+__all__ = ["BOUNDARY", "FLIP", "SAFER_BY", "SIZES", "TRADE_CHECKED", "TradeFacts", "trade_facts",
+           "BOUND_CHECKED", "CHECKED", "CLAIM_SEEDS", "CLEAR_BY", "CURES", "DEEP_BETTER", "DEEP_WORSE", "DEPTHS",
            "GUIDE_MODELS", "MODELS", "NS", "PARTS", "POOL", "RISE_MAX", "SETS", "SHALLOW", "STEPS", "WIDTH", "WORSE_BY",
            "BatchedNet", "BoundConfig", "BoundFacts", "BoundResult", "BoxFacts", "CuresConfig", "CuresFacts",
            "CuresResult", "DepthConfig", "DepthResult", "GuideConfig", "GuideResult", "OverfitView", "SeededDropout",

@@ -1,11 +1,15 @@
 """Why good training data matters: the chance of a bad training set, measured against the bound.
 
 A finite hypothesis set H: |H| thresholds t_k on a grid over [0, 1], h_k(x) = 1 if x > t_k else 0. Data:
-x uniform on [0, 1], y = 1[x > 0.5] with each label flipped with probability ``FLIP``; the loss is the
-error rate, so every h's real loss is known exactly: L(h_t) = FLIP + (1 - 2 FLIP)|t - 0.5|.
+x uniform on [0, 1], y = 1[x > BOUNDARY] with each label flipped with probability ``FLIP``; the loss is the
+error rate, so every h's real loss is known exactly: L(h_t) = FLIP + (1 - 2 FLIP)|t - BOUNDARY|. BOUNDARY is
+1/3, which no grid of SIZES holds: a small H misses the best threshold (its best real loss is FLIP + 0.1/|H|
+here), so the trade-off of the lecture shows: a smaller |H| makes a bad training set less likely, but the best
+h it holds is worse ("|H| cannot be too small").
 A training set of N examples is "bad" when some h in H has a training loss more than ε away from its real
 loss. Hoeffding's inequality and the union bound give P(bad) ≤ |H|·2·exp(−2Nε²). Here ``SETS`` training
-sets of each size N are drawn and the share of bad ones is measured.
+sets of each size N are drawn and the share of bad ones is measured; at the N drawn below, the same training
+sets are measured against every |H| of SIZES (``BoundResult.sizes``).
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from core import rng
 from core.params import choice, clamp, num
 
 FLIP = 0.2  # probability that a label is flipped
+BOUNDARY = 1 / 3  # y = 1[x > BOUNDARY] before the flips: between grid points for every |H| of SIZES
 SETS = 1000  # training sets drawn for each N
 NS = (10, 20, 50, 100, 200, 500, 1000)  # training-set sizes measured
 SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # |H| choices
@@ -41,6 +46,7 @@ class BoundResult:
     real: np.ndarray  # (|H|,) real loss of each h
     example: np.ndarray  # (|H|,) training loss of each h on one training set of size config.n
     example_bad: bool  # is that training set bad?
+    sizes: pd.DataFrame  # h_size, measured (share of bad sets at N = config.n), bound, best (lowest real loss in H)
 
 
 def thresholds(h_size: int) -> np.ndarray:
@@ -49,7 +55,7 @@ def thresholds(h_size: int) -> np.ndarray:
 
 
 def real_loss(t: np.ndarray) -> np.ndarray:
-    return FLIP + (1 - 2 * FLIP) * np.abs(t - 0.5)
+    return FLIP + (1 - 2 * FLIP) * np.abs(t - BOUNDARY)
 
 
 def bound_value(h_size: int, n: int, eps: float) -> float:
@@ -76,7 +82,7 @@ def draw(n: int, sets: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.T
     """``sets`` training sets of ``n`` examples: x (sets, n), y (sets, n) in {0., 1.}."""
     x = torch.rand(sets, n, generator=gen, dtype=torch.float64)  # (R, N)
     flip = torch.rand(sets, n, generator=gen, dtype=torch.float64) < FLIP  # (R, N)
-    y = ((x > 0.5) ^ flip).double()  # (R, N)
+    y = ((x > BOUNDARY) ^ flip).double()  # (R, N)
     return x, y
 
 
@@ -94,6 +100,18 @@ def _gaps(h_size: int, seed: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
+@lru_cache(maxsize=32)
+def _size_gaps(n: int, seed: int) -> np.ndarray:
+    """(len(SIZES), SETS): every training set's largest |L_train(h) − L(h)| over H, for each |H| of SIZES, on
+    the same training sets of size n (those ``_gaps`` draws for n): independent of ε and of the |H| chosen."""
+    x, y = draw(n, SETS, rng.generator(seed, f"overfitting.bound_sets:{n}"))
+    out = []
+    for k in SIZES:
+        t_np = thresholds(k)
+        out.append((_train_losses(x, y, torch.tensor(t_np)) - torch.tensor(real_loss(t_np))).abs().amax(1).numpy())
+    return np.stack(out)
+
+
 def bound(cfg: BoundConfig = BoundConfig()) -> BoundResult:
     """Measured share of bad training sets for each N in NS, and the bound. Pure function of ``cfg``."""
     cfg = clamp(cfg)
@@ -105,4 +123,7 @@ def bound(cfg: BoundConfig = BoundConfig()) -> BoundResult:
         rows.append((n, float((gaps[n][0] > cfg.eps).mean()), min(1.0, raw), raw))
     example, example_bad = gaps[cfg.n][1].copy(), bool(gaps[cfg.n][0][0] > cfg.eps)
     curve = pd.DataFrame(rows, columns=["N", "measured", "bound", "raw_bound"])
-    return BoundResult(cfg, curve, t_np, real_loss(t_np), example, example_bad)
+    sizes = pd.DataFrame({"h_size": SIZES, "measured": (_size_gaps(cfg.n, cfg.seed) > cfg.eps).mean(1),
+                          "bound": [min(1.0, bound_value(k, cfg.n, cfg.eps)) for k in SIZES],
+                          "best": [float(real_loss(thresholds(k)).min()) for k in SIZES]})
+    return BoundResult(cfg, curve, t_np, real_loss(t_np), example, example_bad, sizes)

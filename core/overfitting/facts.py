@@ -26,6 +26,9 @@ DEEP_WORSE = (4, 5)  # sigmoid and plain SGD: these depths train worse than SHAL
 DEEP_BETTER = 5  # ReLU and Adam: this depth reaches a lower training loss than SHALLOW on every seed
 RISE_MAX = 0.01  # the bound's part: "fell as N grew", a rise between neighbouring N of at most this share
 BOUND_CHECKED = ((100, 0.1), (1, 0.05), (1000, 0.05), (10, 0.3))  # (|H|, ε) settings its sentence is checked at
+# "|H| cannot be too small" (the same training sets against every |H| of SIZES, at one N and ε):
+TRADE_CHECKED = ((20, 0.1), (50, 0.1), (100, 0.05), (200, 0.05))  # (N, ε) settings its sentence is checked at
+SAFER_BY = 0.1  # ... there the smallest H's share of bad sets is below the largest's by at least this
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,28 @@ def bound_facts(r: BoundResult) -> BoundFacts:
                       bool((np.diff(m) <= RISE_MAX).all() and (m[-1] < m[0] or m[0] == 0)),
                       float(m[0]), float(m[-1]), int(c.N.iloc[0]), int(c.N.iloc[-1]),
                       int(useful.iloc[0]) if len(useful) else None)
+
+
+@dataclass(frozen=True)
+class TradeFacts:
+    h0: int  # the smallest |H|
+    h1: int  # the largest
+    share0: float  # share of bad training sets with the smallest H (at the N and ε of the run)
+    share1: float  # and with the largest
+    best0: float  # the lowest real error an h of the smallest H has
+    best1: float  # and of the largest
+    safer: bool  # the smallest H's share is below the largest's by at least SAFER_BY
+    steady: bool  # the share never fell by more than RISE_MAX from one |H| to the next larger one
+    worse: bool  # the best real error rises at every step to a smaller H
+
+
+def trade_facts(r: BoundResult) -> TradeFacts:
+    """The two sides of "|H| cannot be too small" on this run's training sets of N = config.n."""
+    z = r.sizes
+    m, b = z.measured.to_numpy(), z.best.to_numpy()
+    return TradeFacts(int(z.h_size.iloc[0]), int(z.h_size.iloc[-1]), float(m[0]), float(m[-1]), float(b[0]),
+                      float(b[-1]), bool(m[0] <= m[-1] - SAFER_BY), bool((np.diff(m) >= -RISE_MAX).all()),
+                      bool((np.diff(b) < 0).all()))
 
 
 def pick(r: CuresResult, on: str) -> str:

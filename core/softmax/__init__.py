@@ -20,15 +20,16 @@ One idea per module; everything the page and the tests use is re-exported here
 - ``pitfall``: nn.CrossEntropyLoss given softmax outputs, against logits;
 - ``view``: the part of the page shown.
 """
-from core.softmax.classify import (EVAL_EVERY, GRID, HIDDEN, LINEAR_SHORT, LRS, MODELS, NET_AHEAD, SPLITS, STEPS,
-                                   ClassifyConfig, Run, classify, classify_facts, classify_seeds, train_models)
+from core.softmax.classify import (EVAL_EVERY, GRID, HIDDEN, LINEAR_SHORT, LRS, MODELS, MSE_DATA, MSE_WORSE, NET_AHEAD,
+                                   SPLITS, STEPS, ClassifyConfig, Run, classify, classify_facts, classify_seeds,
+                                   mse_facts, mse_seeds, train_models)
 from core.softmax.datasets import DATASETS, FEATURES, REAL, SYNTHETIC, Points, points
 from core.softmax.formulas import LOSSES, ce_gradient, cross_entropy, mse_softmax, softmax
 from core.softmax.lab import TEMPERATURES, LabConfig, LabResult, lab, sigmoid_curve
 from core.softmax.models import Models, losses, per_model_loss
 from core.softmax.pitfall import FLOOR_SLACK, PITFALL, pitfall, pitfall_facts, pitfall_seeds, wrong_floor
-from core.softmax.surface import (BAD_LRS, CE_LEFT, EXTENT, MSE_KEPT, SURFACE_STEPS, SurfaceConfig, SurfaceResult,
-                                  surface, surface_grid)
+from core.softmax.surface import (BAD_LRS, CE_LEFT, EXTENT, MSE_KEPT, MSE_PLATEAU, SURFACE_STEPS, SurfaceConfig,
+                                  SurfaceResult, surface, surface_grid)
 from core.softmax.view import PARTS, SoftmaxView
 
 __all__ = [k for k in dir() if not k.startswith("_")]

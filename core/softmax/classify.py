@@ -27,6 +27,8 @@ EVAL_EVERY = 10  # steps between evaluations of loss and accuracy
 GRID = 60  # decision regions: GRID × GRID points
 LINEAR_SHORT = 0.8  # preset "spirals": softmax regression "stays far from 100 %" (training accuracy under this)
 NET_AHEAD = 0.2  # ... and the network "bends around the arms" (its training accuracy at least this much higher)
+MSE_DATA = dict(data="wine", fx=1, fy=4)  # preset "MSE on real data": wine from malic acid and magnesium
+MSE_WORSE = 1.1  # ... the network trained on MSE ends with at least this times the training-set cross-entropy
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ class Run:
 def train_models(cfg: ClassifyConfig, seeds: list[int], hidden: list[int], kinds: list[str], names: tuple[str, ...],
                  progress: Callable[[Run], None] | None = None, same_start: bool = False) -> list[Run]:
     """The models ``hidden`` (0: softmax regression) on each seed's data, all as ONE batched computation:
-    model s * P + j is model j on seed s, with exactly the numbers a run of seed s alone gives."""
+    model s * P + j is model j on seed s, with exactly the numbers a run of seed s alone gives. ``kinds``: the
+    loss of each of the P models, or of each of the S * P (a seed may then appear twice, with other losses)."""
     P, S = len(hidden), len(seeds)
     pts = [points(replace(cfg, seed=s)) for s in seeds]
     C = max(p.classes for p in pts)
@@ -76,7 +79,7 @@ def train_models(cfg: ClassifyConfig, seeds: list[int], hidden: list[int], kinds
                       per([p.y[torch.from_numpy(p.train)] for p in pts])),  # (M, N_tr)
             "validation": (per([p.x[torch.from_numpy(~p.train)] for p in pts]),  # (M, N_va, 2)
                            per([p.y[torch.from_numpy(~p.train)] for p in pts]))}  # (M, N_va)
-    all_kinds = list(kinds) * S
+    all_kinds = list(kinds) * S if len(kinds) == P else list(kinds)  # per model: P kinds for every seed, or M
     rows: list[tuple] = []
 
     @torch.no_grad()
@@ -119,7 +122,7 @@ def _regions(models: Models, pts: Points, names: tuple[str, ...], first: int) ->
     b = torch.linspace(float(lo[1]), float(hi[1]), GRID)
     gx, gy = torch.meshgrid(a, b, indexing="xy")
     g = torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)  # (G², 2)
-    p = softmax(models(g)[first:first + len(names)])  # (P, G², C)
+    p = softmax(models.subset(first, len(names))(g))  # (P, G², C)
     conf, cls = p.max(-1)  # (P, G²)
     dx, dy = float(a[1] - a[0]), float(b[1] - b[0])
     return pd.concat([pd.DataFrame({"model": name, "x1": g[:, 0].numpy(), "x2": g[:, 1].numpy(),
@@ -138,6 +141,24 @@ def classify(cfg: ClassifyConfig = ClassifyConfig(), progress: Callable[[Run], N
     """Softmax regression and a network, trained together on the configured data with the chosen loss."""
     cfg = clamp(cfg)
     return train_models(cfg, [cfg.seed], [0, cfg.hidden], [cfg.loss, cfg.loss], MODELS, progress)[0]
+
+
+def mse_seeds(cfg: ClassifyConfig, seeds) -> list[tuple[Run, Run]]:
+    """(trained on cross-entropy, trained on MSE) per seed of ``seeds``: ``classify`` with each loss (the same
+    data and start), all as ONE batched computation (cfg.seed and cfg.loss ignored)."""
+    cfg, seeds = clamp(cfg), [int(s) for s in seeds]
+    kinds = ["cross-entropy"] * 2 * len(seeds) + ["MSE"] * 2 * len(seeds)  # model by model: seeds, then again
+    runs = train_models(cfg, seeds * 2, [0, cfg.hidden], kinds, MODELS)
+    runs = [replace(r, config=replace(r.config, loss=k)) for r, k in zip(runs, kinds[::2])]
+    return list(zip(runs[:len(seeds)], runs[len(seeds):]))
+
+
+def mse_facts(ce: Run, mse: Run) -> dict:
+    """The preset "MSE on real data": each model's final training-set cross-entropy when trained on MSE, as a
+    multiple of the same model's trained on cross-entropy (same data, start and steps), and under "holds"
+    whether the preset's sentence holds: the network's at least MSE_WORSE times ("worse")."""
+    ratio = {m: mse.final(m, "train", "loss") / ce.final(m, "train", "loss") for m in MODELS}
+    return dict(ratio=ratio, holds={"worse": bool(ratio[MODELS[1]] >= MSE_WORSE)})
 
 
 def classify_facts(run: Run) -> dict:

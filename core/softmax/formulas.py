@@ -30,6 +30,6 @@ def ce_gradient(z: torch.Tensor, target: torch.Tensor, temperature: float = 1.0)
 
 
 def mse_softmax(z: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Σ_i (y'_i − ŷ_i)²: mean squared error after softmax (summed over classes). z: (..., C)."""
+    """(1/C) Σ_i (y'_i − ŷ_i)²: mean squared error after softmax (the mean over the C classes). z: (..., C)."""
     onehot = F.one_hot(target, z.shape[-1]).to(z.dtype)  # (..., C)
-    return (softmax(z) - onehot).square().sum(dim=-1)
+    return (softmax(z) - onehot).square().mean(dim=-1)

@@ -44,6 +44,13 @@ class Models:
         out.linear = torch.cat([p.linear for p in parts])
         return out
 
+    def subset(self, first: int, n: int) -> "Models":
+        """Models first .. first + n alone (views of the same weights, for evaluation)."""
+        out = object.__new__(Models)
+        for k in ("W1", "b1", "W2", "b2", "Wl", "bl", "mask", "linear"):
+            setattr(out, k, getattr(self, k)[first:first + n])
+        return out
+
     def parameters(self) -> list[torch.Tensor]:
         return [self.W1, self.b1, self.W2, self.b2, self.Wl, self.bl]
 
@@ -55,12 +62,12 @@ class Models:
 
 def per_model_loss(logits: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
     """logits (M, N, C), y (N,) or (M, N) -> (M,). ``kind``: "cross-entropy" (nn.CrossEntropyLoss on the
-    logits), "MSE" (squared error of softmax against one-hot, summed over classes) or "softmax outputs" (the
+    logits), "MSE" (squared error of softmax against one-hot, the mean over classes) or "softmax outputs" (the
     pitfall: nn.CrossEntropyLoss given softmax outputs, so softmax is applied twice)."""
     M, N, C = logits.shape
     y = y.expand(M, N)
     if kind == "MSE":
-        return (softmax(logits) - F.one_hot(y, C).float()).square().sum(-1).mean(-1)
+        return (softmax(logits) - F.one_hot(y, C).float()).square().mean(-1).mean(-1)
     inp = softmax(logits) if kind == "softmax outputs" else logits
     return F.cross_entropy(inp.reshape(M * N, C), y.reshape(-1), reduction="none").view(M, N).mean(-1)
 

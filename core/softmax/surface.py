@@ -20,6 +20,7 @@ SURFACE_STEPS = (25, 50, 100, 200)
 EXTENT = 10.0  # the surfaces are drawn over y1, y2 in [−EXTENT, EXTENT]
 MSE_KEPT = 0.99  # the notice "MSE stalled": MSE kept more than this share of its loss ...
 CE_LEFT = 0.1  # ... while cross-entropy kept less than this share of its own
+MSE_PLATEAU = 1.0  # preset "plateau": two classes, all probability on the wrong one: ((0 − 1)² + (1 − 0)²) / 2
 
 
 @dataclass(frozen=True)
