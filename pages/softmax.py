@@ -80,7 +80,8 @@ def surface_part() -> None:
         kit.player("sf_step" + ("" if n_steps == softmax.SurfaceConfig.steps else str(n_steps)), n_steps, frame)
         f = surf.facts()
         words = dict(f, path=kit.colour(charts.PATH_COLOUR), ce=kit.colour(charts.LOSS_COLOURS["cross-entropy"]),
-                     mse=kit.colour(charts.LOSS_COLOURS["MSE"]))
+                     mse=kit.colour(charts.LOSS_COLOURS["MSE"]), lost=f"{1 - softmax.CE_LEFT:.0%}",
+                     kept=f"{softmax.MSE_KEPT:.0%}")
         st.markdown(tx("surface.numbers", **words))
         kit.notice(tx("surface.stalled" if f["stalled"] else "surface.other", **words))
 
