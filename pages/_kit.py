@@ -16,7 +16,7 @@ from typing import Sequence
 import streamlit as st
 
 from core import device, i18n, params
-from pages import _compute, _style
+from pages import _compute, _lesson, _style
 from pages._compute import Busy, peek, warm_up  # noqa: F401 - re-exported for the pages
 from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, keep_across_language, lang,  # noqa: F401
                              link_notes, presets, sync_url, t)
@@ -93,7 +93,8 @@ def page(topic: str, forms: Sequence[Form], items: Sequence[Preset], formula: st
     leave_pages_directory_mode()
     st.html(_style.CSS)
     st.title(t(f"{topic}.title"))
-    st.markdown(t(f"{topic}.idea"))
+    if not _lesson.bar(topic, forms):  # lesson mode (?lesson=...): the step's bar and sentence in place of the idea
+        st.markdown(t(f"{topic}.idea"))
     for f in forms:
         f.values()  # read every control from the link now, so odd values are reported here
     for key, raw, value in link_notes():
