@@ -7,6 +7,7 @@ import streamlit as st
 from core import batches
 from core.charts import batches as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "batches"
 FRAMES = 48  # moments of a replay: one timeline in epochs for the three paths, whatever the settings
@@ -80,6 +81,7 @@ def paths_part(cfg: batches.PathConfig, method: str, loss_x: str) -> None:
     kit.notice(tx("notice.head") + "\n" + "\n".join(f"- {s}" for s in lines))
     kit.download(tx("dl.paths"), lambda: r.paths.to_csv(index=False).encode(), "batch_paths.csv", "text/csv",
                  tx("dl.paths_help"))
+    take_home(T, batches.paths_script(cfg, kit.lang()), batches.PATHS_FILE)
 
 
 def lab_part(cfg: batches.LabConfig, loss_x: str) -> None:
@@ -103,6 +105,7 @@ def lab_part(cfg: batches.LabConfig, loss_x: str) -> None:
              tx(f"lab.notice.{'update_claim' if f.holds['update_sublinear'] else 'update_plain'}", **nums),
              tx("lab.notice.measured")]
     kit.notice(tx("notice.head") + "\n" + "\n".join(f"- {s}" for s in lines))
+    take_home(T, batches.lab_script(cfg, kit.lang()), batches.LAB_FILE)
 
 
 left, right = st.columns([1, 3], gap="medium")

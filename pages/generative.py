@@ -7,6 +7,7 @@ import streamlit as st
 from core import generative
 from core.charts import generative as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "generative"
 F = kit.Form(T, generative.CurveConfig, prefix="gd_")
@@ -44,6 +45,7 @@ def boundary_part(cfg: generative.CurveConfig) -> None:
             col.caption(tx("text.curved", model=name, acc=bnd.accuracy[m]))
         else:
             col.caption(tx("text.line", model=name, w1=line[0][0], w2=line[0][1], b=line[1], acc=bnd.accuracy[m]))
+    take_home(T, generative.script(cfg, kit.lang()), generative.SCRIPT_FILE)
 
 
 def curve_part(cfg: generative.CurveConfig) -> None:

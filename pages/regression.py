@@ -5,6 +5,7 @@ import streamlit as st
 from core import regression
 from core.charts import regression as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "regression"
 F = kit.Form(T, regression.RegConfig)
@@ -68,6 +69,7 @@ def descent_part(cfg: regression.RegConfig) -> None:
         if f.jitters:
             text += tx("notice_mae")
     kit.notice(text)
+    take_home(T, regression.script(cfg, kit.lang()), regression.SCRIPT_FILE)
 
 
 def compare_part(cfg: regression.RegConfig) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from core import rnn
 from core.charts import rnn as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "rnn"
 V = kit.Form(T, rnn.RnnView)
@@ -108,6 +109,7 @@ def race() -> None:
                         kept=f"{f.kept:.2g}"))
         kit.notice(tx("join").join(notes))
         st.caption(tx("why", gap=c.gap, updates=c.updates, bias=f"{c.gate_bias:g}", short=rnn.SHORT_GAP))
+        take_home(T, rnn.script(cfg, kit.lang()), rnn.SCRIPT_FILE)
         if longer:
             sw = kit.train_live(f"{T}-sweep", rnn.sweep, cfg,
                                 frame=lambda s: kit.chart(charts.sweep_chart, s.frame, live=True))

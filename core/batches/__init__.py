@@ -12,9 +12,10 @@ from core.batches.lab import (HIDDEN, SMALLEST, VAL_FRACTION, LabConfig, LabProg
                               lab_batches)
 from core.batches.paths import (GRID, METHODS, MINI_BATCHES, Moment, PathConfig, PathResult, PathView, mse, paths,
                                 sample, surface, turning_angles)
+from core.batches.takehome import LAB_FILE, PATHS_FILE, lab_script, paths_script
 
 __all__ = ["CLOSER_THAN_MINI", "CLOSER_THAN_SINGLE", "GRID", "HIDDEN", "METHODS", "MINI_BATCHES", "OFTEN_UP",
-           "SMALLEST", "SMALL_WINS_BY", "STRAIGHT_BELOW", "SUBLINEAR", "VAL_FRACTION", "ZIGZAG_ABOVE", "LabConfig",
+           "SMALLEST", "SMALL_WINS_BY", "LAB_FILE", "PATHS_FILE", "lab_script", "paths_script", "STRAIGHT_BELOW", "SUBLINEAR", "VAL_FRACTION", "ZIGZAG_ABOVE", "LabConfig",
            "LabFacts", "LabProgress", "LabResult", "LabView", "Moment", "PathConfig", "PathFacts", "PathResult",
            "PathView", "batch_lab", "lab_batches", "lab_facts", "mse", "path_facts", "paths", "sample", "surface",
            "turning_angles"]

@@ -14,5 +14,6 @@ from core.generative.curve import BROKEN_FROM, BROKEN_MOST, CurveFacts, CurveRes
 from core.generative.examples import DATA, MODELS, SIZES, TEST_N, CurveConfig, draw, held_out, pool, real, synthetic
 from core.generative.gaussian import COVARIANCES, Gaussian, fit_gaussian
 from core.generative.logistic import LR_STEPS, logistic_gd
+from core.generative.takehome import FILE_NAME as SCRIPT_FILE, script
 
 __all__ = [n for n in dir() if not n.startswith("_")]

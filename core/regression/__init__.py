@@ -16,5 +16,6 @@ from core.regression.examples import (DATASETS, FEATURES, LRS, STEPS, TRUE_LINE,
                                       make_data, raw_pairs, stable_lr)
 from core.regression.features import K_MAX, SOURCES, FeatureConfig, Features, FeatureView, design, features
 from core.regression.surface import LOSSES
+from core.regression.takehome import FILE_NAME as SCRIPT_FILE, script
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -27,6 +27,7 @@ from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN
                            verdict)
 from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
                             example, tag)
+from core.rnn.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.rnn.view import PARTS, RnnView
 
 __all__ = [k for k in dir() if not k.startswith("_")]
