@@ -161,6 +161,7 @@ class View:
     exceptions: list[str] = field(default_factory=list)  # "Type: message" of every exception element
     charts: str = ""  # digest of the final page's Vega-Lite charts, in page order
     n_charts: int = 0
+    chart_digests: list[str] = field(default_factory=list)  # per chart, in page order (names the one that differs)
     runs: int = 0  # script runs started (new_session messages); 2 when the first run reran
     refs: int = 0  # ForwardMsgs sent as a ref_hash to a cached message (never, as no cache is announced)
     wrong_page: bool = False  # the run that finished rendered another page than asked
@@ -194,8 +195,11 @@ def _chart_bytes(el) -> bytes:
     return b"\x00".join(parts)
 
 
-async def view(port: int, page: str, query: str = "", timeout: float = 180) -> View:
-    """Open ``/<page>?<query>`` in a new session and wait for its run to finish (at most ``timeout`` s)."""
+async def view(port: int, page: str, query: str = "", timeout: float = 180, headers: dict | None = None,
+               origin: str | None = None) -> View:
+    """Open ``/<page>?<query>`` in a new session and wait for its run to finish (at most ``timeout`` s).
+    ``headers`` (a Cookie, as a browser sends on the websocket handshake) and ``origin`` go with the handshake,
+    as through a reverse proxy (bench/_school.py)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.asyncio.client import connect
@@ -208,7 +212,8 @@ async def view(port: int, page: str, query: str = "", timeout: float = 180) -> V
     try:
         async with asyncio.timeout(timeout):
             async with connect(f"ws://{HOST}:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
-                               open_timeout=timeout, close_timeout=2, ping_interval=None) as ws:
+                               open_timeout=timeout, close_timeout=2, ping_interval=None,
+                               additional_headers=headers, origin=origin) as ws:
                 v.deflate = any("deflate" in type(e).__name__.lower() for e in ws.protocol.extensions)
                 msg = BackMsg()
                 msg.rerun_script.query_string = query
@@ -260,7 +265,9 @@ async def view(port: int, page: str, query: str = "", timeout: float = 180) -> V
     v.n_charts = len(charts)
     h = hashlib.sha256()
     for c in charts:
-        h.update(hashlib.sha256(_chart_bytes(c)).digest())
+        d = hashlib.sha256(_chart_bytes(c)).digest()
+        v.chart_digests.append(d.hex()[:12])
+        h.update(d)
     v.charts = h.hexdigest()[:16]
     return v
 

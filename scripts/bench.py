@@ -1,5 +1,5 @@
 """Benchmark: prints figures, asserts nothing.
-python scripts/bench.py [--pages-only|--core-only|--load|--worst] [--no-crowd] [--browser-crowd]
+python scripts/bench.py [--pages-only|--core-only|--load|--worst|--school] [--no-crowd] [--browser-crowd]
 
 For every page registered in app.py (AppTest of the whole app, caches cleared first):
   default run   seconds of the page's first run with its defaults (training included, torch imported)
@@ -15,6 +15,10 @@ then the server's memory after 400 distinct settings.
                          with a cold cache: CPU seconds of the run (budget: about 10 s on one thread);
                          --pages a,b for some pages only
   --load                 only the load benchmark (--sessions N, --pages a,b, --settings 400, --app PATH)
+  --school               only the school benchmark (bench/_school.py, needs Debian's nginx): the load benchmark
+                         through nginx with deploy/nginx.conf.template, --sessions per replica on one replica
+                         against twice as many on two; then the first visit after a replica restarts, cold and
+                         pre-warmed (scripts/prewarm.py); --pages a,b for some pages only
   --no-crowd             skip the load benchmark
   --browser-crowd        also the old check with 30 headless-Chromium tabs (measures the browsers as much)
 """
@@ -232,6 +236,18 @@ def load(a) -> None:
                          at_once=a.at_once, script=Path(a.app).resolve() if a.app else _load.APP)
 
 
+def school(a) -> None:
+    """Several replicas behind nginx (bench/_school.py): 1 replica x --sessions against 2 x twice that, and the
+    first visit after a replica restarts, cold and pre-warmed."""
+    from bench import _school
+
+    if not _school.have_nginx():
+        print(f"\n(no nginx at {_school.NGINX}: apt-get install -y nginx; school benchmark skipped)")
+        return
+    pages = [p.strip() for p in a.pages.split(",") if p.strip()] if a.pages else None
+    _school.school_benchmark(pages=pages, per_replica=a.sessions, timeout=a.timeout)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages-only", action="store_true")
@@ -239,6 +255,8 @@ def main() -> None:
     ap.add_argument("--no-crowd", action="store_true", help="skip the load benchmark")
     ap.add_argument("--load", action="store_true", help="run only the websocket load benchmark")
     ap.add_argument("--worst", action="store_true", help="only each page's most expensive settings")
+    ap.add_argument("--school", action="store_true", help="only the school benchmark: nginx in front of 1 and 2 "
+                                                          "replicas (--sessions per replica), first visit after a restart")
     ap.add_argument("--browser-crowd", action="store_true", help="also the headless-Chromium crowd check")
     ap.add_argument("--sessions", type=int, default=30, help="sessions opening one link at once (30)")
     ap.add_argument("--pages", default="", help="comma-separated URL names (default: every registered page; "
@@ -250,6 +268,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.worst:
         worst(a.pages)
+        return
+    if a.school:
+        school(a)
         return
     if a.load:
         load(a)
