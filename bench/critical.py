@@ -13,8 +13,8 @@ from core.charts import critical as charts
 
 # The most expensive links a student can reach (scripts/bench.py --worst): the map, the point and the escape
 # always run (the escape at its most steps and widest view), the ratio experiment switched on at its largest
-# (24 networks of 12 hidden units, 1,000 Adam steps, then Newton and its Hessians); the network slice trains
-# its network first.
+# (24 networks of 12 hidden units, 1,000 Adam steps, then LBFGS_ITERS iterations of L-BFGS on ‖g‖² and the
+# Hessians); the network slice trains its network first.
 _RATIO = {"cp_ratio": True, "cp_runs": 24, "cp_hidden": 12, "cp_rsteps": 1000}
 WORST = [
     {"cp_surface": "network slice", "cp_win": 2.0, "cp_off": 0.3, "cp_lr": 0.001, "cp_steps": 1000, **_RATIO},

@@ -19,17 +19,8 @@ kit.page(T, [P, E, V, R], [
     kit.Preset("monkey", {"cp_surface": "monkey saddle", "cp_x": 0.0, "cp_y": 0.0}),
     kit.Preset("rosenbrock", {"cp_surface": "Rosenbrock", "cp_x": 1.0, "cp_y": 1.0, "cp_win": 0.25}),
     kit.Preset("stuck", {"cp_off": 0.0, "cp_steps": 100}),
-], r"\begin{gathered}L(\theta) \approx L(\theta') + (\theta-\theta')^{\top} g"
-   r" + \tfrac{1}{2}(\theta-\theta')^{\top} H\,(\theta-\theta')\\"
-   r"g = \nabla L(\theta'),\quad H_{ij} = \frac{\partial^2 L}{\partial\theta_i\,\partial\theta_j}(\theta'),"
-   r"\quad u^{\top} H u = \lambda\lVert u\rVert^2\end{gathered}")
-white = tx("white")  # KIND_FILL and GRADIENT_COLOUR: white on the map
-arrow = {k: kit.colour(charts.ARROW_COLOURS[s]) for k, s in zip(("neg", "pos", "zero"), critical.SIGNS)}
-
-
-def short(v: float) -> str:
-    """A metric value: whole, and short enough for a narrow column."""
-    return "0" if v == 0 else f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 else f"{v:.2e}"
+], critical.TAYLOR)
+arrow = charts.legend_words(kit.lang())  # every colour the charts draw, by role, white and the shapes, in words
 
 
 def keep_in_link(form: kit.Form) -> None:
@@ -53,9 +44,8 @@ def point_text(pt: critical.PointResult, seed: int) -> None:
     if pt.config.name == "network slice":
         net = critical.slice_net(seed)
         st.caption(tx("map.slice", unit=net.unit + 1, hidden=net.hidden, steps=critical.SLICE_STEPS, loss=f"{net.loss:.3f}"))
-    kinds = tx("sep").join(f"{charts.KIND_GLYPHS[k]} {tx(f'charts.kind.{k}')}" for k in charts.KINDS)
-    st.caption(tx("map.caption", white=white, kinds=kinds))
-    kit.notice(tx("map.notice", neg=arrow["neg"], pos=arrow["pos"], flat=arrow["zero"], white=white))
+    st.caption(tx("map.caption", white=arrow["white"], kinds=arrow["kinds"]))
+    kit.notice(tx("map.notice", neg=arrow["neg"], pos=arrow["pos"], flat=arrow["zero"], white=arrow["white"]))
 
 
 def escape_part(name: str, saddle: tuple[float, float], seed: int) -> critical.EscapeResult:
@@ -74,30 +64,23 @@ def escape_part(name: str, saddle: tuple[float, float], seed: int) -> critical.E
         kit.report(esc.log, list(runs.values()))
         kit.chart(charts.escape_chart, esc)
         m = st.columns(4)
-        m[0].metric(tx("escape.predicted"), short(esc.predicted_drop))
-        m[1].metric(tx("escape.actual"), short(esc.actual_drop))
+        for col, k, v in zip(m, ("predicted", "actual"), (esc.predicted_drop, esc.actual_drop)):
+            col.metric(tx(f"escape.{k}"), charts.short(v))
         for col, run in zip(m[2:], critical.RUNS):
             k = esc.escape_steps[run]
             col.metric(tx("escape.halfway", run=runs[run]), tx("escape.never") if k is None else tx("escape.steps", k=k),
                        help=tx("escape.halfway_help"))
-        p, q = (esc.escape_steps[r] for r in critical.RUNS)
-        words = dict(plain=kit.colour(charts.RUN_COLOURS[critical.RUNS[0]]), p=p, steps=cfg.steps,
-                     esc=kit.colour(charts.RUN_COLOURS[critical.RUNS[1]]), offset=f"{cfg.offset:g}",
-                     q=tx("escape.at_once") if q == 0 else tx("escape.after", k=q))
-        kit.notice(tx("escape.notice", story=tx(f"escape.{esc.story()}", **words),
-                      drop=tx("escape.drop", jump=f"{cfg.jump:g}", actual=short(esc.actual_drop),
-                              pred=short(esc.predicted_drop))))
+        kit.notice(tx("escape.notice", **charts.escape_words(esc, kit.lang())))
         kit.download(tx("dl.escape"), lambda: critical.escape_csv(esc), "escape_runs.csv", "text/csv", tx("dl.escape_help"))
     return esc
 
 
 def ratio_part(seed: int) -> None:
-    """Many networks trained, driven to a critical point, and their Hessians' signs."""
+    """The lecture's experiment: many networks trained, their ‖g‖² minimised, their Hessians' signs."""
     a, b = st.columns([1, 3], gap="medium")
     with a:
         R("runs")
-        h = R.value("hidden")
-        R("hidden", help=tx("ratio.ctl.hidden.help", h=h, p=critical.n_params(10, h)))
+        R("hidden", help=tx("ratio.ctl.hidden.help", h=R.value("hidden"), p=critical.n_params(10, R.value("hidden"))))
         R("steps")
     cfg = R.config(seed=seed)
     with b:
@@ -107,20 +90,16 @@ def ratio_part(seed: int) -> None:
         bar.empty()
         kit.report(rr.log, [tx("ratio.run", i=i) for i in range(cfg.runs)])
         if rr.table.empty:
-            kit.problem(tx("ratio.all_diverged"))
-            return
+            return kit.problem(tx("ratio.all_diverged"))
         p1, p2 = st.columns(2)
         kit.chart(charts.ratio_chart, rr, where=p1)
         kit.chart(charts.spectrum_chart, rr, where=p2)
-        st.caption(tx("ratio.colours", **arrow, **{k: kit.colour(charts.RATIO_COLOURS[v]) for k, v in
-                                                   zip(("none", "saddle", "flat", "minimum"), critical.VERDICTS)}))
-        st.markdown(tx("ratio.count", **rr.counts()))
-        kit.notice(tx("ratio.notice"))
-        d1, d2 = st.columns(2)
-        kit.download(tx("dl.ratio"), lambda: critical.ratio_csv(rr), "minimum_ratio.csv", "text/csv",
-                     tx("dl.ratio_help"), where=d1)
-        kit.download(tx("dl.weights"), lambda: critical.ratio_safetensors(rr), "ratio_networks.safetensors",
-                     "application/octet-stream", tx("dl.weights_help"), where=d2)
+        st.caption(tx("ratio.colours", **arrow, tol=f"{critical.EIG_TOL:g}"))
+        f = charts.fact_words(rr.facts())
+        kit.notice(tx(f"ratio.story.{f['story']}", **f, h=cfg.hidden, s="" if cfg.hidden == 1 else "s"))
+        st.markdown(kit.join([tx("ratio.ratios", **f), tx("ratio.grad", **f, gtol=f"{critical.GRAD_TOL:g}")]))
+        for col, (k, fn, file, mime) in zip(st.columns(2), critical.RATIO_FILES):
+            kit.download(tx(f"dl.{k}"), lambda fn=fn: fn(rr), file, mime, tx(f"dl.{k}_help"), where=col)
 
 
 seed = kit.seed()
@@ -142,7 +121,7 @@ with right:
         st.markdown(tx("verdict.line", x=f"{x:.2f}", y=f"{y:.2f}", kind=tx(f"verdict.{pt.kind}")))
         values = zip(("loss", "grad", "lam1", "lam2"), (pt.loss, pt.grad_norm, *pt.eigvals))
         for col, (label, v) in zip([*st.columns(2, gap="small"), *st.columns(2, gap="small")], values):
-            col.metric(tx(f"metric.{label}"), short(float(v)))
+            col.metric(tx(f"metric.{label}"), charts.short(float(v)))
     point_text(pt, seed)
 
 st.subheader(tx("local.header"))
@@ -165,8 +144,5 @@ kit.chart(charts.contour_chart, surf, pt, esc, where=map_ph)
 
 st.divider()
 st.header(tx("ratio.header"))
-st.markdown(tx("ratio.intro"))
-if V("ratio"):
-    ratio_part(seed)
-else:
-    keep_in_link(R)
+st.markdown(tx("ratio.intro", std=critical.INIT_STD, iters=critical.LBFGS_ITERS))
+ratio_part(seed) if V("ratio") else keep_in_link(R)

@@ -384,70 +384,72 @@ def test_claim_not_critical_means_the_loss_falls_along_minus_g():
         assert float(f(step)) < p.loss
 
 
-# ---------- the minimum ratio (issue 12) ----------
+# ---------- the minimum ratio, the lecture's way (issues 12 and 24) ----------
 
 @pytest.fixture(scope="session")
-def ratios():
-    """16 runs for each of 2 seeds at H = 1 and H = 2 (the default), 8 runs for each of 2 seeds at H = 8."""
-    return {(h, s): c.min_ratio(c.RatioConfig(hidden=h, seed=s, runs=16 if h < 8 else 8)) for h in (1, 2, 8) for s in (0, 1)}
+def small_ratio():
+    """A cheap run of the page's computation: 4 networks of 2 hidden units, 100 Adam steps, two seeds at once."""
+    return c.min_ratios(c.RatioConfig(runs=4, hidden=2, steps=100), (3, 5), max_seconds=math.inf)
 
 
-def test_ratio_counts_only_runs_at_a_critical_point(ratios):
-    """A run counts only where ‖g‖ reached the verdicts' tolerance; signs use the one near-zero rule."""
-    for (h, s), r in ratios.items():
+def test_ratio_table_is_the_hessian_at_the_weights_reached(small_ratio):
+    """Signs, ratio, ‖g‖ and the verdict are those of the autograd Hessian and gradient at the final weights;
+    the facts count every run once; batching seeds changes nothing beyond rounding."""
+    X, y, _ = c.net_data()
+    for r in small_ratio:
         t = r.table
-        assert (t.reached == c.is_critical(t.grad_norm.to_numpy(), r.eigvals)).all()
         neg, zero, pos = c.sign_counts(r.eigvals)
         assert (t.negative == neg).all() and (t.near_zero == zero).all() and (t.positive == pos).all()
         np.testing.assert_allclose(t.min_ratio, pos / r.n_params)
-        assert (t.verdict[~t.reached] == c.VERDICTS[0]).all()
-        k = r.counts()  # the page's sentence: every run counted once
-        assert k["critical"] == t.reached.sum() and k["missed"] == r.config.runs - k["critical"]
-        assert k["saddles"] + k["flat"] + k["minima"] == k["critical"]
-        assert (t.grad_norm[t.reached] <= c.GRAD_TOL * np.abs(r.eigvals[t.reached]).max(1).clip(1)).all()
-    # where the ratio is 1 the point is a true minimum: no λ < 0 and no λ ≈ 0
-    for r in ratios.values():
-        one = r.critical[r.critical.min_ratio == 1]
-        assert (one.negative == 0).all() and (one.near_zero == 0).all()
-    # eigenvalues are eigvalsh of the autograd Hessian at the final weights
-    r = ratios[(2, 0)]
-    X, y, _ = c.net_data()
-    ref = torch.autograd.functional.hessian(lambda th: c.net_loss(th, X, y, 2), r.weights[0])
-    np.testing.assert_allclose(r.eigvals[0], torch.linalg.eigvalsh(ref).numpy(), atol=1e-9)
+        assert (t.reached == c.is_critical(t.grad_norm.to_numpy(), r.eigvals)).all()
+        assert (t.verdict == np.where(neg > 0, c.VERDICTS[0], np.where(zero > 0, c.VERDICTS[1], c.VERDICTS[2]))).all()
+        for m in range(len(t)):
+            ref = torch.autograd.functional.hessian(lambda th: c.net_loss(th, X, y, 2), r.weights[m])
+            np.testing.assert_allclose(r.eigvals[m], torch.linalg.eigvalsh(ref).numpy(), atol=1e-9)
+        _, g = c.net_grads(r.weights, 2)
+        np.testing.assert_allclose(t.grad_norm, g.norm(dim=1).numpy(), rtol=1e-12)
+        f = r.facts()
+        assert f["down"] + f["flat"] + (t.negative + t.near_zero == 0).sum() == f["runs"] == r.config.runs
+        assert f["reached"] + f["missed"] == f["runs"] and f["story"] in c.RATIO_STORIES
+        one = c.min_ratio(r.config)  # the page's call, one seed
+        np.testing.assert_allclose(one.weights.numpy(), r.weights.numpy(), atol=1e-6)
+        assert (one.table.negative == t.negative).all()
+
+
+def test_lbfgs_minimises_the_sum_of_squared_gradient_norms(small_ratio):
+    """Phase 2 is the lecture's: ‖g‖² itself minimised (torch.optim.LBFGS on Σ‖g_m‖²), so that sum only falls."""
+    for r in small_ratio:
+        t = r.table
+        assert (t.grad_norm ** 2).sum() < (t.grad_start ** 2).sum()
 
 
 def test_fast_network_hessians_equal_torch_func_hessian():
-    for h in (1, 3, 8):
-        theta, _ = c.train_nets(3, h, 20, 0.05, seed=h)
+    for h in (1, 3):
+        theta, _ = c.train_nets(2, h, 20, 0.05, seed=h)
         assert torch.allclose(c.net_hessians_fast(theta, h), c.net_hessians(theta, h), atol=1e-12)
 
 
-@pytest.mark.claim
-def test_claim_tiny_network_ends_in_true_minima(ratios):
-    """Weakened notice, part 1: driven until ‖g‖ is below the tolerance, a tiny network (H = 1) ends in a
-    true minimum every time (minimum ratio 1). 2 seeds x 16 runs."""
-    for s in (0, 1):
-        t = ratios[(1, s)].table
-        assert t.reached.all() and (t.min_ratio == 1).all() and (t.negative == 0).all(), t
+RATIO_SEEDS = range(10)
+
+
+@pytest.fixture(scope="session")
+def ratio_seeds():
+    """The page's default (16 runs of 8 hidden units, 300 Adam steps, then L-BFGS) on ten seeds, the Adam
+    phase of all 160 networks one batched computation."""
+    return c.min_ratios(c.RatioConfig(), RATIO_SEEDS, max_seconds=math.inf)  # never cut by the wall-time guard
 
 
 @pytest.mark.claim
-def test_claim_wider_networks_end_flat_not_at_saddles(ratios):
-    """Weakened notice, part 2: wider networks that reach a critical point almost never have a λ < 0 there
-    (at most SADDLE_SHARE of them; measured after the RNG change: 0 of 38 at H = 2 over seeds 0-9, none of
-    80 runs reached the tolerance at H = 8), but they have some λ ≈ 0 (flat directions), so their minimum
-    ratio is below 1; many (over MISSED_SHARE) do not reach the tolerance within the fixed steps (flagged,
-    drawn hollow; measured 56-88 % at H = 2, all at H = 8, so H = 8 is held to 2.5 times that share).
-    H = 2: 2 seeds x 16 runs; H = 8: 2 seeds x 8."""
-    reached = saddles = 0
-    for h in (2, 8):
-        for s in (0, 1):
-            r = ratios[(h, s)]
-            k, n = r.critical, r.counts()
-            assert (k.near_zero[k.negative == 0] > 0).all() and (k.min_ratio < 1).all(), k
-            reached, saddles = reached + n["critical"], saddles + n["saddles"]
-            assert n["missed"] > (2.5 if h == 8 else 1) * c.MISSED_SHARE * n["runs"], (h, s, n)
-    assert reached >= 3 and saddles <= c.SADDLE_SHARE * reached, (reached, saddles)
+def test_claim_most_stopping_points_still_have_a_way_down(ratio_seeds):
+    """The default's notice (story "most"): more than MOST of the runs stop where the Hessian has a λ < 0, and
+    at most RARE reach ratio 1. Ten seeds x 16 runs; measured: 14-16 of 16 with a λ < 0 (held to 12, MOST +
+    0.25), no run with ratio 1 (held to 0); ratios 0.74-0.89 (held below 0.95); ‖g‖ after L-BFGS 2e-3 to 2e-2,
+    no run below the verdicts' tolerance (the page says so: "missed")."""
+    for r in ratio_seeds:
+        f = r.facts()
+        assert r.log.stopped == "done" and r.log.steps == r.config.steps
+        assert f["story"] == "most" and f["down"] >= (c.MOST + 0.25) * f["runs"] and f["minima"] == 0, f
+        assert f["ratio_hi"] < 0.95 and f["missed"] == f["runs"], f
 
 
 def test_chart_words_come_from_both_catalogues():

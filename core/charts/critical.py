@@ -17,7 +17,7 @@ from core.critical import AXES, HI, LO, RUNS, SIGNS, VERDICTS, EscapeResult, Poi
 K = "critical.charts."
 ARROW_COLOURS = {SIGNS[0]: "vermillion", SIGNS[1]: "blue", SIGNS[2]: "pink"}  # eigenvector arrows and spectrum ticks
 RUN_COLOURS = {RUNS[0]: "orange", RUNS[1]: "sky blue"}  # the two escape runs (lines, map paths)
-RATIO_COLOURS = {VERDICTS[0]: "orange", VERDICTS[1]: "vermillion", VERDICTS[2]: "pink", VERDICTS[3]: "green"}
+RATIO_COLOURS = {VERDICTS[0]: "vermillion", VERDICTS[1]: "pink", VERDICTS[2]: "green"}  # the ratio dots, by signs
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 KIND_SHAPES = {"minimum": "circle", "maximum": "triangle-down", "saddle": "diamond", "degenerate": "square"}
 KIND_GLYPHS = {"minimum": "○", "maximum": "▽", "saddle": "◇", "degenerate": "□"}  # the shapes, in the map's caption
@@ -25,6 +25,39 @@ KIND_FILL = "#FFFFFF"  # critical points: white markers told apart by shape (col
 GRADIENT_COLOUR = "#FFFFFF"  # −g, dashed, on the heat map (white reads on viridis)
 MAP_HEIGHT = 380  # the whole map (title and axes included): its plot is about square in the page's 350 px slot,
 # and its x axis is on the first screen at 1280×720 with a "Try this" sentence above it
+
+
+def short(v: float) -> str:
+    """A metric value as the page shows it: whole, and short enough for a narrow column."""
+    return "0" if v == 0 else f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 else f"{v:.2e}"
+
+
+def fact_words(f: dict) -> dict:
+    """``RatioResult.facts`` as the page writes them: ratios and losses to 3 digits, ‖g‖ as 1.2e-03."""
+    return {k: (f"{v:.3g}" if k.startswith(("ratio", "loss")) else f"{v:.1e}") if isinstance(v, float) else v
+            for k, v in f.items()}
+
+
+def legend_words(lang: str = "en") -> dict[str, str]:
+    """The words the page's captions use for what the charts draw: each colour by role (the arrows' neg/pos/zero,
+    ARROW_COLOURS; the ratio dots' down/flat/minimum, RATIO_COLOURS; the escape runs' plain/esc, RUN_COLOURS),
+    ``white`` (KIND_FILL and GRADIENT_COLOUR on the map) and ``kinds``, the critical points' shapes (KIND_GLYPHS)."""
+    tr = i18n.translator(lang)
+    roles = {**dict(zip(("neg", "pos", "zero"), ARROW_COLOURS.values())),
+             **dict(zip(("down", "flat", "minimum"), RATIO_COLOURS.values())),
+             **dict(zip(("plain", "esc"), RUN_COLOURS.values()))}
+    kinds = tr("critical.sep").join(f"{KIND_GLYPHS[k]} {tr(K + 'kind.' + k)}" for k in KINDS)
+    return {**{k: tr("common.colour." + v) for k, v in roles.items()}, "white": tr("critical.white"), "kinds": kinds}
+
+
+def escape_words(e: EscapeResult, lang: str = "en") -> dict[str, str]:
+    """The escape notice's two sentences (``story`` and ``drop``), as ``critical.escape.notice`` takes them."""
+    tr, cfg = i18n.translator(lang), e.config
+    p, k = (e.escape_steps[r] for r in RUNS)
+    words = dict(p=p, steps=cfg.steps, offset=f"{cfg.offset:g}", **legend_words(lang),
+                 q=tr("critical.escape.at_once") if k == 0 else tr("critical.escape.after", k=k))
+    return dict(story=tr(f"critical.escape.{e.story()}", **words),
+                drop=tr("critical.escape.drop", jump=f"{cfg.jump:g}", actual=short(e.actual_drop), pred=short(e.predicted_drop)))
 
 
 def _hex(names: dict) -> list[str]:
@@ -209,30 +242,27 @@ def escape_chart(e: EscapeResult, lang: str = "en") -> alt.LayerChart:
 
 
 def ratio_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:
-    """The lecture's scatter: minimum ratio (x) against training loss (y), one dot per network, coloured
-    by verdict (RATIO_COLOURS); runs whose gradient did not reach the tolerance are hollow."""
+    """The lecture's scatter: minimum ratio (x) against training loss (y), one dot per network, coloured by
+    its Hessian's signs (RATIO_COLOURS); the tooltip says how small its ‖g‖ got."""
     tr = i18n.translator(lang)
     t = r.table[np.isfinite(r.table.loss) & np.isfinite(r.table.min_ratio)].copy()
     t["verdict_t"] = [tr(K + "verdict." + v) for v in t.verdict]
-    x = q("min_ratio", tr(K + "axis.ratio"), scale={"domain": [0, 1.02], "nice": False})
-    dots = mark(t, {"type": "point", "size": 120, "opacity": 0.9, "strokeWidth": 2}, x=x,
+    lo = min(0.5, float(np.floor(10 * t.min_ratio.min()) / 10)) if len(t) else 0.5  # the lecture's axis: 0.5 to 1
+    x = q("min_ratio", tr(K + "axis.ratio"), scale={"domain": [lo, 1.02], "nice": False})
+    dots = mark(t, {"type": "point", "size": 120, "opacity": 0.9, "strokeWidth": 2, "filled": True}, x=x,
                 y=q("loss", tr(K + "axis.train_loss"), scale={"zero": False, "padding": 14}),
                 color=n("verdict_t", None, scale={"domain": [tr(K + "verdict." + v) for v in RATIO_COLOURS],
                                                   "range": _hex(RATIO_COLOURS)},
                         legend=None),  # the caption under the pair names every colour; a legend here took the
                 # plot down to 95 px and pushed the title above the chart's top
-                fill={"condition": {"test": "datum.reached", "field": "verdict_t", "type": "nominal", "legend": None,
-                                    "scale": {"domain": [tr(K + "verdict." + v) for v in RATIO_COLOURS],
-                                              "range": _hex(RATIO_COLOURS)}},
-                      "value": "transparent"},
                 tooltip=[q("run", tr(K + "tip.run")), q("loss", tr(K + "tip.loss"), format=".4f"),
                          q("min_ratio", tr(K + "tip.ratio"), format=".3f"), q("positive", "λ > 0"), q("negative", "λ < 0"),
                          q("near_zero", "λ ≈ 0"), q("lambda_min", tr(K + "tip.lambda_min"), format=".3g"),
-                         q("grad_norm", "‖g‖", format=".2g")])
+                         q("grad_start", tr(K + "tip.grad_start"), format=".2e"),
+                         q("grad_norm", tr(K + "tip.grad"), format=".2e")])
     one = mark(pd.DataFrame({"min_ratio": [1.0], "label": [tr(K + "ratio_one")]}),
                {"type": "rule", "strokeDash": [5, 4], "color": GREY, "strokeWidth": 2}, x=x, tooltip=[n("label", "")])
-    title = tr(K + "title.ratio", n=int(t.reached.sum()), m=len(t))
-    return styled([dots, one], title, 380)
+    return styled([dots, one], tr(K + "title.ratio", m=len(t)), 380)
 
 
 def spectrum_chart(r: RatioResult, lang: str = "en") -> alt.LayerChart:

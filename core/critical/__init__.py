@@ -14,22 +14,23 @@ One idea per module:
 - ``contours``: the surface in view, contour lines, every critical point (batched Newton);
 - ``point``: everything at one point θ';
 - ``escape``: escaping a saddle along the negative eigenvector;
-- ``ratio``: the minimum-ratio experiment (train, drive ‖g‖ to zero, then the Hessian) and its switch.
+- ``ratio``: the minimum-ratio experiment the lecture's way (train, minimise ‖g‖² with L-BFGS, then the
+  Hessian) and its switch.
 
 What the page states as fact is decided here, with its thresholds named: ``EscapeResult.story`` (the escape
-notice), ``PointResult.shape`` and ``.steep`` (the verdict and the map's caption), ``RatioResult.counts``.
+notice), ``PointResult.shape`` and ``.steep`` (the verdict and the map's caption), ``RatioResult.facts``.
 
 ``from core import critical; critical.point(...)`` keeps working: the public API is re-exported here.
 """
 from core.critical.contours import SurfaceConfig, SurfaceResult, find_critical, isolines, surface
 from core.critical.escape import (CRAWL_FACTOR, CRAWL_OFFSET, JUMPS, LRS, OFFSETS, PAD, RUNS, STEPS, STORIES,
                                   EscapeConfig, EscapeResult, escape, escape_csv, nearest_saddle)
-from core.critical.network import (DT, SLICE_HIDDEN, SLICE_STEPS, SliceNet, init_params, n_params, net_grads,
+from core.critical.network import (DT, SLICE_HIDDEN, SLICE_STEPS, SliceNet, fit_nets, init_params, n_params, net_grads,
                                    net_data, net_hessians, net_hessians_fast, net_loss, slice_net, train_nets, unpack)
-from core.critical.point import STEEP, WINDOWS, PointConfig, PointResult, point, quadratic
-from core.critical.ratio import (HIDDEN_CHOICES, MISSED_SHARE, NEWTON_STEPS, REFINE_STEPS, RUNS_CHOICES, SADDLE_SHARE,
-                                 STEP_CHOICES, VERDICTS, RatioConfig, RatioResult, RatioView, min_ratio, ratio_csv,
-                                 ratio_safetensors)
+from core.critical.point import STEEP, TAYLOR, WINDOWS, PointConfig, PointResult, point, quadratic
+from core.critical.ratio import (HIDDEN_CHOICES, INIT_STD, LBFGS_ITERS, MOST, RARE, RATIO_FILES, RATIO_STORIES, RUNS_CHOICES, STEP_CHOICES,
+                                 VERDICTS, RatioConfig, RatioResult, RatioView, drive_gradient_to_zero, min_ratio,
+                                 min_ratios, ratio_csv, ratio_safetensors)
 from core.critical.surfaces import (AXES, FORMULAS, HI, LO, SURFACES, Surface, analytic_grad_hess, evaluate, grad_hess,
                                     hessian_at, surface_fn)
 from core.critical.verdicts import (EIG_TOL, GRAD_TOL, HIGHER_ORDER, SHAPES, SIGNS, classify, is_critical, near_zero_tol,

@@ -64,19 +64,27 @@ def init_params(m: int, d: int, hidden: int, gen: torch.Generator) -> torch.Tens
     return torch.cat([u((m, hidden * d), d), u((m, hidden), d), u((m, hidden), hidden), u((m, 1), hidden)], 1)
 
 
-
 def train_nets(m: int, hidden: int, steps: int, lr: float, seed: int,
                purpose: str = "critical.nets") -> tuple[torch.Tensor, train.TrainLog]:
     """Train M networks on the diabetes data as one batched computation (full-batch Adam, a fixed
     number of steps). Returns the final parameters (M, P) and the training log (per-run losses)."""
+    X, _, _ = net_data()
+    return fit_nets(init_params(m, X.shape[1], hidden, rng.generator(seed, purpose)), hidden, steps, lr)
+
+
+def fit_nets(theta: torch.Tensor, hidden: int, steps: int, lr: float, max_seconds: float | None = None,
+             **opt_kw) -> tuple[torch.Tensor, train.TrainLog]:
+    """Full-batch Adam from the given weights theta (M, P), every network one batched computation (each
+    network's update is its own: Adam works element by element). ``max_seconds``: ``train.run``'s wall-time
+    guard (None: ``train.GUARD_SECONDS``). Returns the final parameters and the log."""
     X, y, _ = net_data()
-    theta = init_params(m, X.shape[1], hidden, rng.generator(seed, purpose)).requires_grad_(True)  # (M, P)
-    opt = torch.optim.Adam([theta], lr=lr)
+    theta = theta.detach().clone().requires_grad_(True)  # (M, P)
+    opt = torch.optim.Adam([theta], lr=lr, **opt_kw)
 
     def step(i: int) -> torch.Tensor:
         return train.batched_step(opt, net_loss(theta, X, y, hidden))  # (M,) one loss per run
 
-    log = train.run(step, steps, stop_on="all")
+    log = train.run(step, steps, stop_on="all", max_seconds=max_seconds)
     return theta.detach(), log
 
 

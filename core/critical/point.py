@@ -15,6 +15,10 @@ from core.params import choice, clamp, num
 
 WINDOWS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)  # half-widths of the local view
 STEEP = 10  # the page states max|λ| / min|λ| from this ratio up ("one eigenvalue is N times the other")
+TAYLOR = (r"\begin{gathered}L(\theta) \approx L(\theta') + (\theta-\theta')^{\top} g"  # the page's formula
+          r" + \tfrac{1}{2}(\theta-\theta')^{\top} H\,(\theta-\theta')\\"
+          r"g = \nabla L(\theta'),\quad H_{ij} = \frac{\partial^2 L}{\partial\theta_i\,\partial\theta_j}(\theta'),"
+          r"\quad u^{\top} H u = \lambda\lVert u\rVert^2\end{gathered}")
 
 
 @dataclass(frozen=True)

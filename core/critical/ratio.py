@@ -1,43 +1,43 @@
-"""The minimum-ratio experiment: where does training stop?
+"""The minimum-ratio experiment, the lecture's way: where does training stop?
 
-The lecture trains a network, then drives the gradient norm itself to zero, and only at that true
-critical point looks at the Hessian: minimum ratio = (positive eigenvalues) / (all eigenvalues), 1 at a
-true local minimum. Here M networks run as one batched computation, in three fixed phases:
+The lecture trained networks until the gradient was small, then treated ‖g‖ itself as the loss and
+minimised it, and at the point reached looked at the Hessian: minimum ratio = (positive eigenvalues) /
+(all eigenvalues), 1 at a true local minimum; it plotted that ratio against the training loss, one point per
+run. Here M networks run as one batched computation, in two fixed phases:
 
-1. ``steps`` full-batch Adam steps on the training loss;
-2. ``NEWTON_STEPS`` damped Newton steps on the loss with |H| (the step ``−(|H| + μI)⁻¹ g`` always points
-   downhill, so it is not pulled towards saddles; μ adapts per run);
-3. ``REFINE_STEPS`` Levenberg-Marquardt steps on ‖g‖² (``−(H² + μI)⁻¹ H g``): the gradient norm itself
-   minimised, which converges to the nearest critical point of any kind.
+1. ``steps`` full-batch Adam steps on the training loss, from N(0, INIT_STD²) weights;
+2. ``LBFGS_ITERS`` iterations of ``torch.optim.LBFGS`` on Σ_m ‖g_m‖² (the gradient by autograd with
+   ``create_graph``; the runs share no weight, so the sum is smallest exactly where every run's own ‖g‖ is).
 
-A run counts only where ‖g‖ reached the verdicts' tolerance (``verdicts.is_critical``); the others stay in
-the table with ``reached = False`` and no verdict. Eigenvalue signs use the one near-zero rule of
-``core.critical.verdicts``.
+Then each run's full Hessian (``net_hessians_fast``), its eigenvalue signs under the one near-zero rule of
+``core.critical.verdicts``, and the ratio. ‖g‖ gets small, never exactly zero: the result keeps how small
+(``grad_norm``) and whether it went below the verdicts' tolerance (``reached``), and the page says it.
+What the page states is decided by ``RatioResult.facts`` with the thresholds named below.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import torch
 
-from core import train
+from core import device, rng, train
 from core.critical import verdicts
-from core.critical.network import DT, net_data, net_grads, net_hessians_fast, train_nets, unpack
+from core.critical.network import DT, fit_nets, n_params, net_data, net_grads, net_hessians_fast, net_loss, unpack
 from core.export import safetensors_bytes
 from core.params import choice, clamp, flag, num
 
 RUNS_CHOICES = (4, 8, 16, 24)
 HIDDEN_CHOICES = (1, 2, 4, 8, 12)
 STEP_CHOICES = (25, 100, 300, 1000)
-NEWTON_STEPS = 20  # damped Newton steps on the loss after Adam
-REFINE_STEPS = 25  # Levenberg-Marquardt steps on ‖g‖² after those
-VERDICTS = ("not a critical point", "has a λ < 0: a saddle", "no λ < 0, some λ ≈ 0: flat", "all λ > 0: a minimum")
-# the notice's claims, checked over seeds (tests/test_critical.py): wider networks (H > 1) that reach a critical
-# point "almost never" have a λ < 0 there, and "many" of their runs do not reach the tolerance
-SADDLE_SHARE = 0.1  # "almost never": at most this share of the runs that reached a critical point
-MISSED_SHARE = 0.2  # "many": more than this share of the runs
+INIT_STD = 0.5  # initial weights N(0, INIT_STD²): saturated enough that runs stop in different places
+LBFGS_ITERS = 40  # L-BFGS iterations on Σ‖g‖² (torch's max_eval: at most 1.25× as many evaluations): a budget of work
+LBFGS_HISTORY = 50  # curvature pairs L-BFGS keeps
+VERDICTS = ("has a λ < 0: a way down", "no λ < 0, some λ ≈ 0: flat", "all λ > 0: a minimum")
+MOST = 0.5  # "most stopping points still have a direction that goes down": more than this share has a λ < 0
+RARE = 0.1  # "true local minima are rare": at most this share of the runs has ratio 1
+RATIO_STORIES = ("most", "none", "some")  # the notice: most runs have a λ < 0 / no run has one / the counts
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class RatioView:
 @dataclass(frozen=True)
 class RatioConfig:
     runs: int = choice(16, RUNS_CHOICES, widget="select_slider")  # networks trained from different starts, one batch
-    hidden: int = choice(2, HIDDEN_CHOICES, widget="select_slider")  # hidden tanh units of each 10 -> H -> 1 network
+    hidden: int = choice(8, HIDDEN_CHOICES, widget="select_slider")  # hidden tanh units of each 10 -> H -> 1 network
     steps: int = choice(300, STEP_CHOICES, widget="select_slider")  # full-batch Adam steps on the training loss
     lr: float = choice(0.05, (0.01, 0.02, 0.05, 0.1), widget="select_slider")  # Adam's learning rate
     seed: int = num(0, 0, 1_000_000, widget="number")  # initial weights of all runs
@@ -58,95 +58,101 @@ class RatioConfig:
 @dataclass
 class RatioResult:
     config: RatioConfig
-    table: pd.DataFrame  # run, loss, grad_norm, reached, positive, negative, near_zero, lambda_min, min_ratio, verdict
+    table: pd.DataFrame  # run, loss, grad_start, grad_norm, reached, positive, negative, near_zero, lambda_min, min_ratio, verdict
     eigvals: np.ndarray  # (runs in table, P) every network's Hessian eigenvalues, ascending
-    history: pd.DataFrame  # step, run, loss (Adam phase)
     log: train.TrainLog
-    weights: torch.Tensor  # (runs, P) parameters at the end of the three phases
+    weights: torch.Tensor  # (runs, P) parameters at the end of both phases
     n_params: int
 
-    @property
-    def critical(self) -> pd.DataFrame:
-        """The runs whose gradient reached the tolerance: the only ones the ratio speaks for."""
-        return self.table[self.table.reached].reset_index(drop=True)
-
-    def counts(self) -> dict[str, int]:
-        """The numbers the page states: of the ``runs`` networks, ``critical`` reached a critical point; of
-        those ``saddles`` have a λ < 0, ``flat`` no λ < 0 but some λ ≈ 0, ``minima`` a ratio of 1; ``missed``
-        did not reach the tolerance (or diverged)."""
-        c = self.critical
-        return dict(runs=self.config.runs, critical=len(c), saddles=int((c.negative > 0).sum()),
-                    flat=int(((c.negative == 0) & (c.near_zero > 0)).sum()), minima=int((c.min_ratio == 1).sum()),
-                    missed=self.config.runs - len(c))
-
-
-def _descend(theta: torch.Tensor, hidden: int, n: int) -> torch.Tensor:
-    """Damped Newton on the loss with |H|, per run: a step is kept only where it lowers that run's loss."""
-    mu = torch.full((theta.shape[0],), 1e-3, dtype=DT)  # (M,)
-    for _ in range(n):
-        loss, g = net_grads(theta, hidden)  # (M,), (M, P)
-        lam, U = torch.linalg.eigh(net_hessians_fast(theta, hidden))  # (M, P), (M, P, P)
-        d = -(U @ ((U.transpose(1, 2) @ g[:, :, None]) / (lam.abs() + mu[:, None])[:, :, None]))[:, :, 0]  # (M, P)
-        new, _ = net_grads(theta + d, hidden)
-        ok = torch.isfinite(new) & (new < loss)
-        theta = torch.where(ok[:, None], theta + d, theta)
-        mu = torch.where(ok, mu / 3, mu * 5).clamp(1e-12, 1e6)
-    return theta
+    def facts(self) -> dict:
+        """What the page states about this result: the story (one of RATIO_STORIES: "most" where more than MOST
+        of the runs have a λ < 0 and at most RARE have ratio 1, "none" where no run has a λ < 0, else "some",
+        the counts only), the counts (``missed``: runs whose ‖g‖ stayed above the verdicts' tolerance), and the
+        ranges of ratio, loss and ‖g‖ (after Adam: g0_*, after L-BFGS: g_*)."""
+        t = self.table
+        n, down = len(t), int((t.negative > 0).sum())
+        minima = int((t.min_ratio == 1).sum())
+        most = down > MOST * n and minima <= RARE * n
+        story = RATIO_STORIES[1] if down == 0 else RATIO_STORIES[0] if most else RATIO_STORIES[2]
+        return dict(story=story, runs=n, down=down, flat=int(((t.negative == 0) & (t.near_zero > 0)).sum()),
+                    minima=minima, reached=int(t.reached.sum()), missed=n - int(t.reached.sum()),
+                    ratio_lo=float(t.min_ratio.min()), ratio_hi=float(t.min_ratio.max()),
+                    loss_lo=float(t.loss.min()), loss_hi=float(t.loss.max()),
+                    g0_lo=float(t.grad_start.min()), g0_hi=float(t.grad_start.max()),
+                    g_lo=float(t.grad_norm.min()), g_hi=float(t.grad_norm.max()))
 
 
-def _refine(theta: torch.Tensor, hidden: int, n: int) -> torch.Tensor:
-    """Levenberg-Marquardt on ‖g‖², per run: a step is kept only where it lowers that run's ‖g‖."""
-    mu = torch.full((theta.shape[0],), 1e-4, dtype=DT)  # (M,)
-    eye = torch.eye(theta.shape[1], dtype=DT)  # (P, P)
-    for _ in range(n):
-        _, g = net_grads(theta, hidden)  # (M, P)
-        H = net_hessians_fast(theta, hidden)  # (M, P, P)
-        A = H @ H  # the Gauss-Newton matrix of ‖g‖² (the Jacobian of g is H)
-        scale = A.diagonal(dim1=1, dim2=2).mean(1).clamp_min(1e-300)  # (M,)
-        d = -torch.linalg.solve(A + (mu * scale)[:, None, None] * eye, H @ g[:, :, None])[:, :, 0]  # (M, P)
-        _, g2 = net_grads(theta + d, hidden)
-        ok = torch.isfinite(g2).all(1) & (g2.norm(dim=1) < g.norm(dim=1))
-        theta = torch.where(ok[:, None], theta + d, theta)
-        mu = torch.where(ok, mu / 5, mu * 5).clamp(1e-14, 1e8)
-    return theta
+def drive_gradient_to_zero(theta: torch.Tensor, hidden: int, iters: int = LBFGS_ITERS) -> torch.Tensor:
+    """The lecture's second phase: ``torch.optim.LBFGS`` (strong-Wolfe line search) on Σ_m ‖g_m‖², the
+    gradient g_m of run m's training loss by autograd; theta (M, P) -> (M, P). Runs that turn non-finite
+    keep their starting weights."""
+    X, y, _ = net_data()
+    t = theta.detach().clone().requires_grad_(True)  # (M, P)
+    opt = torch.optim.LBFGS([t], lr=1, max_iter=iters, history_size=LBFGS_HISTORY, line_search_fn="strong_wolfe",
+                            tolerance_grad=0, tolerance_change=0)  # stops after its iterations, never on a tolerance
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad(set_to_none=True)
+        (g,) = torch.autograd.grad(net_loss(t, X, y, hidden).sum(), t, create_graph=True)  # (M, P)
+        obj = g.square().sum()
+        obj.backward()
+        return obj.detach()
+
+    if len(t):
+        opt.step(closure)
+    out = t.detach()
+    return torch.where(torch.isfinite(out).all(1, keepdim=True), out, theta)
 
 
 def min_ratio(cfg: RatioConfig = RatioConfig()) -> RatioResult:
-    """Train ``runs`` networks, drive each one's gradient to zero, then at each critical point reached:
-    the full Hessian, its eigenvalues and the minimum ratio = (positive eigenvalues) / (all eigenvalues)."""
+    """Train ``runs`` networks, minimise each one's ‖g‖², then at each point reached: the full Hessian, its
+    eigenvalues and the minimum ratio = (positive eigenvalues) / (all eigenvalues)."""
+    return min_ratios(cfg, (cfg.seed,))[0]
+
+
+def min_ratios(cfg: RatioConfig, seeds, max_seconds: float | None = None) -> list[RatioResult]:
+    """``min_ratio`` for each seed in ``seeds`` (the config's own seed ignored), the Adam phase of every seed's
+    runs as one batched computation (tests check claims on ten seeds this way, with ``max_seconds=math.inf``: on
+    a busy machine the wall-time guard ``train.GUARD_SECONDS`` would cut 160 networks' Adam short); L-BFGS then
+    runs per seed, on that seed's ``runs`` networks, as the page does."""
     cfg = clamp(cfg)
-    theta, log = train_nets(cfg.runs, cfg.hidden, cfg.steps, cfg.lr, cfg.seed)  # (M, P)
+    X, _, _ = net_data()
+    P = n_params(X.shape[1], cfg.hidden)
+    theta0 = torch.cat([torch.randn(cfg.runs, P, generator=rng.generator(s, "critical.ratio"), dtype=DT) * INIT_STD
+                        for s in seeds])  # (S·M, P)
+    theta, log = fit_nets(theta0, cfg.hidden, cfg.steps, cfg.lr, max_seconds, **device.optimizer_impl("foreach"))
+    out = []
+    for k, s in enumerate(seeds):
+        sl = slice(k * cfg.runs, (k + 1) * cfg.runs)
+        part = train.TrainLog(log.losses[:, sl], log.planned, log.diverged_at[sl], log.stopped, log.seconds)
+        out.append(_at_stop(replace(cfg, seed=int(s)), theta[sl], part))
+    return out
+
+
+def _at_stop(cfg: RatioConfig, theta: torch.Tensor, log: train.TrainLog) -> RatioResult:
+    """Phase 2 and the Hessians for one seed's networks theta (M, P) after Adam."""
     P = theta.shape[1]
-    alive = np.array([d is None for d in log.diverged_at]) & torch.isfinite(theta).all(1).numpy()
-    t = theta[torch.from_numpy(alive)]
-    if len(t):
-        t = _refine(_descend(t, cfg.hidden, NEWTON_STEPS), cfg.hidden, REFINE_STEPS)
-        theta = theta.clone()
-        theta[torch.from_numpy(alive)] = t
-    loss, g = net_grads(theta, cfg.hidden)  # (M,), (M, P)
+    alive = torch.from_numpy(np.array([d is None for d in log.diverged_at])) & torch.isfinite(theta).all(1)
+    g0 = net_grads(torch.nan_to_num(theta), cfg.hidden)[1].norm(dim=1)  # (M,) ‖g‖ after Adam
+    theta = theta.clone()
+    theta[alive] = drive_gradient_to_zero(theta[alive], cfg.hidden)
+    loss, g = net_grads(torch.nan_to_num(theta), cfg.hidden)  # (M,), (M, P)
     H = net_hessians_fast(torch.nan_to_num(theta), cfg.hidden)  # (M, P, P)
-    ok = alive & torch.isfinite(H).flatten(1).all(1).numpy() & np.isfinite(loss.numpy())
+    ok = (alive & torch.isfinite(H).flatten(1).all(1) & torch.isfinite(loss)).numpy()
     lam = np.full((cfg.runs, P), np.nan)
     if ok.any():
         lam[ok] = torch.linalg.eigvalsh(H[torch.from_numpy(ok)]).numpy()  # (M_ok, P) ascending
     gn = g.norm(dim=1).numpy()
     neg, zero, pos = verdicts.sign_counts(np.nan_to_num(lam))
-    reached = ok & verdicts.is_critical(gn, np.nan_to_num(lam))
-    verdict = np.where(~reached, VERDICTS[0], np.where(neg > 0, VERDICTS[1], np.where(zero > 0, VERDICTS[2], VERDICTS[3])))
-    table = pd.DataFrame({"run": np.arange(cfg.runs), "loss": loss.numpy(), "grad_norm": gn, "reached": reached,
-                          "positive": pos, "negative": neg, "near_zero": zero, "lambda_min": lam[:, 0],
-                          "min_ratio": pos / P, "verdict": verdict})
-    table = table[ok].reset_index(drop=True)
-    L = log.losses  # (steps_done, M)
-    hist = pd.DataFrame({"step": np.tile(np.arange(len(L)), cfg.runs), "run": np.repeat(np.arange(cfg.runs), len(L)),
-                         "loss": L.T.ravel()})
-    hist = hist[np.isfinite(hist.loss)].reset_index(drop=True)
-    return RatioResult(cfg, table, lam[ok], hist, log, theta, P)
+    verdict = np.where(neg > 0, VERDICTS[0], np.where(zero > 0, VERDICTS[1], VERDICTS[2]))
+    table = pd.DataFrame({"run": np.arange(cfg.runs), "loss": loss.numpy(), "grad_start": g0.numpy(), "grad_norm": gn,
+                          "reached": verdicts.is_critical(gn, np.nan_to_num(lam)), "positive": pos, "negative": neg,
+                          "near_zero": zero, "lambda_min": lam[:, 0], "min_ratio": pos / P, "verdict": verdict})
+    return RatioResult(cfg, table[ok].reset_index(drop=True), lam[ok], log, theta, P)
 
 
 def ratio_csv(r: RatioResult) -> bytes:
-    """One row per trained network: final loss, gradient norm, whether it reached a critical point,
-    eigenvalue signs, minimum ratio."""
+    """One row per trained network: final loss, ‖g‖ after Adam and after L-BFGS, eigenvalue signs, ratio."""
     return r.table.to_csv(index=False).encode()
 
 
@@ -155,3 +161,7 @@ def ratio_safetensors(r: RatioResult) -> bytes:
     X, _, names = net_data()
     W1, b1, w2, b2 = unpack(r.weights, X.shape[1], r.config.hidden)
     return safetensors_bytes({"": {"W1": W1, "b1": b1, "w2": w2, "b2": b2}}, r.config, {"features": ",".join(names)})
+
+
+RATIO_FILES = (("ratio", ratio_csv, "minimum_ratio.csv", "text/csv"),  # the page's downloads: catalogue key "dl.<key>",
+               ("weights", ratio_safetensors, "ratio_networks.safetensors", "application/octet-stream"))  # bytes, file, MIME
