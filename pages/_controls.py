@@ -196,9 +196,16 @@ class Preset:
     fields: dict[str, Any] = field(default_factory=dict)  # format fields of its label and text (counts from core)
 
 
-def _apply(values: dict[str, Any]) -> None:
+def _apply(values: dict[str, Any], defaults: dict[str, Any] | None = None) -> None:
+    """Set the controls, and the link with them: a control the chosen part does not draw never syncs its own
+    key, so a value left in the link by an earlier experiment would come back on the next language switch."""
     for k, v in values.items():
         st.session_state[k] = v
+        if defaults is not None:
+            if v == defaults.get(k):
+                st.query_params.pop(k, None)
+            else:
+                st.query_params[k] = params.to_url(v)
 
 
 def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
@@ -219,10 +226,10 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
     for col, p in zip(cols, items):
         col.button(t(f"{topic}.preset.{p.id}.label", **p.fields), key=f"preset:{p.id}",
                    help=t(f"{topic}.preset.{p.id}.what", **p.fields),
-                   on_click=_apply, args=({**defaults, **p.values},), width="stretch",
+                   on_click=_apply, args=({**defaults, **p.values}, defaults), width="stretch",
                    type="primary" if p is active else "secondary")
     cols[-1].button(t("common.reset"), key="preset:reset", help=t("common.reset_help"), on_click=_apply,
-                    args=(defaults,), width="stretch", icon=":material/restart_alt:")
+                    args=(defaults, defaults), width="stretch", icon=":material/restart_alt:")
     if active is not None:
         st.caption(t("common.try_this_active", label=t(f"{topic}.preset.{active.id}.label", **active.fields),
                      what=t(f"{topic}.preset.{active.id}.what", **active.fields)))

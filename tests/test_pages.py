@@ -338,3 +338,15 @@ def test_a_link_always_carries_its_language():
         at = open_page("pages/fitting.py", query=query)
         got = at.query_params.get("lang")
         assert (got[0] if isinstance(got, list) else got) == want, (query, got)
+
+
+def test_a_preset_clears_what_an_earlier_one_left_in_the_link():
+    """"Soft gate" sets the stepper's sharpness; "memory race" then shows a part that does not draw that slider, so
+    the slider never syncs its own key: the preset itself must take it out of the link, or a language switch (which
+    reads the link) brings it back and the race preset is no longer the active one (found in Chromium, issue 23)."""
+    at = open_page("pages/rnn.py")
+    at.button(key="preset:soft").click().run()
+    assert at.query_params.get("sharp") == ["1.0"] or at.query_params.get("sharp") == "1.0", dict(at.query_params)
+    at.button(key="preset:race").click().run()
+    assert "sharp" not in at.query_params, dict(at.query_params)
+    assert at.button(key="preset:race").proto.type == "primary"
