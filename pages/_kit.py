@@ -271,7 +271,8 @@ def player(key: str, last: int, draw, fps: float | None = None, label: str | Non
             st.rerun(scope="fragment")
         step = int(ss.get(key, default))
         ss[shown] = step
-        draw(step)
+        with st.container():  # one block, as the placeholder that plays: the playing run replaces it and the row
+            draw(step)  # below in place, and leaves no faded copy of the frame's charts or controls under them
         c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
         c1.button(t("common.play"), key=f"_play:{key}", on_click=toggle, icon=":material/play_arrow:",
                   width="stretch", disabled=last == 0)
