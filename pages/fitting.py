@@ -71,6 +71,9 @@ def notes(result: fitting.FitResult, show_parts: bool) -> None:
                sig=f.loss("sigmoid", "train"), better=tx("relu_better") if f.relu_better else
                tx("sig_better", edge=fitting.PAIRS_EDGE_K, well=fitting.PAIRS_WELL_K))]
     said += [tx("overfits", model=NAMES[m], best=t.best, epoch=t.best_epoch, last=t.last) for m, t in f.overfit.items()]
+    if f.floor is not None:  # the piecewise-linear target: did the ReLUs reach the corners (fitting.CORNER_FLOOR)?
+        said.append(tx("corners_yes" if f.corners else "corners_no", relu=f.floor["ReLU"], sig=f.floor["sigmoid"],
+                       floor=fitting.CORNER_FLOOR))
     kit.notice(" ".join(said))
     st.caption(tx("dead_relu", revived=int(result.revived[1]) if result.revived is not None else 0))
 

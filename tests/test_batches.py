@@ -274,3 +274,15 @@ def test_colour_constants():
     ranges = [l["encoding"]["color"]["scale"]["range"] for l in spec["layer"]
               if "color" in l.get("encoding", {}) and "range" in l["encoding"]["color"].get("scale", {})]
     assert [COLOURS[cb.PATH_COLOURS[m]] for m in bt.METHODS] in ranges
+
+
+def test_chinese_text_has_no_raw_subscripts():
+    """Issue 23: the 中文 page (the paths and the lab) shows no raw subscript (x_n, L_𝓑), unfilled placeholder,
+    English colon or stray space, its charts included."""
+    from conftest import open_page
+    from zh_text import chinese_text_problems
+
+    at = open_page("pages/batches.py", query={"lang": "zh", "lab": "true", "lab_epochs": "1"})
+    assert not at.exception and len(at.get("vega_lite_chart")) >= 2
+    flagged = chinese_text_problems(at, subscripts=True)
+    assert not flagged, flagged

@@ -186,8 +186,9 @@ def test_too_few_units_underfit():
 
 @pytest.mark.claim
 def test_corners_need_relus():
-    """Preset "Corners need ReLUs" (piecewise linear, k=3): on most seeds the 6 ReLUs reach the noise floor
-    with a kink at each corner; on some, two kinks settle on one corner and another corner is missed."""
+    """Preset "Corners need ReLUs" (piecewise linear, K = 4, full batch): on at least 9 of 10 seeds (here on at
+    least CORNERS_SHARE of SEEDS) the 2K ReLUs put a kink at each corner and reach the noise floor: training MSE
+    within CORNER_FLOOR times σ², at or below the K sigmoids' (``facts(r).corners``, what the page says of a run)."""
     c = fitting.corners_claim(seeds_of(**fitting.PRESETS["corners"]))
     print("corners", c.numbers)
     assert c.holds
@@ -228,6 +229,8 @@ def test_the_presets_name_their_thresholds():
 
     for lang in ("en", "zh"):
         assert f"{fitting.SEASONS_VAL_MSE}" in i18n.text(lang, "fitting.preset.real.what")
+        assert f"{fitting.CORNER_FLOOR}" in i18n.text(lang, "fitting.preset.corners.what")
+        assert f"{round(10 * fitting.CORNERS_SHARE)}" in i18n.text(lang, "fitting.preset.corners.what")
 
 
 # ---------------------------------------------------------------- hard sigmoids, equality with PyTorch, exports
@@ -366,6 +369,22 @@ def test_the_page_says_when_the_budget_cuts_the_epochs(monkeypatch, lang):
                              budget=10_000)[:20] in c.value for c in at.caption)
 
 
+def test_chinese_text_has_no_raw_subscripts(monkeypatch):
+    """Issue 23: the 中文 page (the run, each unit's curve, the two-ReLU ramp, the sweep, on the corners' target)
+    shows no raw subscript (c_i, w_ij), unfilled placeholder, English colon or stray space, its charts included."""
+    from conftest import open_page
+    from zh_text import chinese_text_problems
+
+    import sys
+
+    monkeypatch.setattr(sys.modules["core.fitting.sweep"], "SWEEP_STEPS", 30)  # the text is what is checked: a short sweep draws all of it
+    at = open_page("pages/fitting.py", query={"lang": "zh", "target": "piecewise linear", "k": "3", "epochs": "10",
+                                              "sweep": "true"})
+    assert not at.exception and len(at.get("vega_lite_chart")) >= 6
+    flagged = chinese_text_problems(at, subscripts=True)
+    assert not flagged, flagged
+
+
 # ---------------------------------------------------------------- what the page states about one run or sweep
 
 
@@ -394,3 +413,22 @@ def test_facts_of_a_sweep():
     assert f.best["ReLU"] == fitting.Best(4, 8, 40, 0.2)
     g = f.gap["sigmoid"]
     assert (g.k0, g.k1) == (1, 24) and g.g0 == pytest.approx(0.1) and g.g1 == pytest.approx(0.39) and g.wider
+
+
+def test_facts_say_whether_the_relus_reached_the_corners(result):
+    """On the piecewise-linear target (MSE, noise σ > 0): the ReLUs reach the corners when their training MSE is
+    within CORNER_FLOOR times σ² and at or below the sigmoids'; on any other target nothing is said."""
+    cfg = replace(result.config, target="piecewise linear", noise=0.1)
+
+    def at(relu: float, sig: float, c=cfg) -> fitting.FitFacts:
+        rows = [(3, m, sp, v) for m, v in (("sigmoid", sig), ("ReLU", relu)) for sp in fitting.SPLITS]
+        return fitting.facts(replace(result, config=c, history=pd.DataFrame(rows, columns=["epoch", "model", "split",
+                                                                                               "loss"])))
+
+    floor = fitting.CORNER_FLOOR * 0.01
+    f = at(0.99 * floor, floor)
+    assert f.corners and f.floor["ReLU"] == pytest.approx(0.99 * fitting.CORNER_FLOOR)
+    assert not at(1.01 * floor, 2 * floor).corners  # above the floor
+    assert not at(0.9 * floor, 0.8 * floor).corners  # worse than the sigmoids
+    assert at(0.5 * floor, floor, replace(cfg, loss="MAE")).floor is None
+    assert fitting.facts(result).floor is None and not fitting.facts(result).corners

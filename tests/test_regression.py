@@ -345,3 +345,16 @@ def test_replay_frames_differ_only_in_data():
         for builder in (C.surface_chart, C.data_chart, C.loss_chart):
             a, b = (strip(builder(r, s, "en").to_dict(validate=False)) for s in (0, r.last))
             assert a == b, builder.__name__
+
+
+def test_chinese_text_has_no_raw_subscripts():
+    """Issue 23: the 中文 page (descent with its 2/λₘₐₓ, comparison, features of both sources) shows
+    no raw subscript (λ_max, w_j), unfilled placeholder, English colon or stray space, its charts included."""
+    from conftest import open_page
+    from zh_text import chinese_text_problems
+
+    for query in ({"lang": "zh"}, {"lang": "zh", "source": "diabetes", "lr": "0.3"}):
+        at = open_page("pages/regression.py", query=query)
+        assert not at.exception and len(at.get("vega_lite_chart")) >= 1
+        flagged = chinese_text_problems(at, subscripts=True)
+        assert not flagged, f"{query}: {flagged}"

@@ -13,13 +13,13 @@ One idea per module: ``config`` (settings, views, presets), ``budget`` (the upda
 """
 from core.fitting.batched import FRAMES, GRID, BatchedFit
 from core.fitting.budget import MAX_UPDATES, MAX_WORK, Plan, epochs_within, plan, units_of, updates_within
-from core.fitting.claims import (PAIRS_EDGE_K, PAIRS_WELL_K, SEASONS_VAL_MSE, Claim, blowup_claim, corners_claim,
-                                 few_claim, overfit_claim, pairs_claim, seasons_claim)
+from core.fitting.claims import (CORNER_NEAR, CORNERS_SHARE, PAIRS_EDGE_K, PAIRS_WELL_K, SEASONS_VAL_MSE, Claim,
+                                 blowup_claim, corners_claim, few_claim, overfit_claim, pairs_claim, seasons_claim)
 from core.fitting.config import (BATCHES, EPOCHS, INIT_SCALE, LOSSES, LRS, MEAN_BIAS, NAMES, OPTIMIZERS, PRESETS,
                                  REVIVE, SPLITS, FitConfig, FitView, PairView, preset)
 from core.fitting.downloads import history_csv, weights_safetensors
-from core.fitting.facts import (OVERFIT_EVALS, OVERFIT_RISE, Best, FitFacts, Gap, SweepFacts, Turn, facts,
-                                sweep_facts, turn)
+from core.fitting.facts import (CORNER_FLOOR, OVERFIT_EVALS, OVERFIT_RISE, Best, FitFacts, Gap, SweepFacts, Turn,
+                                facts, sweep_facts, turn)
 from core.fitting.fit import fit, fit_seeds
 from core.fitting.pair import ReluPair, relu_pair
 from core.fitting.result import FitResult, per_model_loss

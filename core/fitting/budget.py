@@ -8,8 +8,8 @@ as many whole epochs as fit (at least one), and the page says so next to the epo
 work, never of seconds: the same link gives the same numbers on a busy server. Sized with bench/fitting.py
 and ``scripts/bench.py --worst`` (the heaviest settings the controls reach: up to three layers of K = 32 at
 every batch size, the sweep on: the page within about 10 s of CPU); the presets and the default run stay
-inside it (the presets "Real temperatures" and "Overfit" make exactly MAX_UPDATES, the first uses 72 % of
-MAX_WORK).
+inside it (the presets "Corners need ReLUs", "Real temperatures" and "Overfit" make exactly MAX_UPDATES,
+"Real temperatures" uses 72 % of MAX_WORK).
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.fitting.config import NAMES
+from core.fitting.facts import facts
 from core.fitting.result import FitResult
 from core.fitting.units import kinks
 
@@ -66,32 +67,32 @@ def few_claim(one: list[FitResult], five: list[FitResult]) -> Claim:
     return Claim(bool(under["sigmoid"].all() and under["ReLU"].mean() >= FEW_MOST), nums)
 
 
-# Preset "Corners need ReLUs": on most seeds a kink near each corner and close to the noise floor
+# Preset "Corners need ReLUs" (K = 4, full batch): "on at least 9 of 10 seeds the 8 ReLUs put a kink at each
+# corner and reach the noise floor: training MSE within CORNER_FLOOR (core.fitting.facts) times noise², at or below
+# the 4 sigmoids'". Seeds 0-19, both arithmetic modes: 19 of 20 (seed 17 misses a corner: 5.7 × noise²; the others'
+# ReLUs 0.75-1.23 ×, below their sigmoids' on every one); seeds 0-11 (the test's): 12 of 12. K = 3 full batch: 17 of
+# 20 (two missed corners); K = 3 in minibatches of 32 (the old preset): 9 of 20 within 1.5 ×.
 CORNERS = (-0.5, 0.0, 0.4)  # the corners of the "piecewise linear" target (core.data)
 CORNER_BEND = 0.5  # a kink counts where the fit's slope changes by more than this
-CORNER_NEAR = 0.07  # "near a corner": a kink within this distance
-CORNER_FLOOR = 2.5  # "close to the noise floor": training MSE within this times noise²
-CORNERS_GOOD = 8  # ... on at least this many of 12 seeds (2 in 3)
-CORNER_BIG_NEAR = 0.1  # every seed: a kink within this of the big corner x = 0
-CORNER_WORST = 15.0  # the unlucky seeds miss a corner: training MSE below this times noise²
-CORNER_SIG = 2.0  # K sigmoids round the corners closely: training MSE below this times noise² on every seed
+CORNER_NEAR = 0.07  # "a kink at each corner": a kink within this distance of every corner
+CORNERS_SHARE = 0.9  # "on at least 9 of 10 seeds": the share of seeds with facts(r).corners and a kink at each corner
+
+
+def corner_kinks(r: FitResult) -> np.ndarray:
+    """(3,) the distance from each corner to the ReLU fit's nearest kink that bends by more than CORNER_BEND."""
+    kk = kinks(r)
+    kk = kk[kk.bend > CORNER_BEND]
+    return np.array([np.abs(kk.x.to_numpy() - c).min() if len(kk) else np.inf for c in CORNERS])
 
 
 def corners_claim(rs: list[FitResult]) -> Claim:
-    floor = rs[0].config.noise ** 2  # MSE of the noise itself: what a perfect fit leaves
-    ratio = losses(rs, "ReLU", "train") / floor
-    near = []
-    for r in rs:
-        kk = kinks(r)
-        kk = kk[kk.bend > CORNER_BEND]
-        near.append([np.abs(kk.x.to_numpy() - c).min() if len(kk) else np.inf for c in CORNERS])
-    near = np.array(near)  # (seeds, 3)
-    good = (ratio < CORNER_FLOOR) & (near.max(1) < CORNER_NEAR)
-    sig = losses(rs, "sigmoid", "train") / floor
-    ok = (good.sum() >= CORNERS_GOOD and (near[:, 1] < CORNER_BIG_NEAR).all() and ratio.max() < CORNER_WORST
-          and (sig < CORNER_SIG).all())
-    return Claim(bool(ok), {"floor ratio": np.round(ratio, 2), "nearest kink": np.round(near, 3),
-                            "good seeds": int(good.sum()), "sigmoid floor ratio": np.round(sig, 2)})
+    near = np.array([corner_kinks(r) for r in rs])  # (seeds, 3)
+    fs = [facts(r) for r in rs]
+    good = np.array([f.corners for f in fs]) & (near.max(1) < CORNER_NEAR)
+    return Claim(bool(good.mean() >= CORNERS_SHARE),
+                 {"ReLU floor ratio": np.round([f.floor["ReLU"] for f in fs], 2),
+                  "sigmoid floor ratio": np.round([f.floor["sigmoid"] for f in fs], 2),
+                  "nearest kink": np.round(near.max(1), 3), "good seeds": f"{int(good.sum())} of {len(rs)}"})
 
 
 # Preset "Real temperatures": "2×16 ReLUs and 16 sigmoids follow the seasons (validation MSE below

@@ -54,7 +54,7 @@ class PairView:
 # "Try this": each preset's settings by field name (FitConfig's, then FitView's); the rest are defaults.
 PRESETS: dict[str, dict] = {
     "few": {"k": 1},
-    "corners": {"target": "piecewise linear", "k": 3},
+    "corners": {"target": "piecewise linear", "k": 4, "lr": 0.03, "batch_size": 512, "epochs": 1000},
     "real": {"target": "Seattle temperatures", "n": 400, "k": 16, "lr": 0.03, "batch_size": 512, "epochs": 1000},
     "blowup": {"optimizer": "SGD", "lr": 100.0},
     "overfit": {"target": "smooth and wiggly", "n": 100, "noise": 0.25, "val_fraction": 0.75, "k": 24,

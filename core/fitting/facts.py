@@ -1,8 +1,9 @@
 """What the fitting page states about one run and about one sweep, decided here (not on the page).
 
-``facts(result)``: the final losses, which model fits the training points more closely, and whether a
-model's validation loss has turned up (it overfits). ``sweep_facts(df)``: each model's best K and how the
-validation-train gap changes from the smallest K to the largest.
+``facts(result)``: the final losses, which model fits the training points more closely, whether a
+model's validation loss has turned up (it overfits), and on the piecewise-linear target whether the ReLU fit
+reached the corners (its training MSE at the noise floor, at or below the sigmoids'). ``sweep_facts(df)``: each
+model's best K and how the validation-train gap changes from the smallest K to the largest.
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from core.fitting.result import FitResult
 
 OVERFIT_RISE = 1.2  # "it has begun to overfit": the last validation loss is above this times its lowest
 OVERFIT_EVALS = 3  # ... judged only on a validation curve of at least this many evaluations
+CORNER_TARGET = "piecewise linear"  # the target with corners (core.data)
+CORNER_FLOOR = 1.5  # "the ReLUs reach the corners": training MSE within this times noise² (what a perfect fit
+# leaves) and at or below the sigmoids' training MSE
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class FitFacts:
     final: dict[tuple[str, str], float]  # (model, split) -> loss at the last epoch (NaN if none)
     relu_better: bool  # the ReLUs' final training loss is below the sigmoids'
     overfit: dict[str, Turn]  # per model whose validation loss turned up (OVERFIT_RISE); others absent
+    floor: dict[str, float] | None = None  # piecewise-linear target, MSE, noise > 0: training MSE / noise² per model
+    corners: bool = False  # ... the ReLUs reached the corners: within CORNER_FLOOR of noise², at or below the sigmoids
 
     def loss(self, model: str, split: str) -> float:
         return self.final[(model, split)]
@@ -54,7 +60,11 @@ def facts(result: FitResult) -> FitFacts:
         t = turn(v.loss, v.epoch)
         if t is not None:
             overfit[m] = t
-    return FitFacts(final, final[("ReLU", "train")] < final[("sigmoid", "train")], overfit)
+    cfg, floor, corners = result.config, None, False
+    if cfg.target == CORNER_TARGET and cfg.loss == "MSE" and cfg.noise > 0:
+        floor = {m: final[(m, "train")] / cfg.noise ** 2 for m in NAMES}
+        corners = bool(floor["ReLU"] < CORNER_FLOOR and floor["ReLU"] <= floor["sigmoid"])
+    return FitFacts(final, final[("ReLU", "train")] < final[("sigmoid", "train")], overfit, floor, corners)
 
 
 @dataclass(frozen=True)
