@@ -52,7 +52,11 @@ def replay(result: fitting.FitResult) -> None:
         for m in range(2):
             kit.chart(charts.fit_frame, result, m, f, where=c[m])
 
-    kit.player("frame", len(result.frame_epochs) - 1, frame, label=tx("replay"))
+    last = len(result.frame_epochs) - 1
+    f = kit.player("frame", last, frame, label=tx("replay"))
+    if last > 0:  # the slider counts recorded frames, not epochs: say which epoch a frame is
+        st.caption(tx("replay_epoch", frame=f, frames=last, epoch=int(result.frame_epochs[f]),
+                      epochs=int(result.frame_epochs[-1])))
     kit.chart(charts.loss_chart, result.history, result.config.loss)
 
 
