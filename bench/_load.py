@@ -78,6 +78,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def healthy(proc: subprocess.Popen, port: int, timeout: float) -> bool:
+    """Wait until ``http://HOST:port/_stcore/health`` answers ok (True), ``proc`` exits or ``timeout`` s pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 class Server:
     """``streamlit run script`` on a free local port; its CPU time and memory read from /proc."""
 
@@ -89,16 +102,8 @@ class Server:
              f"--server.port={self.port}", f"--server.address={HOST}", "--server.fileWatcherType=none",
              "--browser.gatherUsageStats=false"],
             cwd=self.script.parent, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + start_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{self.port}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.3)
+        if healthy(self.proc, self.port, start_timeout):
+            return
         self.stop()
         raise RuntimeError(f"server for {self.script} did not start:\n{self.log_tail()}")
 

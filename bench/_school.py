@@ -23,7 +23,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench._load import APP, HOST, ROOT, Server, View, _free_port, quantile, registered_pages, view
+from bench._load import APP, HOST, ROOT, Server, View, _free_port, healthy, quantile, registered_pages, view
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 COOKIE = "dlc_route"
@@ -62,16 +62,8 @@ class Proxy:
                                       "-e", str(self.dir / "error.log"),  # not /var/log/nginx/ (not root)
                                       "-g", "daemon off;"], stdout=self._out, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + start_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{self.port}/_stcore/health", timeout=5) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
+        if healthy(self.proc, self.port, start_timeout):  # nginx passes the health check to a replica
+            return
         err = self.error_log()
         self.stop()
         raise RuntimeError(f"nginx did not start in front of {servers}:\n{err}")
