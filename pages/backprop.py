@@ -50,16 +50,17 @@ def step() -> None:
                       vermillion=word(charts.NODE_COLOURS["backward"]), orange=word(charts.CURRENT_COLOUR),
                       scale=f"{r.config.scale:g}"))
         f = bp.step_facts(r)
-        said = [tx("agree" if f.agree else "disagree", diff=bp.fv(f.max_diff))]
+        said = [tx("identical" if f.max_diff == 0 else "agree" if f.agree else "disagree", diff=bp.fv(f.max_diff))]
         if r.config.activation == "sigmoid":
             said.append(tx("slopes", slopes=", ".join(f"σ′(z{bp.sub(j)}) = {bp.fv(s)}" for j, s in f.slopes.items())))
-            said.append(tx("saturated", nodes=names(f.saturated), limit=f"{bp.SATURATED:g}") if f.saturated
+            said.append(tx("saturated", nodes=names(f.saturated), limit=f"{bp.SATURATED:g}",
+                           dz=", ".join(f"∂L/∂z{bp.sub(j)} = {bp.fv(f.dz[j])}" for j in f.saturated)) if f.saturated
                         else tx("none_saturated", limit=f"{bp.SATURATED:g}"))
         else:
             said.append(tx("dead", nodes=names(f.dead)) if f.dead else tx("alive"))
         said.append(tx("norms", first=bp.fv(f.first), last=bp.fv(f.last)))
         st.caption(tx("grads_title"))
-        kit.notice(tx("notice.step"))
+        kit.notice(tx("notice.step", slope=r"\sigma'" if r.config.activation == "sigmoid" else r"\mathrm{ReLU}'"))
         st.markdown(kit.join(said))
 
 

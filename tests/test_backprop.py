@@ -121,30 +121,55 @@ def test_dead_relu_preset(hidden):
             assert r.hand.dw[(i, 3)] == 0.0 and r.grad_w[(i, 3)] == 0.0
 
 
-SATURATED_SHARE = 0.4  # the saturate preset's text: "more than 40% of the hidden neurons" at size 8 (100 seeds)
-
-
 @pytest.mark.claim
 @pytest.mark.parametrize("hidden", bp.HIDDEN)
 def test_saturated_sigmoid_preset(hidden):
-    """Weights of size 8: more than 40% of the hidden neurons saturated (σ′ < 0.01) over 100 seeds (measured
-    52-66%); none at size 1."""
+    """Weights of size 8: on average over 100 seeds more than SATURATED_SHARE (40%) of the hidden neurons
+    saturated (σ′ < 0.01; measured 52-66%); none at size 1."""
     share = {}
     for scale in (1.0, 8.0):
         counts = [bp.step_facts(bp.replay(bp.StepConfig(hidden=hidden, scale=scale, seed=s))) for s in range(100)]
         share[scale] = np.mean([len(f.saturated) / len(f.slopes) for f in counts])
-    assert share[8.0] > SATURATED_SHARE + 0.05, share
+    assert share[8.0] > bp.SATURATED_SHARE + 0.05, share
     assert share[1.0] == 0.0, share
 
 
 def test_preset_texts_quote_the_constants():
     en = i18n.catalogue("en")
     assert bp.SATURATED == 0.01 and "σ′(z) < 0.01" in en["backprop.preset.saturate.what"]
-    assert "40%" in en["backprop.preset.saturate.what"] and SATURATED_SHARE == 0.4
+    assert "on average more than 40%" in en["backprop.preset.saturate.what"] and bp.SATURATED_SHARE == 0.4
+    assert "平均超过 40%" in i18n.catalogue("zh")["backprop.preset.saturate.what"]
     assert f"{bp.n_weights(max(bp.FD_WIDTHS)):,}" in en["backprop.preset.race.what"]
     assert f"{bp.n_weights(max(bp.WIDTHS)):,}" in en["backprop.preset.race.what"]
     assert bp.SIGMOID_MAX == 1 / 100 and bp.RELU_MIN == 1 / 50
     assert "1/100" in en["backprop.preset.deep.what"] and "1/50" in en["backprop.preset.deep.what"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_step_sentences_speak_of_this_draw(lang):
+    """Seeds 0-19 at the saturate preset: the saturated sentence names exactly this draw's saturated neurons
+    with their ∂L/∂z; the bias row gives its value once; 'identical' only when the difference is exactly 0;
+    the notice names the chosen activation's slope."""
+    from conftest import open_page
+
+    for seed in range(20):
+        r = bp.replay(bp.StepConfig(scale=8.0, seed=seed))
+        f = bp.step_facts(r)
+        assert set(f.saturated) == {j for j, s in f.slopes.items() if s < bp.SATURATED}
+        assert all(abs(f.dz[j]) <= bp.SATURATED * sum(abs(r.net.w[(j, k)] * r.hand.dz[k])
+                                                      for k in r.net.outgoing(j)) for j in f.saturated)
+        for line in (ln for k in range(r.last + 1) for ln in charts.step_lines(r, k, lang).split("  \n")):
+            vals = [x.strip("* ") for x in line.split(" = ")]
+            assert len(vals) < 3 or vals[-1] != vals[-2], line
+    at = open_page("pages/backprop.py", query={"scale": "8.0", "lang": lang})
+    md = " ".join(m.value for m in at.markdown)
+    f = bp.step_facts(bp.replay(bp.StepConfig(scale=8.0)))
+    assert all(f"∂L/∂z{bp.sub(j)} = {bp.fv(f.dz[j])}" in md for j in f.saturated), md
+    assert ("identical" in md or "完全相同" in md) == (f.max_diff == 0)
+    assert "∂L/∂（" not in md and "∂L/∂ by" not in md
+    relu = open_page("pages/backprop.py", query={"activation": "relu", "lang": lang})
+    text = " ".join(m.value for m in relu.info)
+    assert r"\mathrm{ReLU}'(z_j)" in text and r"\sigma'(z_j)" not in text and "w_{ij}" in text
 
 
 # ---------------------------------------------------------------- finite differences against backprop

@@ -16,8 +16,8 @@ from core.backprop.cost import (BACKPROP_MAX, BATCH, EPS, FD_AGREE, FD_PER_WEIGH
                                 n_weights, race)
 from core.backprop.network import (ACTIVATIONS, DECIMALS, HIDDEN, SCALES, Net, Pass, StepConfig, act, autograd,
                                    by_hand, make_net, nodes_of, sizes_of, slope, sub)
-from core.backprop.steps import (AGREE, SATURATED, Row, Step, StepFacts, StepResult, facts as step_facts, fv, fw,
-                                 replay)
+from core.backprop.steps import (AGREE, SATURATED, SATURATED_SHARE, Row, Step, StepFacts, StepResult,
+                                 facts as step_facts, fv, fw, replay)
 from core.backprop.vanishing import (CLAIM_SEEDS, DEEP, QUARTER, RELU_MIN, SEEDS_SHOWN, SIGMOID_MAX, VanishConfig, VanishFacts,
                                      VanishResult, WIDTHS as VANISH_WIDTHS, claim_holds as vanish_claim_holds,
                                      facts as vanish_facts, stacks)

@@ -14,6 +14,8 @@ from core.params import clamp
 
 AGREE = 1e-10  # hand values and autograd's .grad differ by less than this (float64): "equal"
 SATURATED = 0.01  # a sigmoid neuron with σ′(z) below this passes back less than 1% of its gradient: saturated
+SATURATED_SHARE = 0.4  # the saturate preset (weights of size 8): on average over 100 seeds more than this share
+# of the hidden neurons is saturated, for every network (claimed in tests/test_backprop.py; measured 52-66%)
 MINUS = "−"
 
 
@@ -109,7 +111,7 @@ def _backward_rows(net: Net, p: Pass, kind: str, j: int, y: float) -> tuple[Row,
     for i in net.incoming(j):
         rows.append(Row(f"∂L/∂w{sub(f'{i}{j}')}", f"a{sub(i)} · {dz}", f"{par(fv(p.a[i]))}·{par(fv(p.dz[j]))}",
                         p.dw[(i, j)]))
-    rows.append(Row(f"∂L/∂b{sub(j)}", dz, fv(p.dz[j]), p.db[j]))
+    rows.append(Row(f"∂L/∂b{sub(j)}", dz, "", p.db[j]))  # ∂z/∂b = 1: the value once, not twice
     return tuple(rows)
 
 
@@ -135,6 +137,7 @@ class StepFacts:
     slopes: dict[int, float]  # hidden neuron -> σ′(z) (ReLU: 1 or 0)
     dead: tuple[int, ...]  # ReLU neurons with z ≤ 0: nothing flows back through them
     saturated: tuple[int, ...]  # sigmoid neurons with σ′(z) < SATURATED
+    dz: dict[int, float]  # hidden neuron -> ∂L/∂z (what passes back through it)
     first: float  # ‖∂L/∂w‖ over the first layer's weights (from the inputs)
     last: float  # ‖∂L/∂w‖ over the output neuron's weights
 
@@ -151,5 +154,5 @@ def facts(r: StepResult) -> StepFacts:
     def norm(lo: list[int], hi: list[int]) -> float:
         return math.sqrt(sum(p.dw[(i, j)] ** 2 for i in lo for j in hi))
 
-    return StepFacts(max(diffs), max(diffs) < AGREE, slopes, dead, sat, norm(net.layers[0], net.layers[1]),
+    return StepFacts(max(diffs), max(diffs) < AGREE, slopes, dead, sat, {j: p.dz[j] for j in hidden}, norm(net.layers[0], net.layers[1]),
                      norm(net.layers[-2], net.layers[-1]))
