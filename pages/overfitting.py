@@ -105,7 +105,7 @@ def bound_part() -> None:
                bc=kit.colour(charts.BOUND_COLOURS["bound"]), under=tx("bound.under" if f.under else "bound.over"),
                first=f.first, n0=f.n0, last=f.last, n1=f.n1,
                useful=tx("bound.useful", n=f.useful_from) if f.useful_from else tx("bound.useless"),
-               example=tx("bound.bad" if r.example_bad else "bound.good", n=r.config.n,
+               example=tx(f"bound.{'bad' if r.example_bad else 'good'}.{charts.example_drawn(r)}", n=r.config.n,
                           ec=kit.colour(charts.BOUND_COLOURS["example"]))),
             tx("bound.checked", seeds=seeds, settings=len(of.BOUND_CHECKED), h0=min(hs), h1=max(hs), e0=min(eps),
                e1=max(eps), rise=of.RISE_MAX)]))

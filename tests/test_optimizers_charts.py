@@ -55,18 +55,29 @@ def test_chart_builders_valid_and_finite(races, lang):
     _spec(charts.real_chart(real, "seconds", lang))
 
 
-def test_racer_colour_and_dash_unique_and_distinct_colours_up_to_seven():
+def test_each_racer_has_one_fixed_colour_and_dash_in_every_chart():
+    """A racer's colour changed between presets (Adagrad (lecture) pink in the default race, vermillion in "Adagrad
+    explodes"): each racer has one (colour, dash), unique, whichever others are drawn; the colour is the method's
+    family (racers of one colour share their name's first word: Adagrad (lecture) and (PyTorch) differ by dash),
+    and Adam and Adagrad (PyTorch) are not two blues."""
     all_styles = charts.racer_styles(list(opt.NAMES))
+    assert all_styles == {n: charts.RACER_STYLES[n] for n in opt.NAMES}
     assert len(set(all_styles.values())) == len(opt.NAMES) == 10  # (colour, dash) unique with all ten on
     assert all(c in COLOURS and d in charts.DASHES for c, d in all_styles.values())
     rng = np.random.default_rng(0)
-    for _ in range(50):  # any seven or fewer racers drawn: seven different colours
+    for _ in range(50):  # any racers drawn: each keeps its own style
         pick = list(rng.choice(opt.NAMES, size=rng.integers(1, 8), replace=False))
-        cols = [c for c, _ in charts.racer_styles(pick).values()]
-        assert len(set(cols)) == len(cols)
+        assert all(charts.racer_styles(pick)[n] == all_styles[n] for n in pick)
     on = [r.name for r in opt.RACERS if r.lr > 0]
     assert len(on) <= MAX_SERIES
     assert "yellow" not in [c for c, _ in charts.racer_styles(on).values()]  # default: no yellow on light themes
+    family = {n.split()[0].rstrip("W") if n != "Nesterov" else "Momentum" for n in opt.NAMES}
+    for c in set(charts.RACER_COLOURS.values()):  # one colour, one family
+        assert len({n.split()[0].rstrip("W") if n != "Nesterov" else "Momentum"
+                    for n, k in charts.RACER_COLOURS.items() if k == c}) == 1, c
+    assert len(set(charts.RACER_COLOURS.values())) == len(family)
+    assert {charts.RACER_COLOURS["Adam"], charts.RACER_COLOURS["Adagrad (PyTorch)"]} != {"blue", "sky blue"}
+    assert charts.RACER_COLOURS["Adam"] != charts.RACER_COLOURS["Adagrad (PyTorch)"]
 
 
 def test_legends_list_only_the_racers_drawn(races):
@@ -190,14 +201,16 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_sgd_and_the_presets_racers_read_on_both_themes():
-    """The dark-blue SGD line was dim on the dark theme: SGD (always the first racer drawn) and the presets' two or
-    three racers get colours of at least 3:1 contrast against both themes' backgrounds; Adam's chart too."""
-    for c in charts.RACER_COLOURS[:3]:
-        for bg in charts.BACKGROUNDS.values():
-            assert _contrast(COLOURS[c], bg) >= 3.0, (c, bg)
-    for names in (list(opt.NAMES), ["SGD", "Adam"], [r.name for r in opt.RACERS if r.lr > 0]):
-        assert charts.racer_styles(names)["SGD"][0] == charts.RACER_COLOURS[0]
-    assert charts.racer_styles(["SGD", "Momentum (lecture)", "Adam"])["Adam"][0] in charts.RACER_COLOURS[:3]
+    """The dark-blue SGD line was dim on the dark theme: SGD and every preset's racers have colours of at least 3:1
+    contrast against both themes' backgrounds, and different (colour, dash) within a preset; Adam's chart too."""
+    presets = [[r.name for r in opt.RACERS if p.get(opt.LR_KEYS[r.key], r.lr) > 0] for p in opt.PRESETS.values()]
+    assert all(presets)
+    for names in [["SGD"], *presets]:
+        styles = charts.racer_styles(names)
+        assert len(set(styles.values())) == len(names)
+        for c, _ in styles.values():
+            for bg in charts.BACKGROUNDS.values():
+                assert _contrast(COLOURS[c], bg) >= 3.0, (names, c, bg)
     for c in charts.ADAM_COLOURS.values():
         assert all(_contrast(COLOURS[c], bg) >= 3.0 for bg in charts.BACKGROUNDS.values())
 

@@ -257,6 +257,25 @@ def test_bound_charts_build_in_both_languages():
             build(r, lang).to_dict()  # validates against the Vega-Lite schema
 
 
+def test_example_sentence_names_what_the_chart_draws():
+    """With |H| = 1000 the example chart draws a step line, but the sentence said "points": the sentence's key
+    follows ``example_drawn``, which is the mark the chart draws; the share axes end exactly at 0% and 100%."""
+    from core import i18n
+    from core.charts import overfitting as charts
+
+    for h, drawn, mark in ((10, "points", "point"), (1000, "line", "line")):
+        r = of.bound(of.BoundConfig(h_size=h, n=20, seed=2))
+        assert charts.example_drawn(r) == drawn
+        assert charts.example_chart(r).to_dict()["layer"][-1]["mark"]["type"] == mark
+        for lang in i18n.LANGS:
+            for verdict in ("bad", "good"):
+                assert "{" not in i18n.text(lang, f"overfitting.bound.{verdict}.{drawn}", n=20, ec="x")
+        for build in (charts.bound_chart, charts.sizes_chart):
+            y = build(r).to_dict()["layer"][0]["encoding"]["y"]
+            assert y["scale"]["domain"] == [0, 1] and y["scale"]["nice"] is False and y["scale"]["padding"] == 0
+            assert y["axis"]["labelFlush"] is False
+
+
 # ---------------------------------------------------------------- every part of the page in Chinese
 
 @pytest.mark.parametrize("part", of.PARTS)

@@ -14,7 +14,10 @@ DEPTH_COLOURS = {1: "blue", 2: "orange", 3: "green", 4: "pink", 5: "vermillion"}
 GUIDE_COLOURS = {"your network": "blue", "1 layer": "orange", "least squares": "grey"}
 BOUND_COLOURS = {"measured": "blue", "bound": "orange", "real": "grey", "example": "vermillion", "best": "green"}
 SPLIT_COLOURS = {"train": "green", "validation": "sky blue", "test": "pink"}
+SHARE_SCALE = {"domain": [0, 1], "nice": False, "zero": True, "padding": 0}  # 0% and 100% exactly at the axis ends
+SHARE_AXIS = {"format": "%", "labelFlush": False}  # flush end labels sat ~6 px inside the 0% and 100% they name
 Y_MAX = 2.0  # loss axes stop here (a loss above is drawn at the edge)
+EXAMPLE_POINTS_MAX = 60  # example_chart draws each h's training error as a point up to this many h, else a step line
 LINE_LEGEND = {"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 400}
 
 
@@ -174,7 +177,7 @@ def bound_chart(r: BoundResult, lang: str = "en"):
                       pd.DataFrame({"N": c.N, "share": c.bound, "what": b})], ignore_index=True)
     colours = scale([m, b], [hex_of(BOUND_COLOURS["measured"]), hex_of(BOUND_COLOURS["bound"])])
     x = q("N", tr("overfitting.charts.n_axis"), scale={"type": "log"})
-    enc = dict(x=x, y=q("share", tr("overfitting.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
+    enc = dict(x=x, y=q("share", tr("overfitting.charts.share"), scale=SHARE_SCALE, axis=SHARE_AXIS),
                color=n("what", "", scale=colours),
                tooltip=[q("N", "N"), n("what", ""), q("share", tr("overfitting.charts.share"), format=".3f")])
     lines = mark(long, {"type": "line", "strokeWidth": 2.5, "point": {"size": 70}}, **enc,
@@ -183,6 +186,11 @@ def bound_chart(r: BoundResult, lang: str = "en"):
     return styled([lines, here], title=tr("overfitting.charts.bound_title", h=r.config.h_size, eps=r.config.eps),
                   height=340, legend={"orient": "bottom", "direction": "vertical", "symbolType": "stroke",
                                       "symbolStrokeWidth": 3, "symbolSize": 400})
+
+
+def example_drawn(r: BoundResult) -> str:
+    """How example_chart draws the training errors: "points" or "line" (the page's sentence names what is drawn)."""
+    return "points" if len(r.thresholds) <= EXAMPLE_POINTS_MAX else "line"
 
 
 def example_chart(r: BoundResult, lang: str = "en"):
@@ -196,7 +204,7 @@ def example_chart(r: BoundResult, lang: str = "en"):
                 y2={"field": "hi"})
     real = mark(df, {"type": "line", "color": GREY, "strokeWidth": 2}, x=x, y=q("real"))
     md = {"type": "line", "color": hex_of(BOUND_COLOURS["example"]), "strokeWidth": 2, "interpolate": "step-after"}
-    if len(df) <= 60:
+    if example_drawn(r) == "points":
         md = {"type": "point", "color": hex_of(BOUND_COLOURS["example"]), "filled": True, "size": 50}
     pts = mark(df, md, x=x, y=q("train"),
                tooltip=[q("t", tr("overfitting.charts.threshold"), format=".3f"),
@@ -215,7 +223,7 @@ def sizes_chart(r: BoundResult, lang: str = "en"):
                       pd.DataFrame({"H": z.h_size, "share": z.bound, "what": b})], ignore_index=True)
     x = q("H", tr("overfitting.charts.h_axis"), scale={"type": "log"}, axis={"values": [1, 10, 100, 1000]})
     lines = mark(long, {"type": "line", "strokeWidth": 2.5, "point": {"size": 50}}, x=x,
-                 y=q("share", tr("overfitting.charts.share"), scale={"domain": [0, 1]}, axis={"format": "%"}),
+                 y=q("share", tr("overfitting.charts.share"), scale=SHARE_SCALE, axis=SHARE_AXIS),
                  color=n("what", "", scale=scale([m, b], [hex_of(BOUND_COLOURS["measured"]),
                                                           hex_of(BOUND_COLOURS["bound"])])),
                  strokeDash=n("what", "", scale=scale([m, b], [[1, 0], [6, 4]])),

@@ -10,8 +10,8 @@ from core.charts.optimizers.notice import (adam_notice, ends_notice, inside_noti
                                            taming_notice)
 from core.charts.optimizers.race import ends_chart, loss_chart, race_map, share_chart
 from core.charts.optimizers.style import (ARROW_COLOURS, BACKGROUNDS, DASHES, ENDS_COLOURS, GAP_FLOOR, MINIMUM_COLOUR,
-                                          PARAM_COLOURS, RACER_COLOURS, SCHEDULE_COLOURS, START_COLOUR, racer_label,
-                                          racer_legend, racer_scales, racer_styles, schedule_label, surface_label)
+                                          PARAM_COLOURS, RACER_COLOURS, RACER_STYLES, SCHEDULE_COLOURS, START_COLOUR,
+                                          racer_label, racer_legend, racer_scales, racer_styles, schedule_label, surface_label)
 from core.charts.optimizers.words import (adam_text, batch_label, inside_metrics, inside_missing, lr_label,
                                           no_ends)
 

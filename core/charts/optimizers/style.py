@@ -1,10 +1,10 @@
 """Colours, dashes and translated names shared by the optimizer race charts.
 
-Racers get their (colour, dash) per chart from the racers drawn, in RACERS order: the i-th drawn racer gets
-the i-th colour of ``RACER_COLOURS`` and, past seven racers, a dashed or dotted stroke, so no two racers of one
-chart share a colour as long as there are at most seven, and no two share (colour, dash) ever. The first three
-colours (SGD's first, and the presets' two or three racers) contrast at least 3:1 with both themes' backgrounds
-(tested); blue, dim on the dark theme, comes only from the sixth racer on, and yellow (the minimum's cross) last.
+Each racer has ONE fixed (colour, dash) in every chart and every preset (``RACER_STYLES``), so "the green one is
+momentum" stays true whichever racers are drawn: the colour is the method's family (SGD vermillion, momentum green,
+Adagrad pink, RMSProp orange, Adam blue), the dash its variant (the lecture's formula solid, PyTorch's dashed,
+Nesterov dotted). No two racers share (colour, dash); the racers of the default race and of every preset have
+different colours or dashes, and those of the presets contrast at least 3:1 with both themes' backgrounds (tested).
 """
 from __future__ import annotations
 
@@ -18,7 +18,15 @@ from core.charts import COLOURS, GREY, hex_of  # noqa: F401 - hex_of re-exported
 from core.optimizers import BY_NAME, NAMES, SURFACES
 
 DASHES: dict[str, list[int]] = {"solid": [1, 0], "dashed": [8, 4], "dotted": [2, 3]}  # stroke dash of a racer
-RACER_COLOURS = ("vermillion", "green", "pink", "sky blue", "orange", "blue", "yellow")  # keys of COLOURS, in order
+RACER_STYLES: dict[str, tuple[str, str]] = {  # racer -> (key of COLOURS, key of DASHES), the same in every chart
+    "SGD": ("vermillion", "solid"),
+    "Momentum (lecture)": ("green", "solid"), "Momentum (PyTorch)": ("green", "dashed"),
+    "Nesterov": ("green", "dotted"),
+    "Adagrad (lecture)": ("pink", "solid"), "Adagrad (PyTorch)": ("pink", "dashed"),
+    "RMSProp (lecture)": ("orange", "solid"), "RMSProp (PyTorch)": ("orange", "dashed"),
+    "Adam": ("blue", "solid"), "AdamW": ("blue", "dashed"),
+}
+RACER_COLOURS = {n: c for n, (c, _) in RACER_STYLES.items()}  # racer -> key of COLOURS (for text naming a colour)
 BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's two themes (the racers' lines must read on both)
 ARROW_COLOURS = {"gradient": "vermillion", "carried": "green", "adam": "green", "update": "sky blue"}  # inside
 PARAM_COLOURS = {"x": "blue", "y": "vermillion"}  # η_t/σ per parameter
@@ -33,10 +41,10 @@ GAP_FLOOR = 1e-12  # loss gaps below this are drawn at this value (log scales ne
 
 
 def racer_styles(names: list[str]) -> dict[str, tuple[str, str]]:
-    """{racer: (colour name, dash name)} for the racers drawn in one chart (keys of COLOURS and DASHES)."""
-    drawn = [n for n in NAMES if n in set(names)]
-    cols, dashes = list(RACER_COLOURS), list(DASHES)
-    return {n: (cols[i % len(cols)], dashes[(i // len(cols)) % len(dashes)]) for i, n in enumerate(drawn)}
+    """{racer: (colour name, dash name)} for the racers drawn in one chart, in RACERS order (keys of COLOURS and
+    DASHES): each racer's fixed style from ``RACER_STYLES``, whichever others are drawn."""
+    drawn = set(names)
+    return {n: RACER_STYLES[n] for n in NAMES if n in drawn}
 
 
 def racer_label(name: str, lang: str = "en") -> str:
