@@ -23,7 +23,7 @@ kit.page(T, [L, S, C, V], [
                {"pct": round((softmax.MSE_WORSE - 1) * 100)}),
 ], r"\begin{gathered}y'_i = \frac{e^{y_i/T}}{\sum_j e^{y_j/T}},\quad e = -\sum_i \hat y_i \ln y'_i,\quad"
    r"\frac{\partial e}{\partial y_i} = \frac{y'_i - \hat y_i}{T}\\"
-   r"\text{" + tx("two_classes") + r"} y'_1 = \sigma\big((y_1 - y_2)/T\big),\qquad "
+   r"\text{" + tx("two_classes") + r"} y'_1 = \sigma\big((y_1 - y_2)/T\big)\\"  # a line each: it fits 中文 at 150 %
    r"e_{\mathrm{MSE}} = \frac{1}{C}\sum_{i=1}^{C} (y'_i - \hat y_i)^2\end{gathered}")
 
 # ---------------------------------------------------------------- the softmax lab (always shown)

@@ -249,7 +249,7 @@ def test_huge_learning_rate_says_diverged(server, browser):
     ctx.close()
 
 
-REPLAYS = [("fitting", "Epoch (replay)"), ("optimizers", "Replay: step")]  # a training replay and the race
+REPLAYS = [("fitting", "Replay frame"), ("optimizers", "Replay: step")]  # a training replay and the race
 
 
 @pytest.mark.parametrize("stem,label", REPLAYS, ids=[r[0] for r in REPLAYS])
