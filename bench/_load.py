@@ -91,6 +91,17 @@ def healthy(proc: subprocess.Popen, port: int, timeout: float) -> bool:
     return False
 
 
+def end(proc: subprocess.Popen) -> None:
+    """Terminate ``proc`` and wait for it (killed if it has not ended within 10 s)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
 class Server:
     """``streamlit run script`` on a free local port; its CPU time and memory read from /proc."""
 
@@ -137,13 +148,7 @@ class Server:
         self.__init__(self.script)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        end(self.proc)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 

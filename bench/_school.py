@@ -23,7 +23,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench._load import APP, HOST, ROOT, Server, View, _free_port, healthy, quantile, registered_pages, view
+from bench._load import APP, HOST, ROOT, Server, View, _free_port, end, healthy, quantile, registered_pages, view
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 COOKIE = "dlc_route"
@@ -115,13 +115,7 @@ class Proxy:
         return found
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        end(self.proc)
         self._out.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

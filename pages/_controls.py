@@ -63,6 +63,16 @@ def bind(key: str, spec: params.Spec, default: Any) -> Any:
 _SHOWN = "_dlc_shown"  # {key: value} every control showed in this session's last run (kept across languages)
 
 
+
+SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
+SEED_USED = "_dlc_seed_used"  # set by ``seed()`` in a run: the sidebar's seed box is enabled (pages/_kit.seed_control)
+
+
+def seed() -> int:
+    """The global seed (sidebar). Reading it marks this run as one where the seed matters."""
+    st.session_state[SEED_USED] = True
+    return int(bind(SEED_KEY, SEED, 0))
+
 def remember(key: str, value: Any) -> None:
     """Note the value a control shows, so that a change of language can put it back (``keep_across_language``)."""
     st.session_state.setdefault(_SHOWN, {})[key] = value

@@ -18,12 +18,11 @@ import streamlit as st
 from core import device, i18n, params
 from pages import _compute, _lesson, _style
 from pages._compute import Busy, peek, warm_up  # noqa: F401 - re-exported for the pages
-from pages._controls import (LANG_KEY, SEED_KEY, Form, Preset, bind, keep_across_language, lang,  # noqa: F401
-                             link_notes, presets, sync_url, t)
+from pages._controls import (LANG_KEY, SEED, SEED_KEY, SEED_USED, Form, Preset, bind,  # noqa: F401
+                             keep_across_language, lang, link_notes, presets, seed, sync_url, t)
 from pages._draw import chart, download, spec_for  # noqa: F401
 from pages._furniture import dataframe, exports, replay_from_end, stacking_columns  # noqa: F401
 
-SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
 
 
 def leave_pages_directory_mode() -> None:
@@ -45,13 +44,7 @@ def leave_pages_directory_mode() -> None:
         st.rerun()
 
 
-_SEED_SLOT, _SEED_USED, _LANG_WAS = "_dlc_seed_slot", "_dlc_seed_used", "_dlc_lang_was"
-
-
-def seed() -> int:
-    """The global seed (sidebar). Reading it marks this run as one where the seed matters."""
-    st.session_state[_SEED_USED] = True
-    return int(bind(SEED_KEY, SEED, 0))
+_SEED_SLOT, _SEED_USED, _LANG_WAS = "_dlc_seed_slot", SEED_USED, "_dlc_lang_was"
 
 
 def seed_control() -> None:

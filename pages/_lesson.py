@@ -16,7 +16,8 @@ import streamlit as st
 import course
 from core import i18n, lessons, params
 from pages import _compute
-from pages._controls import LANG_KEY, SEED_KEY, lang, t
+from pages._controls import LANG_KEY, SEED, SEED_KEY, lang, t
+from pages._controls import seed as session_seed
 
 LESSON, STEP = "lesson", "lesson_step"  # the URL keys of lesson mode (pages use "step" for replays)
 _APPLIED = "_dlc_lesson_applied"  # (lesson value, step) last opened in this session
@@ -25,7 +26,6 @@ _NOTES = "_dlc_lesson_notes"  # (key, value) the page could not take as the less
 _NAV = "_dlc_lesson_nav"  # set by back/next: a step on another page is opened at once
 _CFGS = "_dlc_lesson_cfgs"  # the page's configs the last question was answered from
 _MINE = "_dlc_lesson_mine"  # the builder's steps (dicts as in a lesson file), this session only
-SEED = params.Spec("int", 0, 1_000_000, step=1, widget="number")
 
 
 def _controls(forms) -> dict[str, tuple[params.Spec, object]]:
@@ -78,8 +78,7 @@ def _config(f):
     """The form's config as the page builds it: its controls' values, and the session's seed if it has one."""
     values = f.values()
     if any(x.name == "seed" for x in dataclasses.fields(f.cls)):
-        from pages import _kit  # loaded: this runs inside kit.page
-        values["seed"] = _kit.seed()
+        values["seed"] = session_seed()
     return f.cls(**values)
 
 
