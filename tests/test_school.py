@@ -87,12 +87,7 @@ def test_a_browser_stays_on_one_replica_and_browsers_spread_over_both(school):
 
 # Pages whose default link is opened on both replicas at once, to compare the charts (cheap ones that train: a
 # replica computing another result for one link would show here; the other pages open on one replica each).
-SAME = ("batches", "softmax", "attention", "spatial")
-# Known bug (found by this test, not yet fixed): the regression page's error-surface contours and its MSE/MAE fit
-# lines can differ between two fresh processes opened at once under load (reproduced with one replica that had
-# served the home page first and one that had not; identical when the two are opened one after the other). Its
-# own xfail test below keeps it in view until it is found and fixed.
-FLAKY_SAME = ("regression",)
+SAME = ("batches", "softmax", "attention", "spatial", "regression")  # regression: it found issue 22's gelsy bits
 
 
 @needs_nginx
@@ -165,16 +160,3 @@ def test_a_prewarmed_replica_serves_its_links(school):
     assert [v.ok and not v.exceptions for v in views] == [True, True], [(v.error, v.exceptions) for v in views]
 
 
-@needs_nginx
-@pytest.mark.xfail(strict=False, reason="known bug: regression's surface and fit data can differ between two fresh "
-                                        "processes opened at once under load (see FLAKY_SAME)")
-def test_regression_draws_the_same_charts_on_both_replicas(school):
-    proxy, addrs = school
-    route = proxy.routes(addrs)
-
-    async def visit():
-        return await asyncio.gather(*[_school.student(proxy, "regression", "seed=7", route[a], 240) for a in addrs])
-
-    one, other = asyncio.run(visit())
-    assert one.ok and other.ok and not one.exceptions and not other.exceptions
-    assert one.charts == other.charts

@@ -28,10 +28,16 @@ def gradient(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
     return torch.stack([(g * x).mean(-1), g.mean(-1)], -1)
 
 
+# torch.linalg.lstsq's CPU default driver, MKL's gelsy, answers in the last bits according to where its inputs and
+# workspace happen to lie in memory (19 different answers in 40 calls on the same tensors), so two processes drew
+# the same link's surface and lines a hair apart; the SVD driver gives the same bits every time (tests/test_regression).
+DRIVER = "gelsd"
+
+
 def lstsq(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Exact least-squares (MSE) optimum (w*, b*) by torch.linalg.lstsq. x, y (..., N) -> (..., 2)."""
     A = torch.stack([x, torch.ones_like(x)], -1)  # (..., N, 2)
-    return torch.linalg.lstsq(A, y[..., None]).solution[..., 0]  # (..., 2)
+    return torch.linalg.lstsq(A, y[..., None], driver=DRIVER).solution[..., 0]  # (..., 2)
 
 
 def lad(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:

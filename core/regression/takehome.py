@@ -66,7 +66,7 @@ x, y = torch.from_numpy(1 + (x - mx) / sx), torch.from_numpy((y - my) / sy)  # (
 
 def lstsq(x, y):  # $c_lstsq
     A = torch.stack([x, torch.ones_like(x)], -1)  # (N, 2)
-    return torch.linalg.lstsq(A, y[:, None]).solution[:, 0]  # (2,) = (w, b)
+    return torch.linalg.lstsq(A, y[:, None], driver="gelsd").solution[:, 0]  # (2,) = (w, b)
 ${outlier}
 # %% 2 · $s_model
 # $c_params
