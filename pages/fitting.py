@@ -1,4 +1,5 @@
-"""Fitting curves with sigmoids and ReLUs: K sigmoids against 2K ReLUs, trained live side by side."""
+"""Fitting curves with sigmoids and ReLUs: K sigmoids against 2K ReLUs, trained live side by side; under them one
+part at a time (two ReLUs make a hard sigmoid, or the trained fit in the lecture's matrix form), then the sweep."""
 import streamlit as st
 
 from core import fitting
@@ -10,6 +11,7 @@ tx = kit.Text(T)
 F = kit.Form(T, fitting.FitConfig, keys={"val_fraction": "val", "optimizer": "opt", "batch_size": "batch"})
 V = kit.Form(T, fitting.FitView)
 P = kit.Form(T, fitting.PairView)
+M = kit.Form(T, fitting.MatrixView, prefix="mx_")
 
 
 def url(values: dict) -> dict:
@@ -17,7 +19,7 @@ def url(values: dict) -> dict:
     return {(F if name in F.keys else V).key(name): v for name, v in values.items()}
 
 
-kit.page(T, [F, V, P], [kit.Preset(name, url(values)) for name, values in fitting.PRESETS.items()],
+kit.page(T, [F, V, P, M], [kit.Preset(name, url(values)) for name, values in fitting.PRESETS.items()],
          r"\begin{gathered}y = b + \sum_{i=1}^{K} c_i\,\mathrm{sigmoid}\Big(b_i + \sum_j w_{ij}x_j\Big)\\"
          r"y = b + \sum_{i=1}^{2K} c_i\,\max\Big(0,\; b_i + \sum_j w_{ij}x_j\Big)\end{gathered}")
 NAMES = {m: tx(f"charts.model.{m}") for m in fitting.NAMES}
@@ -82,7 +84,7 @@ def notes(result: fitting.FitResult, show_parts: bool) -> None:
     st.caption(tx("dead_relu", revived=int(result.revived[1]) if result.revived is not None else 0))
 
 
-def experiment(cfg: fitting.FitConfig, show_parts: bool) -> None:
+def experiment(cfg: fitting.FitConfig, show_parts: bool) -> fitting.FitResult:
     """The live run of both models, its replay, what to notice, and the downloads."""
     result = kit.train_live(T, fitting.fit, cfg, frame=live_frame, count=lambda r: (r.epochs_done, r.plan.epochs))
     kit.report(result.log, list(NAMES.values()))
@@ -100,11 +102,11 @@ def experiment(cfg: fitting.FitConfig, show_parts: bool) -> None:
     if not result.log.diverged:
         kit.download(tx("dl.weights"), lambda: fitting.weights_safetensors(result), "fit_weights.safetensors",
                      "application/octet-stream", tx("dl.weights_help"), where=d2)
+    return result
 
 
 def relu_pair() -> None:
     """Two ReLUs make a hard sigmoid: the lecture's construction, with its weights written out."""
-    st.divider()
     st.header(tx("pair.header"))
     a, b = st.columns([1, 2], gap="large")
     with a:
@@ -120,6 +122,37 @@ def relu_pair() -> None:
         kit.chart(charts.relu_pair_chart, pair)
         st.caption(tx("pair.caption", sum=kit.colour(charts.PAIR_COLOURS["sum"]),
                       hard=kit.colour(charts.PAIR_COLOURS["hard"])))
+
+
+def matrix(result: fitting.FitResult) -> None:
+    """The matrix form y = b + cᵀσ(b + Wx) of the experiment's trained weights, at one x (no training)."""
+    st.header(tx("matrix.header"))
+    if result.log.diverged or not result.weights:
+        kit.problem(tx("matrix.diverged"))
+        return
+    intro = st.empty()  # the intro names the activation function of the model picked below
+    a, b = st.columns([1, 3], gap="medium")
+    with a:
+        model, x = M("model", fmt=NAMES.get), M("x")
+    m = fitting.matrix_of(result, model, x)
+    f = fitting.matrix_facts(m)
+    intro.markdown(kit.join([tx("matrix.intro", act=tx(f"matrix.act.{model}"), neg=kit.colour(charts.SIGN_COLOURS["negative"]),
+                                pos=kit.colour(charts.SIGN_COLOURS["positive"])),
+                             tx("matrix.intro_deep", depth=m.depth) if m.depth > 1 else ""]))
+    with b:
+        kit.chart(charts.matrix_vectors, m)
+        for col, layer in zip(st.columns(2), range(1, m.depth)):
+            kit.chart(charts.matrix_weights, m, layer, where=col)
+        st.latex(rf"y = b + c^\top a = {m.b_out:.4f} + ({m.y - m.b_out:.4f}) = {m.y:.4f}")
+        st.caption(tx("matrix.same", y=fitting.torch_forward(result.weights[fitting.NAMES.index(model)], model, m.x)))
+        said = [tx(f"matrix.units.{model}", on=f.on, off=f.off, k=m.units, x=m.x, r=fitting.SATURATED_R,
+                   last=tx("matrix.last") if m.depth > 1 else ""),
+                tx("matrix.top", i=f.top, term=f.top_term, x=m.x)]
+        kit.notice(" ".join(said))
+        c = result.curve
+        if c.y_true is None:  # real data: the model's units are not the chart's
+            st.caption(tx("matrix.real", x=m.x, day=c.to_x[0] + c.to_x[1] * m.x, y=m.y,
+                          temp=c.to_y[0] + c.to_y[1] * m.y))
 
 
 def sweep(cfg: fitting.FitConfig) -> None:
@@ -146,6 +179,7 @@ with left:
     config = controls()
     show_parts = V("parts")
 with right:
-    experiment(config, show_parts)
-relu_pair()
+    run = experiment(config, show_parts)
+st.divider()
+kit.parts(V, {"pair": relu_pair, "matrix": lambda: matrix(run)}, label_visibility="collapsed", width="stretch")
 sweep(config)

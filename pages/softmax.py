@@ -1,4 +1,4 @@
-"""Softmax and cross-entropy: the softmax lab, MSE against cross-entropy on the error surface, a live
+"""Softmax and cross-entropy: the softmax lab, softmax against dividing by the sum, MSE against cross-entropy on the error surface, a live
 classifier on 2-D data, and the PyTorch pitfall (nn.CrossEntropyLoss wants logits)."""
 from dataclasses import replace
 
@@ -17,6 +17,9 @@ V = kit.Form(T, softmax.SoftmaxView)
 kit.page(T, [L, S, C, V], [
     kit.Preset("cold", {"temperature": 0.25}),
     kit.Preset("wrong", {"target": 3}),
+    kit.Preset("gaps", {**{f"z{i + 1}": v for i, v in enumerate(softmax.GAPS_PRESET)}, "part": "gaps"},
+               {"soft": f"{softmax.gaps(softmax.GAPS_PRESET).max_soft:.0%}",
+                "share": f"{softmax.gaps(softmax.GAPS_PRESET).max_share:.0%}", "wide": f"{softmax.WIDE_FROM:g}"}),
     kit.Preset("plateau", {"sf_y1": -10.0, "sf_y2": 10.0, "sf_steps": 100}, {"plateau": softmax.MSE_PLATEAU}),
     kit.Preset("spirals", {"cl_data": "spirals", "part": "classify"}),
     kit.Preset("mse", {**{f"cl_{k}": v for k, v in softmax.MSE_DATA.items()}, "cl_loss": "MSE", "part": "classify"},
@@ -57,6 +60,30 @@ def classifier_controls(loss: bool) -> softmax.ClassifyConfig:
     for name in ("loss", "hidden", "lr", "steps") if loss else ("hidden", "lr", "steps"):
         C(name)
     return C.config(seed=kit.seed())
+
+
+def gaps_part() -> None:
+    """Softmax widens the gaps: the lab's logits as shares of their sum beside softmax at T = 1 (when positive)."""
+    st.header(tx("gaps.header"))
+    g = softmax.gaps(lab.logits)
+    if not g.positive:
+        bad = ", ".join(f"y{i + 1} = {z:g}" for i, z in enumerate(g.logits) if z <= 0)
+        kit.problem(tx("gaps.nonpositive", bad=bad, wide=f"{softmax.WIDE_FROM:g}"))
+        return
+    small = softmax.gaps(softmax.SMALL_EXAMPLE)
+    words = dict(soft_max=g.max_soft, share_max=g.max_share, soft_min=g.min_soft, share_min=g.min_share,
+                 top=g.top + 1, bottom=g.bottom + 1, wide=f"{softmax.WIDE_FROM:g}", T=lab.config.temperature,
+                 soft=kit.colour(charts.GAPS_COLOURS["softmax"]), share=kit.colour(charts.GAPS_COLOURS["share"]),
+                 example=", ".join(f"{z:g}" for z in softmax.SMALL_EXAMPLE), ex_share=small.max_share,
+                 ex_soft=small.max_soft)
+    st.markdown(tx("gaps.intro", **words))
+    if lab.config.temperature != 1.0:
+        st.caption(tx("gaps.temperature", **words))
+    kit.chart(charts.gaps_bars, g)
+    said = [tx(f"gaps.{g.verdict}", **words)]
+    if g.verdict != "equal":
+        said.append(tx("gaps.rule_holds" if g.all_wide else "gaps.rule_small", **words))
+    kit.notice(" ".join(said))
 
 
 def surface_part() -> None:
@@ -135,5 +162,5 @@ def pitfall_part() -> None:
 
 
 # ---------------------------------------------------------------- the parts below: only the chosen one is computed
-kit.parts(V, {"surface": surface_part, "classify": classify_part, "pitfall": pitfall_part},
+kit.parts(V, {"gaps": gaps_part, "surface": surface_part, "classify": classify_part, "pitfall": pitfall_part},
           label_visibility="collapsed", width="stretch")

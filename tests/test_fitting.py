@@ -15,7 +15,7 @@ import pytest
 import torch
 from safetensors.torch import load
 
-from core import fitting, params
+from core import fitting, i18n, params
 from core.fitting import budget, claims
 from core.models import BatchedMLP
 
@@ -432,3 +432,82 @@ def test_facts_say_whether_the_relus_reached_the_corners(result):
     assert not at(0.9 * floor, 0.8 * floor).corners  # worse than the sigmoids
     assert at(0.5 * floor, floor, replace(cfg, loss="MAE")).floor is None
     assert fitting.facts(result).floor is None and not fitting.facts(result).corners
+
+
+# ---------------------------------------------------------------- the matrix form (part "matrix")
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_matrix_form_is_the_trained_models_own_forward(depth):
+    """y = b + cᵀσ(b + Wx), by hand from the exported weights, equals the trained batched model's own forward
+    (the same model in float64 to 1e-9, the float32 model the page trained to 1e-6) and every layer's a equals the
+    model's activations: three seeds, K = 2 and 7, both activation functions (sigmoid, ReLU), as one batched run."""
+    import copy
+
+    from core.fitting.batched import BatchedFit
+
+    x = torch.linspace(-1, 1, 21)[:, None]  # (21, 1)
+    for k in (2, 7):
+        run = BatchedFit(F(k=k, depth=depth, epochs=10), [0, 1, 2], [k, 2 * k], ["sigmoid", "relu"])
+        log = run.train(guarded=False)
+        with torch.no_grad():
+            out32 = run.model(x)[:, :, 0].numpy()  # (6, 21)
+            m64 = copy.deepcopy(run.model).double()
+            out64, acts = m64(x.double())[:, :, 0].numpy(), m64.activations(x.double())
+        for m in range(6):
+            name, w = fitting.NAMES[m % 2], run.model.export(m)
+            forms = [fitting.matrix_form(w, name, float(v)) for v in x[:, 0]]
+            ys = np.array([f.y for f in forms])
+            np.testing.assert_allclose(ys, out64[m], rtol=0, atol=1e-9)
+            np.testing.assert_allclose(ys, out32[m], rtol=1e-6, atol=1e-6)
+            for l in range(depth):
+                a = np.stack([f.a[l] for f in forms])  # (21, width)
+                np.testing.assert_allclose(a, acts[l][m, :, : a.shape[1]].numpy(), atol=1e-9)
+            f = forms[7]
+            assert f.y == pytest.approx(fitting.torch_forward(w, name, f.x), abs=1e-6)  # PyTorch's nn.Sequential
+            assert f.y == pytest.approx(f.b_out + f.terms.sum(), abs=1e-12) and f.depth == depth
+        r = run.result(1, log, final=True)  # the page's path: a FitResult's weights
+        for name in fitting.NAMES:
+            j = fitting.NAMES.index(name)
+            ys = [fitting.matrix_of(r, name, float(v)).y for v in r.grid[::40]]
+            np.testing.assert_allclose(ys, r.pred[j, ::40], rtol=1e-6, atol=1e-6)
+
+
+def test_matrix_facts_count_what_the_vectors_show(result):
+    for name in fitting.NAMES:
+        for x in (-1.0, -0.3, 0.0, 0.45, 1.0, 7.0):  # 7 is clamped to 1
+            m = fitting.matrix_of(result, name, x)
+            f = fitting.matrix_facts(m)
+            r = m.r[-1]
+            on = (r > 0) if name == "ReLU" else (np.abs(r) <= fitting.SATURATED_R)
+            assert f.on == on.sum() and f.on + f.off == m.units == (CFG.k if name == "sigmoid" else 2 * CFG.k)
+            if name == "ReLU":
+                assert (m.a[-1][~on] == 0).all()  # off ReLUs add nothing to y
+            else:
+                assert (np.minimum(m.a[-1], 1 - m.a[-1])[~on] < 0.02).all()  # saturated: within 0.02 of 0 or 1
+            assert abs(f.top_term) == np.abs(m.terms).max() and m.terms[f.top - 1] == f.top_term
+            assert -1.0 <= m.x <= 1.0
+    with pytest.raises(ValueError):
+        fitting.matrix_of(replace(result, weights=[]), "ReLU", 0.0)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_matrix_part_on_the_page(lang):
+    """The part draws the vectors (and the K×K matrices of a deeper model) with no exception; a diverged run says
+    it has no weights to show."""
+    from conftest import open_page
+
+    at = open_page("pages/fitting.py", query={"lang": lang, "part": "matrix", "depth": "2", "k": "3",
+                                              "epochs": "10", "mx_model": "ReLU", "mx_x": "-0.5"})
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert i18n.text(lang, "fitting.matrix.header") in " ".join(h.value for h in at.header)
+    assert "nn.Sequential" in text and len(at.get("vega_lite_chart")) >= 4  # fits, loss, vectors, W⁽²⁾
+    if lang == "zh":  # no English left, no raw subscript or unfilled placeholder in the part's 中文
+        from test_pages import _english_left, _visible_strings
+        from zh_text import chinese_text_problems
+
+        assert not _english_left(_visible_strings(at)) and not chinese_text_problems(at)
+    at = open_page("pages/fitting.py", query={"lang": lang, "part": "matrix", "opt": "SGD", "lr": "1000.0"})
+    assert not at.exception
+    assert any(i18n.text(lang, "fitting.matrix.diverged") in w.value for w in at.warning)

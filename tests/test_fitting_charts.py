@@ -20,12 +20,16 @@ def result():
 
 def _builders(r):
     sw = fitting.sweep(fitting.FitConfig(n=60), ks=(1, 2), steps=20)
+    deep = fitting.fit(fitting.FitConfig(k=12, depth=2, epochs=10))  # 24 ReLUs: no values written in the cells
     return [
         lambda lang: charts.fit_panel(r, 0, lang), lambda lang: charts.fit_frame(r, 1, 3, lang),
         lambda lang: charts.parts_panel(r, 1, lang), lambda lang: charts.loss_chart(r.history, "MSE", lang, 5),
         lambda lang: charts.relu_pair_chart(fitting.relu_pair(), lang),
         lambda lang: charts.divergence_chart(np.array([[0.3, 0.2], [5e6, 0.1]]), (2, None), lang),
         lambda lang: charts.sweep_chart(sw, "ReLU", "MSE", lang),
+        lambda lang: charts.matrix_vectors(fitting.matrix_of(r, "ReLU", 0.3), lang),
+        lambda lang: charts.matrix_vectors(fitting.matrix_of(deep, "sigmoid", -1.0), lang),
+        lambda lang: charts.matrix_weights(fitting.matrix_of(deep, "ReLU", 0.0), 1, lang),
     ]
 
 
@@ -43,6 +47,9 @@ def test_named_colours_are_the_drawn_ones(result):
     pair = json.dumps(charts.relu_pair_chart(fitting.relu_pair()).to_dict(validate=False))
     for name in charts.PAIR_COLOURS.values():
         assert (GREY if name == "grey" else COLOURS[name]) in pair
+    mat = json.dumps(charts.matrix_vectors(fitting.matrix_of(result, "ReLU", 0.3)).to_dict(validate=False))
+    for name in charts.SIGN_COLOURS.values():  # the part's text names the cells' colours for negative and positive
+        assert COLOURS[name] in mat
 
 
 def test_replay_frames_differ_only_in_data(result):

@@ -119,6 +119,76 @@ def test_preset_wrong():
     assert r.gradient[2] < 0 and (r.gradient[:2] > 0).all()
 
 
+# ---------------------------------------------------------------- softmax widens the gaps (part "gaps")
+
+def _ratios_widen(z: np.ndarray) -> np.ndarray:
+    """(..., C) logits -> (...) bool: every ratio of two shares, larger over smaller, is at least as large under
+    softmax (e^(y_i − y_j)) as after dividing by the sum (y_i / y_j)."""
+    d = z[..., :, None] - z[..., None, :]  # (..., C, C) y_i − y_j
+    up = d > 0
+    return np.where(up, d - np.log(z[..., :, None] / z[..., None, :]), 1.0).min(axis=(-2, -1)) > 0
+
+
+def test_gaps_shares_equal_torch():
+    z = torch.stack([_logits(s) for s in SEEDS]).abs() + 0.1  # (10, 5) positive
+    soft, share = softmax.shares(z.numpy())
+    assert np.allclose(soft, F.softmax(z, dim=-1).numpy(), atol=1e-12)
+    assert np.allclose(share, (z / z.sum(-1, keepdim=True)).numpy(), atol=1e-12)
+    assert (softmax.shares(np.array([2.0, 1.0, -1.0]))[1] == 0).all()  # no share drawn with a logit ≤ 0
+
+
+@pytest.mark.claim
+def test_every_gap_widens_when_every_logit_is_at_least_one_on_10_seeds():
+    """The page's rule: with every logit at least WIDE_FROM, softmax widens every ratio of two shares, the largest
+    share grows and the smallest shrinks (2,000 logit vectors of 3-5 classes per seed, in the sliders' range,
+    plus vectors just above 1 and near-ties, where the margin is smallest)."""
+    lo, hi = softmax.WIDE_FROM, LOGIT.hi
+    for s, c in itertools.product(SEEDS, (3, 4, 5)):
+        g = np.random.default_rng(s)
+        z = np.concatenate([g.uniform(lo, hi, (1000, c)), lo + g.uniform(0, 0.05, (500, c)),
+                            g.uniform(lo, hi, (500, 1)) + g.uniform(0, 1e-3, (500, c))])  # (2000, C)
+        soft, share = softmax.shares(z)
+        assert _ratios_widen(z).all()
+        assert (soft.max(-1) > share.max(-1)).all() and (soft.min(-1) < share.min(-1)).all()
+        v = softmax.verdict(soft, share, z)
+        assert set(v) <= {"wider", "equal"}
+        assert ((v == "wider") | (z.max(-1) - z.min(-1) < 1e-6)).all()
+
+
+def test_gaps_verdict_on_every_slider_setting():
+    """Every setting of three logit sliders above 0 (0.1 to 6.0): the verdict is the comparison itself, no
+    setting sits on a tie the page could word wrongly (the closest non-tie is far above TIE), and every setting
+    with all three at least WIDE_FROM is "wider" (or "equal")."""
+    vals = np.round(np.arange(1, 61) * 0.1, 1)
+    z = np.stack(np.meshgrid(vals, vals, vals, indexing="ij"), -1).reshape(-1, 3)  # (216000, 3)
+    soft, share = softmax.shares(z)
+    v = softmax.verdict(soft, share, z)
+    top, bottom = soft.max(-1) - share.max(-1), soft.min(-1) - share.min(-1)
+    same = z.max(-1) == z.min(-1)
+    assert (v[same] == "equal").all()
+    assert (v[~same & (top > 0) & (bottom < 0)] == "wider").all()
+    assert (v[~same & (top < 0) & (bottom > 0)] == "narrower").all()
+    assert min(np.abs(top[~same]).min(), np.abs(bottom[~same]).min()) > 1e3 * softmax.TIE
+    wide = (z >= softmax.WIDE_FROM).all(-1)
+    assert set(v[wide]) == {"wider", "equal"}
+    assert {"wider", "narrower", "mixed"} <= set(v[~wide])  # below 1 any of the three: the page decides each
+    for i in np.random.default_rng(0).choice(len(z), 50, replace=False):
+        assert softmax.gaps(z[i]).verdict == v[i]
+
+
+def test_gaps_preset_and_the_small_example():
+    g = softmax.gaps(softmax.GAPS_PRESET)
+    assert g.all_wide and g.verdict == "wider" and g.top == 0 and g.bottom == 2
+    assert g.max_soft > g.max_share + 0.1 and g.min_soft < g.min_share - 0.05
+    r = softmax.lab(softmax.LabConfig(**{f"z{i + 1}": v for i, v in enumerate(softmax.GAPS_PRESET)}))
+    assert np.allclose(softmax.gaps(r.logits).soft, r.probs)  # at T = 1 the part's softmax is the lab's bars
+    small = softmax.gaps(softmax.SMALL_EXAMPLE)
+    assert not small.all_wide and small.verdict == "narrower" and small.max_share > small.max_soft + 0.1
+    assert softmax.gaps([2.0, 1.0, -1.0]).verdict == "nonpositive" and softmax.gaps([0.0, 1, 2]).verdict == "nonpositive"
+    assert softmax.gaps([2.0, 2.0, 2.0]).verdict == "equal"
+    assert softmax.gaps([3.0, 0.3, 0.1]).verdict == "mixed"
+
+
 # ---------------------------------------------------------------- MSE against cross-entropy
 
 def test_surfaces_depend_only_on_the_difference():
@@ -277,20 +347,22 @@ def test_every_dataset_and_extreme_setting_runs_cleanly():
 
 def test_charts_build_in_both_languages():
     lab, surf = softmax.lab(), softmax.surface()
+    gaps = softmax.gaps(softmax.GAPS_PRESET)
     run = runs(softmax.classify_seeds, data="spirals")[0]
     pit = runs(softmax.pitfall_seeds, data="wine")[0]
     for lang in i18n.LANGS:
-        for ch in (charts.lab_bars(lab, lang), charts.lab_gradient(lab, lang), charts.lab_sigmoid(lab, lang),
+        for ch in (charts.lab_bars(lab, lang), charts.gaps_bars(gaps, lang), charts.lab_gradient(lab, lang), charts.lab_sigmoid(lab, lang),
                    charts.surface_chart(surf, 0, 10, lang), charts.surface_chart(surf, 1, 50, lang),
                    charts.grad_chart(surf, 5, lang), charts.regions_chart(run, "network", lang),
                    charts.history_chart(run, "accuracy", lang), charts.history_chart(pit, "trained_on", lang)):
             ch.to_dict()  # validates against the Vega-Lite schema
-    for d in (charts.LOSS_COLOURS, charts.MODEL_COLOURS, charts.PITFALL_COLOURS):
+    for d in (charts.LOSS_COLOURS, charts.MODEL_COLOURS, charts.PITFALL_COLOURS, charts.GAPS_COLOURS):
         assert len(set(d.values())) == len(d)  # no two series of one chart alike
     assert len(set(charts.CLASS_COLOURS)) == len(charts.CLASS_COLOURS)
     from core.charts import COLOURS
     assert all(c in COLOURS for c in [*charts.LAB_COLOURS.values(), *charts.LOSS_COLOURS.values(),
                                       *charts.MODEL_COLOURS.values(), *charts.PITFALL_COLOURS.values(),
+                                      *charts.GAPS_COLOURS.values(),
                                       *charts.CLASS_COLOURS, charts.PATH_COLOUR])
 
 

@@ -5,12 +5,15 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.charts import COLOURS, GREY, hex_of, mark, n, q, scale, styled
-from core.fitting import NAMES, SWEEP_STEPS, FitResult, ReluPair
+from core.charts import COLOURS, GREY, hex_of, mark, n, o, q, scale, styled
+from core.fitting import NAMES, SWEEP_STEPS, FitResult, MatrixForm, ReluPair
 
 MODEL_COLOURS = {"sigmoid": "blue", "ReLU": "orange"}  # names of core.charts.COLOURS, read by page text
 PAIR_COLOURS = {"relu1": "sky blue", "relu2": "vermillion", "sum": "grey", "hard": "green"}
 SPLIT_COLOURS = {"train": "green", "validation": "vermillion"}  # the complexity sweep
+SIGN_COLOURS = {"negative": "blue", "positive": "orange"}  # the matrix form's cells (each column scaled by its largest
+MATRIX_RANGE = [COLOURS[SIGN_COLOURS["negative"]], "#eeeeee", COLOURS[SIGN_COLOURS["positive"]]]  # |value|), 0 pale
+MATRIX_LABELS = 20  # the matrix form writes each cell's value when it has at most this many rows
 
 
 def _disp(a_b: tuple[float, float], v: np.ndarray) -> np.ndarray:
@@ -168,3 +171,61 @@ def divergence_chart(losses: np.ndarray, diverged_at: tuple, lang: str = "en"):
     rule = mark(pd.DataFrame({"update": [first]}), {"type": "rule", "color": COLOURS["vermillion"],
                                                     "strokeDash": [6, 4], "strokeWidth": 2}, x=q("update"))
     return styled([line, rule], tr("fitting.charts.explodes", step=first), height=280, legend={"orient": "right"})
+
+
+def _sup(l: int, depth: int) -> str:
+    """Layer l's superscript, ⁽ˡ⁾, only when there are several layers."""
+    return "" if depth == 1 else "⁽" + "⁰¹²³⁴⁵⁶⁷⁸⁹"[l + 1] + "⁾"
+
+
+def _cells(cols: list[tuple[str, np.ndarray]], rows: int) -> pd.DataFrame:
+    """Long frame of named columns of values, each column's shade its value over its largest |value|."""
+    out = []
+    for name, v in cols:
+        v = np.nan_to_num(np.asarray(v, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+        top = float(np.abs(v).max()) or 1.0
+        out.append(pd.DataFrame({"col": name, "i": np.arange(1, rows + 1), "v": v, "shade": v / top,
+                                 "label": [f"{x:.2f}" for x in v]}))
+    return pd.concat(out, ignore_index=True)
+
+
+def matrix_vectors(m: MatrixForm, lang: str = "en"):
+    """The matrix form at one x: a column per vector (the first layer's W, then b, r = b + Wa, a = σ(r) of each
+    layer, then c and the terms c_i a_i), a row per unit; colour: the value over its column's largest |value|
+    (blue negative, orange positive), the value written in each cell when there are few rows."""
+    tr = i18n.translator(lang)
+    L = m.depth
+    cols = [(f"W{_sup(0, L)}", m.W[0][:, 0])]
+    for l in range(L):
+        s = _sup(l, L)
+        cols += [(f"b{s}", m.b[l]), (f"r{s}", m.r[l]), (f"a{s} = σ(r{s})", m.a[l])]
+    cols += [("c", m.c), ("cᵢaᵢ", m.terms)]
+    df = _cells(cols, m.units)
+    names = [c for c, _ in cols]
+    x = n("col", "", sort=names, axis={"orient": "top", "labelAngle": 0, "labelFontSize": 14, "labelLimit": 140})
+    y = o("i", tr("fitting.charts.matrix_unit"), axis={"labelFontSize": 12 if m.units > 16 else 14})
+    tip = [o("i", tr("fitting.charts.matrix_unit")), n("col", tr("fitting.charts.matrix_vector")),
+           q("v", tr("fitting.charts.matrix_value"), format=".4f")]
+    layers = [mark(df, {"type": "rect", "stroke": GREY, "strokeWidth": 0.4}, x=x, y=y, tooltip=tip,
+                   color=q("shade", None, scale={"range": MATRIX_RANGE, "domain": [-1, 0, 1]}, legend=None))]
+    if m.units <= MATRIX_LABELS:
+        layers.append(mark(df, {"type": "text", "fontSize": 12}, x=x, y=y, text=n("label"), tooltip=tip,
+                           color={"condition": {"test": "datum.shade < -0.6", "value": "white"}, "value": "#333333"}))
+    title = tr("fitting.charts.matrix_title", x=m.x, model=tr(f"fitting.charts.model.{m.model}"), k=m.units)
+    return styled(layers, title, height=int(np.clip(24 * m.units + 110, 240, 620)))
+
+
+def matrix_weights(m: MatrixForm, layer: int, lang: str = "en"):
+    """The trained K×K weight matrix W⁽ˡ⁾ of a deeper layer (``layer`` ≥ 1, 0-based) as a small heatmap."""
+    tr = i18n.translator(lang)
+    W = m.W[layer]  # (K, K) rows: this layer's units, columns: the previous layer's
+    i, j = np.meshgrid(np.arange(1, W.shape[0] + 1), np.arange(1, W.shape[1] + 1), indexing="ij")
+    top = float(np.abs(W).max()) or 1.0
+    df = pd.DataFrame({"i": i.ravel(), "j": j.ravel(), "v": W.ravel(), "shade": W.ravel() / top})
+    tip = [o("i", tr("fitting.charts.matrix_unit")), o("j", tr("fitting.charts.matrix_from")),
+           q("v", tr("fitting.charts.matrix_value"), format=".4f")]
+    small = {"labelFontSize": 11, "labelAngle": 0, "labelOverlap": "greedy"}
+    rect = mark(df, {"type": "rect"}, x=o("j", tr("fitting.charts.matrix_from"), axis=small),
+                y=o("i", tr("fitting.charts.matrix_unit"), axis=small), tooltip=tip,
+                color=q("shade", None, scale={"range": MATRIX_RANGE, "domain": [-1, 0, 1]}, legend=None))
+    return styled(rect, tr("fitting.charts.matrix_w", layer=f"W{_sup(layer, m.depth)}", max=top), height=280)

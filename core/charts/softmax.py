@@ -7,7 +7,7 @@ import pandas as pd
 
 from core import i18n
 from core.charts import GREY, hex_of, mark, n, o, q, scale, styled
-from core.softmax import PITFALL, LabResult, Run, SurfaceResult, sigmoid_curve, wrong_floor
+from core.softmax import PITFALL, Gaps, LabResult, Run, SurfaceResult, sigmoid_curve, wrong_floor
 
 # named colours (keys of COLOURS) that the page's text reads
 LAB_COLOURS = {"probability": "blue", "gradient": "vermillion", "current": "vermillion", "dots": "blue"}
@@ -16,6 +16,7 @@ MODEL_COLOURS = {"softmax regression": "blue", "network": "orange"}
 PITFALL_COLOURS = {"logits": "green", "softmax outputs": "vermillion"}
 CLASS_COLOURS = ("blue", "orange", "green")
 PATH_COLOUR = "pink"  # the descent path on either surface (stands out on viridis)
+GAPS_COLOURS = {"softmax": "blue", "share": "orange"}  # part "gaps": softmax (the lab's bars' blue), y / Σ y
 
 
 def lab_bars(r: LabResult, lang: str = "en"):
@@ -33,6 +34,27 @@ def lab_bars(r: LabResult, lang: str = "en"):
                        "width": {"band": 0.8}}, x=x, y=q("t"), tooltip=tip)
     text = mark(df, {"type": "text", "dy": -10, "fontSize": 15, "color": GREY}, x=x, y=q("p"), text=n("label"))
     return styled([bars, target, text], tr("softmax.charts.bars_title"), height=260)
+
+
+def gaps_bars(g: Gaps, lang: str = "en"):
+    """Part "gaps": each class's softmax share at T = 1 beside its share of the sum y_i / Σ y (positive logits),
+    a value over each bar."""
+    tr = i18n.translator(lang)
+    dom = [tr(f"softmax.charts.gaps.{k}") for k in GAPS_COLOURS]
+    cls = [str(i + 1) for i in range(len(g.logits))]
+    df = pd.DataFrame({"cls": cls * 2, "what": [dom[0]] * len(cls) + [dom[1]] * len(cls),
+                       "p": np.concatenate([g.soft, g.share]), "z": np.concatenate([g.logits, g.logits])})
+    df["label"] = [f"{p:.0%}" for p in df.p]
+    share = tr("softmax.charts.gaps.y")
+    enc = dict(x=o("cls", tr("softmax.charts.cls"), axis={"labelAngle": 0}), xOffset=n("what", sort=dom),
+               y=q("p", share, scale={"domain": [0, 1]}))
+    sc = scale(dom, [hex_of(c) for c in GAPS_COLOURS.values()])
+    bars = mark(df, {"type": "bar"}, **enc, color=n("what", None, sort=dom, scale=sc, legend={"title": None}),
+                tooltip=[o("cls", tr("softmax.charts.cls")), q("z", tr("softmax.charts.logit"), format=".1f"),
+                         n("what", tr("softmax.charts.gaps.what")), q("p", share, format=".1%")])
+    text = mark(df, {"type": "text", "dy": -10, "fontSize": 14, "color": GREY}, **enc, text=n("label"))
+    return styled([bars, text], tr("softmax.charts.gaps.title"), height=300,
+                  legend={"orient": "top", "direction": "horizontal"})
 
 
 def lab_gradient(r: LabResult, lang: str = "en"):

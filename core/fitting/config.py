@@ -36,11 +36,22 @@ class FitConfig:
     seed: int = num(0, 0, 1_000_000, widget="number")  # data, split, initialisation and minibatch order
 
 
+PARTS = ("pair", "matrix")  # the part under the experiment: two ReLUs make a hard sigmoid; the matrix form
+
+
 @dataclass(frozen=True)
 class FitView:
     """What the page draws (no training depends on it)."""
     parts: bool = flag(True)  # draw each unit's c_i·a_i(x) under the fits
     sweep: bool = flag(False)  # run the complexity sweep (18 models)
+    part: str = choice("pair", PARTS, widget="segmented")  # the part under the experiment (only it is drawn)
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The matrix form y = b + cᵀσ(b + Wx) of the current fit (no training: the experiment's weights)."""
+    model: str = choice("sigmoid", NAMES, widget="radio")  # whose trained weights
+    x: float = num(0.3, -1.0, 1.0, step=0.05)  # the input pushed through them (the model's units: -1 to 1)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ One idea per module; everything the page and the tests use is re-exported here
 
 - ``formulas``: softmax, cross-entropy, its gradient, MSE after softmax, written out;
 - ``lab``: the softmax lab and the two-class sigmoid;
+- ``gaps``: softmax widens the gaps: the lab's positive logits as shares of their sum beside softmax, and when
+  that holds (every logit at least 1: always; below 1: decided for the logits shown);
 - ``surface``: MSE against cross-entropy, gradient descent on both error surfaces, and whether MSE stalled;
 - ``datasets``: the classifier's 2-D data (iris, wine, blobs, moons, spirals);
 - ``models``: M classifiers as one batched computation and their losses;
@@ -24,6 +26,7 @@ from core.softmax.classify import (EVAL_EVERY, GRID, HIDDEN, LINEAR_SHORT, LRS, 
                                    SPLITS, STEPS, ClassifyConfig, Run, classify, classify_facts, classify_seeds,
                                    mse_facts, mse_seeds, train_models)
 from core.softmax.datasets import DATASETS, FEATURES, REAL, SYNTHETIC, Points, points
+from core.softmax.gaps import GAPS_PRESET, SMALL_EXAMPLE, TIE, VERDICTS, WIDE_FROM, Gaps, gaps, shares, verdict
 from core.softmax.formulas import LOSSES, ce_gradient, cross_entropy, mse_softmax, softmax
 from core.softmax.lab import TEMPERATURES, LabConfig, LabResult, lab, sigmoid_curve
 from core.softmax.models import Models, losses, per_model_loss

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from core.params import choice
 
-PARTS = ("surface", "classify", "pitfall")  # MSE against cross-entropy, the live classifier, the PyTorch pitfall
+PARTS = ("gaps", "surface", "classify", "pitfall")  # softmax against y/Σy, MSE against cross-entropy, the live
+# classifier, the PyTorch pitfall
 
 
 @dataclass(frozen=True)
