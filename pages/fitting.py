@@ -75,7 +75,8 @@ def notes(result: fitting.FitResult, show_parts: bool) -> None:
     said = [tx("notice", sig=colours["sigmoid"], relu=colours["ReLU"]),
             tx("compare", k=cfg.k, k2=2 * cfg.k, loss=cfg.loss, relu=f.loss("ReLU", "train"),
                sig=f.loss("sigmoid", "train"), better=tx("relu_better") if f.relu_better else
-               tx("sig_better", edge=fitting.PAIRS_EDGE_K, well=fitting.PAIRS_WELL_K))]
+               tx("sig_better", edge=fitting.PAIRS_EDGE_K, well=fitting.PAIRS_WELL_K) if fitting.pairs_hold(cfg)
+               else tx("sig_better_here"))]
     said += [tx("overfits", model=NAMES[m], best=t.best, epoch=t.best_epoch, last=t.last) for m, t in f.overfit.items()]
     if f.floor is not None:  # the piecewise-linear target: did the ReLUs reach the corners (fitting.CORNER_FLOOR)?
         said.append(tx("corners_yes" if f.corners else "corners_no", relu=f.floor["ReLU"], sig=f.floor["sigmoid"],

@@ -156,6 +156,16 @@ def test_no_relu_is_dead_after_training_on_any_seed():
             assert fitting.dead_units(r) == {"sigmoid": 0, "ReLU": 0}, (kw, r.config.seed)
 
 
+def test_the_pairs_sentence_speaks_only_of_the_setting_it_was_checked_on():
+    """The sigmoid-better sentence adds "from K = 4 on both fit the smooth curve well" only on the default setting
+    (any seed and K): the corners preset showed it on a target with no smooth curve (teacher role-play)."""
+    from core.fitting.config import PRESETS
+
+    assert fitting.pairs_hold(fitting.FitConfig()) and fitting.pairs_hold(fitting.FitConfig(seed=9, k=8))
+    assert not any(fitting.pairs_hold(fitting.FitConfig(**{k: v for k, v in p.items() if hasattr(fitting.FitConfig, k)}))
+                   for name, p in PRESETS.items() if name != "few")
+
+
 @pytest.mark.claim
 def test_two_k_relus_versus_k_sigmoids():
     """2K ReLUs vs K sigmoids on the smooth curve (the "sig_better" sentence): at K = 2 the ReLUs fit better

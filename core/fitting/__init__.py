@@ -15,7 +15,8 @@ x, every vector kept), ``facts`` (what the page states about a run or a sweep),
 from core.fitting.batched import FRAMES, GRID, BatchedFit
 from core.fitting.budget import MAX_UPDATES, MAX_WORK, Plan, epochs_within, plan, units_of, updates_within
 from core.fitting.claims import (CORNER_NEAR, CORNERS_SHARE, PAIRS_EDGE_K, PAIRS_WELL_K, SEASONS_VAL_MSE, Claim,
-                                 blowup_claim, corners_claim, few_claim, overfit_claim, pairs_claim, seasons_claim)
+                                 blowup_claim, corners_claim, few_claim, overfit_claim, pairs_claim, pairs_hold,
+                                 seasons_claim)
 from core.fitting.config import (BATCHES, EPOCHS, INIT_SCALE, LOSSES, LRS, MEAN_BIAS, NAMES, OPTIMIZERS, PARTS,
                                  PRESETS, REVIVE, SPLITS, FitConfig, FitView, MatrixView, PairView, preset)
 from core.fitting.downloads import history_csv, weights_safetensors
