@@ -348,8 +348,8 @@ def escapes():
 
 @pytest.mark.claim
 def test_claim_plain_descent_crawls_and_the_escape_step_does_not(escapes):
-    """Escape notice: next to a saddle plain descent (RUN_COLOURS: orange) crawls before it slides off; one
-    step along the negative eigenvector (sky blue) gets halfway down far sooner. The page says "crawls" where
+    """Escape notice: next to a saddle plain descent (RUN_COLOURS: sky blue, dashed) crawls before it slides off; one
+    step along the negative eigenvector (blue) gets halfway down far sooner. The page says "crawls" where
     it takes CRAWL_FACTOR (2) times the steps (``EscapeResult.story``); it holds with margin: at least 2.5 times
     that on the one-neuron network, 1.5 times on x² − y² (measured: 8-10x and 3.9-8x the escape run's steps).
     Default settings (offset 0.01, η 0.05, 150 steps, jump 0.5), 10 seeds, both surfaces with a saddle at the
