@@ -11,13 +11,14 @@ if str(ROOT) not in sys.path:
 
 # The most expensive links a student can reach (scripts/bench.py --worst): every racer on (the default), the
 # most steps, minibatches of 1 (a fresh draw each step) and the most random starts, per surface; the digits
-# race switched on at its most updates (every racer trains a network).
+# race switched on at its most updates (every racer trains a network); why warm-up at its deepest and longest.
 _RACE = {"or_steps": 1000, "or_batch": 1, "or_starts": 200, "or_sched": "cosine"}
 WORST = [
     {"or_surface": "long narrow valley", **_RACE, "or_real": True, "or_real_steps": 1000, "or_real_lr": 0.1},
     {"or_surface": "Rosenbrock", **_RACE},
     {"or_surface": "Beale", **_RACE},
     {"or_surface": "small hill", **_RACE, "or_real": True, "or_real_steps": 1000, "or_real_lr": 1.0},
+    {"or_warm": True, "or_wu_depth": 8, "or_wu_steps": 600, "or_wu_warm": 200},
 ]
 
 
@@ -89,6 +90,10 @@ def run() -> dict[str, float]:
     out["race_largest_s"] = _best(lambda: opt.race(big), repeat=1)  # 10 racers x 201 starts x 1000 steps, B = 1
     out["adagrad_taming_sweep_s"] = _best(lambda: opt.explosions.__wrapped__(), repeat=1)
     out["real_race_s"] = _best(lambda: opt.real_race(opt.RealConfig(racers=tuple(rc.name for rc in on))), repeat=1)
+    wcfg = opt.WarmupConfig()
+    out["warmup_default_s"] = _best(lambda: opt.warmup_runs(wcfg), repeat=2)  # 2 runs, one seed (the page's part)
+    out["warmup_largest_s"] = _best(lambda: opt.warmup_runs(opt.WarmupConfig(depth=8, steps=600, warm=200)), repeat=1)
+    out["warmup_claim_10_seeds_s"] = _best(lambda: opt.warmup_runs(opt.CHECKED, opt.CHECK_SEEDS), repeat=1)
     r = opt.race(cfg)
     out["race_notice_s"] = _best(lambda: opt.race_facts(r, opt.RaceView().target))  # a control change: the notice
     try:

@@ -1,30 +1,21 @@
 """Optimizer race: momentum, Adagrad, RMSProp and Adam (the lecture's forms and PyTorch's) on one surface,
 replayed step by step; learning-rate schedules; a look inside one optimizer; Adam's bias correction; many starts;
-a real race on digits."""
+a real race on digits and why warm-up (both in pages/_optimizers_warmup.py)."""
 import streamlit as st
 
 from core import optimizers as opt
 from core.charts import optimizers as charts
 from pages import _kit as kit
+from pages._optimizers_warmup import FORMS, real_part, section, warmup_part
 
 T = "optimizers"
 tx = kit.Text(T)
 F = kit.Form(T, opt.RaceConfig, keys={"schedule": "or_sched"}, prefix="or_")
 L = kit.Form(T, opt.RaceLRs, keys=opt.LR_KEYS)
 V = kit.Form(T, opt.RaceView, keys={"moment": "or_t", "ends_of": "or_ends"}, prefix="or_", skip=("upto",))
-RV = kit.Form(f"{T}.real", opt.RealView, keys={"show": "or_real"})
-R = kit.Form(f"{T}.real", opt.RealConfig, keys={"lr_scale": "or_real_lr"}, prefix="or_real_",
-             skip=("seed", "batch", "hidden"))
-kit.page(T, [F, L, V, RV, R], [kit.Preset(name, values) for name, values in opt.PRESETS.items()], opt.FORMULA)
+kit.page(T, [F, L, V, *FORMS], [kit.Preset(name, values) for name, values in opt.PRESETS.items()], opt.FORMULA)
 lang = kit.lang()
 NAME = {n: charts.racer_label(n, lang) for n in opt.NAMES}
-
-
-def section(key: str, *columns, gap: str = "medium"):
-    """A section of the page under the race: a rule, its header, and its columns if any."""
-    st.divider()
-    st.header(tx(f"{key}.header"))
-    return st.columns(list(columns), gap=gap) if columns else None
 
 
 def race_part(cfg: opt.RaceConfig, target: float) -> tuple:
@@ -113,29 +104,6 @@ def ends_part(r: opt.RaceResult, board, grid) -> None:
     kit.notice(charts.ends_notice(opt.ends_facts(r), lang), where=b)
 
 
-def real_part(racers: list[str]) -> None:
-    """The racers on the surface each train one network on the digits (only when switched on)."""
-    section("real")
-    st.markdown(tx("real.intro"))
-    if not RV("show"):
-        return
-    a, b = st.columns([1, 3], gap="medium")
-    R("lr_scale", where=a, fmt=lambda v: f"×{v:g}")
-    R("steps", where=a)
-    rc = R.config(seed=kit.seed(), racers=tuple(racers))
-    if not rc.racers:
-        return kit.problem(tx("none_racing"), where=b)
-    with b:
-        real = kit.train_live(f"{T}-real", opt.real_race, rc)
-        kit.report(real.log, [NAME[n] for n in real.racers])
-        st.html(charts.racer_legend(real.racers, lang))
-        for col, x in zip(st.columns(2), ("step", "seconds")):
-            kit.chart(charts.real_chart, real, x, where=col)
-        kit.notice(charts.real_notice(opt.real_facts(real), rc.steps, lang))
-        if real.weights:
-            kit.exports(T, [("weights", lambda: opt.weights_safetensors(real), "digits_race.safetensors")])
-
-
 # at 150% zoom the race stacks full width above its controls: its legend takes two rows, not three
 left, right = kit.stacking_columns("or-race")
 with left:  # the race's controls
@@ -158,3 +126,4 @@ inside_part(race, cfg)
 adam_part(race)
 ends_part(race, board, grid)
 real_part(race.racers)
+warmup_part()

@@ -6,7 +6,8 @@ surfaces and their minima), ``schedules``, ``lecture`` (the lecture's momentum a
 ``racers`` (one record per racer), ``race`` (the batched race, its config and view), ``board`` (leaderboard and
 the race's notice), ``inside`` (one optimizer at one update), ``taming`` (does a decay tame Adagrad?), ``ends``
 (many starts), ``seeds`` (the race on many seeds at once, the noisy presets' claims), ``digits`` (the real
-race), ``adam`` (Adam's bias correction in its first updates), ``links`` (the page's URL keys, presets, formula).
+race), ``adam`` (Adam's bias correction in its first updates), ``warmup`` (why warm-up: a deep ReLU network with
+and without it, seeds batched), ``links`` (the page's URL keys, presets, formula).
 Every sentence the page states as fact is decided by a ``*_facts`` function here, its thresholds named beside it.
 """
 from core.optimizers.adam import ADAM_FIRST, AdamFacts, adam_facts, adam_racer, first_steps
@@ -28,6 +29,8 @@ from core.optimizers.seeds import (MOST_SEEDS, SETTLE_FACTOR, SETTLE_TAIL, Seeds
                                    settle_facts, tail_gap)
 from core.optimizers.surfaces import (N_EXAMPLES, SURFACES, Surface, describe, examples, find_minima,
                                       global_minima, loss_fn, random_starts, reached_minimum, surface, surface_grid)
+from core.optimizers.warmup import (ACC_AHEAD, CHECK_AHEAD_MOST, CHECK_SEEDS, CHECKED, DEAD_EARLY, DEAD_END, RUNS,
+                                    WarmupConfig, WarmupFacts, WarmupResult, WarmupView, warmup_facts, warmup_runs)
 from core.optimizers.taming import (EXPLOSION, TAMING_SURFACE, TamingFacts, exploded_at, exploding_lrs, explosions,
                                     jumped_at, shortest_exploding_run, taming_facts, tamed)
 
