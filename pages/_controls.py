@@ -232,14 +232,16 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
         for name in f.specs:
             now[f.key(name)] = f.value(name)
     active = next((p for p in items if all(now.get(k) == v for k, v in {**defaults, **p.values}.items())), None)
-    cols = st.container(key="dlc-presets").columns([3] * len(items) + [3], gap="small")
-    for col, p in zip(cols, items):
-        col.button(t(f"{topic}.preset.{p.id}.label", **p.fields), key=f"preset:{p.id}",
+    # a row that wraps, each button as wide as its label: equal columns broke 「拐角要靠 ReLU」 and
+    # "Stuck exactly on the saddle" onto two lines while shorter labels left space beside them
+    row = st.container(key="dlc-presets", horizontal=True, wrap=True, gap="small")
+    for p in items:
+        row.button(t(f"{topic}.preset.{p.id}.label", **p.fields), key=f"preset:{p.id}",
                    help=t(f"{topic}.preset.{p.id}.what", **p.fields),
-                   on_click=_apply, args=({**defaults, **p.values}, defaults), width="stretch",
+                   on_click=_apply, args=({**defaults, **p.values}, defaults), width="content",
                    type="primary" if p is active else "secondary")
-    cols[-1].button(t("common.reset"), key="preset:reset", help=t("common.reset_help"), on_click=_apply,
-                    args=(defaults, defaults), width="stretch", icon=":material/restart_alt:")
+    row.button(t("common.reset"), key="preset:reset", help=t("common.reset_help"), on_click=_apply,
+               args=(defaults, defaults), width="content", icon=":material/restart_alt:")
     if active is not None:
         st.caption(t("common.try_this_active", label=t(f"{topic}.preset.{active.id}.label", **active.fields),
                      what=t(f"{topic}.preset.{active.id}.what", **active.fields)))

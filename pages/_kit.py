@@ -175,9 +175,10 @@ def busy(where=None) -> None:
 
 
 def join(parts: Sequence[str]) -> str:
-    """Sentences as one paragraph: a space between them in English, none after 中文 punctuation."""
+    """Sentences as one paragraph: a space between them in English, none after 中文 punctuation (spaces only: a
+    line break that starts a bullet of a 中文 list stays, else the list ran together into one paragraph)."""
     text = " ".join(p for p in parts if p)
-    return re.sub(r"(?<=[。！？；：）」])\s+", "", text) if lang() == "zh" else text
+    return re.sub(r"(?<=[。！？；：）」])[ \t]+", "", text) if lang() == "zh" else text
 
 
 def notice(text: str, where=None) -> None:

@@ -14,6 +14,9 @@ CSS = """<style>
 .stMainBlockContainer h2 { font-size: 1.55rem; padding: 0.6rem 0 0.2rem 0; }
 .stMainBlockContainer h3 { font-size: 1.25rem; padding: 0.4rem 0 0.1rem 0; }
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.1rem 0; }
+/* "Try this": a wrapping row of buttons as wide as their labels, close together (one row on most pages) */
+.st-key-dlc-presets { column-gap: 0.45rem !important; row-gap: 0.4rem !important; }
+.st-key-dlc-presets [data-testid^='stBaseButton'] { padding: 0.25rem 0.65rem; min-height: 2.3rem; }
 [data-testid='stMetricValue'] > div { white-space: normal; overflow-wrap: anywhere; font-size: 1.55rem; }
 [data-testid='stMetricLabel'] p { white-space: normal; }
 [data-testid='stBaseButton-secondary'] p, [data-testid='stBaseButton-primary'] p { white-space: normal; }
@@ -21,8 +24,7 @@ CSS = """<style>
 @media (max-width: 1100px) {
   [data-testid='stHorizontalBlock'] { flex-wrap: wrap; row-gap: 0.5rem; }
   [data-testid='stColumn'] { min-width: min(100%, 15rem); flex: 1 1 15rem !important; }
-  /* the "Try this" buttons stay two or three to a row, so the experiment is not pushed screens down */
-  .st-key-dlc-presets [data-testid='stColumn'] { min-width: min(100%, 6.5rem); flex: 1 1 6.5rem !important; }
+  /* the "Try this" buttons smaller, so the experiment is not pushed screens down */
   .st-key-dlc-presets [data-testid^='stBaseButton'] { min-height: 2rem; padding: 0.15rem 0.4rem; }
   .st-key-dlc-presets [data-testid^='stBaseButton'] p { font-size: 0.85rem; line-height: 1.25; }
   .stMainBlockContainer h1 { font-size: 1.6rem; }

@@ -237,3 +237,15 @@ def test_shared_stores_stay_within_their_bounds(monkeypatch):
     assert a.bytes + b.bytes <= 3 * 2**20
     assert c.peek("test-a", ("a", 4))[0] and c.peek("test-b", ("b", 4))[0]
     assert not c.peek("test-a", ("a", 0))[0]
+
+
+def test_join_keeps_a_chinese_list_and_drops_spaces_after_chinese_punctuation(monkeypatch):
+    """中文 sentences lose the space after 。 but a line break starting a bullet stays (a 中文 notice's bullets
+    once ran together into one paragraph)."""
+    from pages import _kit as kit
+
+    monkeypatch.setattr(kit, "lang", lambda: "zh")
+    assert kit.join(["第一句。", "第二句。"]) == "第一句。第二句。"
+    assert kit.join(["要点：\n- 一。\n- 二。"]) == "要点：\n- 一。\n- 二。"
+    monkeypatch.setattr(kit, "lang", lambda: "en")
+    assert kit.join(["One.", "Two."]) == "One. Two."
