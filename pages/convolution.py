@@ -1,16 +1,18 @@
 """Convolution and pooling: a CNN trained live against a fully connected network, and parts for filters,
-pooling, receptive fields and shared parameters. Only the chosen part is computed and drawn."""
+pooling, receptive fields and shared parameters, moving a digit (pages/_convolution_parts.py: depth saves
+parameters, the Go board, one size in). Only the chosen part is computed and drawn."""
 import streamlit as st
 
 from core import convolution as cv
 from core.charts import convolution as charts
 from pages import _canvas, _kit as kit
+from pages._convolution_parts import FORMS, depth_part, go_part, resize_part
 
 T = "convolution"
 tx = kit.Text(T)
 V, R, D = kit.Form(T, cv.ConvView), kit.Form(T, cv.RaceConfig), kit.Form(T, cv.DrawView)
 C, P, L = kit.Form(T, cv.ConvConfig), kit.Form(T, cv.PoolConfig), kit.Form(T, cv.FieldConfig)
-kit.page(T, [V, R, D, C, P, L], [
+kit.page(T, [V, R, D, C, P, L, *FORMS], [
     kit.Preset("centred", {"placement": "centred"}),
     kit.Preset("anywhere", {"placement": "random"}),
     kit.Preset("edges", {"part": "filter", "source": "digit", "kernel": "edges"}),
@@ -150,5 +152,6 @@ def field_part() -> None:
         kit.notice(tx("share.notice", **s.numbers()))
 
 
-kit.parts(V, {"race": race_part, "draw": draw_part, "filter": filter_part, "pool": pool_part, "field": field_part},
-          where=left, horizontal=False)
+kit.parts(V, {"race": race_part, "draw": draw_part, "filter": filter_part, "pool": pool_part, "field": field_part,
+             "depth": lambda: depth_part(left, right), "go": lambda: go_part(left, right),
+             "resize": lambda: resize_part(left, right, race_result, lambda: D("pick"))}, where=left, horizontal=False)

@@ -12,8 +12,17 @@ One idea per module; everything the page and the tests use is re-exported here
 - ``nets``: a CNN and a fully connected network with no more parameters, M of each as one computation;
 - ``race``: the two trained on many seeds at once; ``facts``: what the page states about the race;
 - ``draw``: a digit drawn with the mouse, as the networks read it; ``probe``: the networks on one digit;
+- ``depth``: three 3×3 layers against one 7×7 (weights, multiply-adds), a deep narrow CNN trained against a wide
+  shallow one with no more parameters, and what the run shows;
+- ``go``: the two observations behind CNNs on a Go board (one 3×3 filter finds every lone stone's liberties) and
+  what 2×2 pooling of its answer loses;
+- ``resize``: a digit at another size, as it is and rescaled to the networks' input, under the race's networks;
 - ``views``: what the page draws (its part, the test digit looked at).
 """
+from core.convolution.depth import (AHEAD, DEPTH_MODELS, DEPTH_STEPS, DEPTH_TRAIN, WIDTHS, Counts, DepthConfig,
+                                    DepthFacts, DepthNets, DepthResult, big_params, counts, counts_modules, deep_params,
+                                    depth, depth_checked, depth_facts, depth_said, stack_params, wide_params,
+                                    wide_width)
 from core.convolution.digits import (CANVAS, N_TEST, PLACEMENTS, Split, augment, digits, place, shift_image, side,
                                     split)
 from core.convolution.draw import BOARD_PX, INK, PAPER, STROKE_PX, from_drawing
@@ -25,6 +34,8 @@ from core.convolution.field import (CHANNELS, INPUT, KS, SIZES, STRIDES, FieldCo
 from core.convolution.filter import (DISPLAY, SOURCES, WRITE_OUT, ConvConfig, FilterResult, conv2d, conv2d_loop,
                                      digit_image, downsample, filter_lab, image_of, kernel_of, out_size, sample_photo,
                                      size_tex, window_tex, window_terms)
+from core.convolution.go import COLOURS as GO_SIDES
+from core.convolution.go import PLUS, GoConfig, GoFacts, GoResult, go_facts, go_lab, neighbours, stones_of
 from core.convolution.kernels import KERNELS, MAX_TEXT, MAX_WEIGHT, parse_kernel, preset
 from core.convolution.nets import CLASSES, Racers, cnn_params, fc_params, fc_width
 from core.convolution.pool import (BOARD, MODES, Board, PoolConfig, PoolResult, board, change, features, pool2d,
@@ -32,6 +43,10 @@ from core.convolution.pool import (BOARD, MODES, Board, PoolConfig, PoolResult, 
 from core.convolution.probe import (MAX_MOVE, MOVES, Look, answers, digit_of, look, look_at, look_drawn, maps_of,
                                     predict, read_as, shift_curve)
 from core.convolution.race import FILTERS, MODELS, N_TRAIN, STEPS, RaceConfig, RaceResult, race
+from core.convolution.resize import SAID as RESIZE_SAID
+from core.convolution.resize import SIZES as RESIZE_SIZES
+from core.convolution.resize import (CHECKED_SIZE, MIN_GAIN, Resized, ResizeView, rescale, resize_accuracy,
+                                     resize_checked, resize_gains, resized, to_input)
 from core.convolution.upload import MAX_BYTES, MAX_MB, TYPES, UploadError, decode, read
 from core.convolution.views import PARTS, ConvView, DrawView
 

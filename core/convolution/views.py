@@ -1,5 +1,6 @@
 """What the convolution page draws, settings that choose a view and compute nothing new: which part of the
-page, and which test digit the race and draw parts look at (and how far it is moved)."""
+page, and which test digit the race, draw and resize parts look at (and how far it is moved); the resize part's
+own view (the size the digit is drawn at) is ``resize.ResizeView``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from core.convolution.digits import N_TEST
 from core.convolution.probe import MAX_MOVE
 from core.params import choice, num
 
-PARTS = ("race", "filter", "pool", "field", "draw")  # the page's parts, the first the default
+PARTS = ("race", "filter", "pool", "field", "depth", "go", "draw", "resize")  # the page's parts, the first the default
 
 
 @dataclass(frozen=True)

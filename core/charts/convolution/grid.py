@@ -15,6 +15,9 @@ SHIFT_COLOURS = {"raw": "vermillion", "pooled": "blue"}  # the shift test's bars
 STONE_COLOURS = {"black": "blue", "white": "orange", "both": "pink"}  # the Go board's stones (no black: dark theme)
 FIELD_COLOURS = {"formula": "vermillion"}  # the receptive field by the formula (outline)
 SHARE_COLOURS = {"convolution": "blue", "fully connected": "vermillion"}
+DEPTH_COLOURS = {"deep": "sky blue", "wide": "orange"}  # the depth part: the 3×3 stack (deep), the 7×7 (wide)
+GO_COLOURS = {"atari": "vermillion", "capture": "green"}  # the Go part: stones in atari (ring), capture points
+RESIZE_COLOURS = {"before": "sky blue", "cnn": "green", "fc": "vermillion"}  # CNN as it is; both rescaled
 
 
 def grid_frame(a: np.ndarray, dx: int = 0, dy: int = 0, tile: int | str | None = None) -> pd.DataFrame:
