@@ -1,5 +1,6 @@
 """Speed of the self-attention page: a calculator control change (no training), the default training run,
-the RNN beside it, and M tiny transformers trained as one batched computation against one at a time."""
+the RNN beside it, M tiny transformers trained as one batched computation against one at a time, and parts 8
+(CNN against attention on digits) and 9 (RNN against attention, timed: the times it measures are reported here)."""
 from __future__ import annotations
 
 import time
@@ -14,7 +15,8 @@ from core.params import clamp
 
 # The most expensive links a student can reach (scripts/bench.py --worst), part by part: the calculator's
 # parts at its largest (12 tokens, d = 16, 4 heads, every mask), then the two training parts at their largest
-# (2 blocks, 4 heads, 300 updates; the RNN part trains the tiny transformer on reverse as well as the GRU).
+# (2 blocks, 4 heads, 300 updates; the RNN part trains the tiny transformer on reverse as well as the GRU), part 8 at
+# its largest (5 sizes up to 1,400 digits, 300 updates) and part 9 at its longest and widest.
 _LONG = "the quick brown fox jumps over the lazy dog and the cat sat"  # 13 words: cut to MAX_TOKENS
 WORST = [
     {"part": "steps", "at_text": _LONG, "at_d": 16, "at_heads": 4, "at_query": 12},
@@ -25,6 +27,8 @@ WORST = [
     {"part": "train", "at_task": "sort", "at_layers": 2, "at_theads": 4, "at_pek": "sinusoidal", "at_steps": 300},
     {"part": "train", "at_task": "reverse", "at_layers": 2, "at_theads": 4, "at_pek": "learned", "at_steps": 300},
     {"part": "rnn", "at_layers": 2, "at_theads": 4, "at_steps": 300, "at_rnn_cell": "GRU", "at_rnn_hidden": 64},
+    {"part": "images", "at_img_smallest": 20, "at_img_largest": 1400, "at_img_sizes": 5, "at_img_steps": 300},
+    {"part": "parallel", "at_par_longest": 1024, "at_par_width": 64, "at_par_positions": True},
 ]
 
 
@@ -89,6 +93,23 @@ def run() -> dict[str, float]:
     out["training loop, one model alone: steps/s"] = single
     out["model-steps/s, 2 batched / 1 alone"] = 2 * pair / single
     out["model-steps/s, 20 batched (10 seeds x PE/no PE, the claim tests) / 1 alone"] = 20 * twenty / single
+    att.train_images(att.ImagesConfig(steps=50))  # warm-up
+    t0 = time.perf_counter()
+    att.train_images(att.ImagesConfig(seed=1))
+    out["part 8 default: CNN + attention at 3 sizes, 150 updates, one batched run (s)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    att.train_images(att.ImagesConfig(seed=1, smallest=20, largest=1400, sizes=5, steps=300))
+    out["part 8 largest setting: 5 sizes, 300 updates (s)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    att.train_images(att.ImagesConfig(sizes=2), tuple(range(10)))
+    out["part 8 claim run: 10 seeds x 2 sizes x 2 models, 150 updates (s)"] = time.perf_counter() - t0
+    for cfg, name in ((att.ParallelConfig(seed=1), "default"), (att.ParallelConfig(longest=1024, width=64), "largest")):
+        t0 = time.perf_counter()
+        p = att.measure(cfg)
+        out[f"part 9 {name}: timing every length + the reversal test (s)"] = time.perf_counter() - t0
+        last = p.timing[p.timing["T"] == p.timing["T"].max()].set_index("model").ms
+        for m in att.PARALLEL_MODELS:
+            out[f"part 9 {name}: {m} at T = {int(p.timing['T'].max())}, fastest of 5 (ms)"] = float(last[m])
     try:
         default_run_seconds("pages/attention.py", 20_001)  # warm the process
         out["page default run in AppTest, fresh seed (s)"] = default_run_seconds("pages/attention.py", 20_002)

@@ -1,4 +1,5 @@
-"""Self-attention: one sentence through one layer, then a tiny transformer and an RNN learning live."""
+"""Self-attention: one sentence through one layer, then a tiny transformer and an RNN learning live, attention
+against a CNN on digits and an RNN timed beside attention (parts 8 and 9: pages/_attention_parts.py)."""
 from dataclasses import replace
 
 import streamlit as st
@@ -6,6 +7,7 @@ import streamlit as st
 from core import attention as att
 from core.charts import attention as charts
 from pages import _kit as kit
+from pages._attention_parts import IF, PF, images, parallel
 
 T = "attention"
 F = kit.Form(T, att.CalcConfig, prefix="at_", keys={"sentence": "at_text", "positional": "at_pe", "window": "at_w",
@@ -14,7 +16,7 @@ TF = kit.Form(T, att.TrainConfig, prefix="at_", keys={"heads": "at_theads", "pe"
               skip=("seed", "length", "vocab", "d"))
 V = kit.Form(T, att.AttentionView)
 R = kit.Form(T, att.RnnConfig, prefix="at_rnn_", skip=("seed", "length", "vocab", "lr", "steps"))
-kit.page(T, [F, TF, V, R], [
+kit.page(T, [F, TF, V, R, IF, PF], [
     kit.Preset("order", {"at_pe": False, "part": "position"}),
     kit.Preset("causal", {"at_mask": "causal", "at_query": 6}),
     kit.Preset("window", {"at_mask": "window", "at_w": 3, "part": "masks"}),
@@ -146,6 +148,7 @@ def rnn() -> None:  # an RNN on the same task (reverse) beside the tiny transfor
     kit.notice(notice)
 
 
-parts = {"steps": steps, "heads": heads, "position": position, "masks": masks, "cnn": cnn, "train": train, "rnn": rnn}
+parts = {"steps": steps, "heads": heads, "position": position, "masks": masks, "cnn": cnn, "train": train, "rnn": rnn,
+         "images": images, "parallel": parallel}
 kit.parts(V, {p: (fn if r is not None or p not in att.CALCULATOR_PARTS else (lambda: None)) for p, fn in parts.items()},
           label_visibility="collapsed", width="stretch")

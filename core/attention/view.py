@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from core.params import choice
 
-PARTS = ("steps", "heads", "position", "masks", "cnn", "train", "rnn")  # the page's parts, in the lecture's order
+PARTS = ("steps", "heads", "position", "masks", "cnn", "train", "rnn", "images", "parallel")  # in the lecture's order
 CALCULATOR_PARTS = PARTS[:5]  # the parts drawn from the calculator's sentence (the others train their own models)
 WINDOW_PARTS = ("masks", "cnn")  # parts that use the window width w whatever the mask
 
