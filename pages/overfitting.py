@@ -1,6 +1,7 @@
 """Overfitting and its cures: the lecture's debugging guide on a live network, model bias against
 optimisation by depth, each cure trained on one overfitting setup, the |H|·2·exp(−2Nε²) bound measured,
-and the train/validation/test discipline. Only the chosen part is computed and drawn."""
+the train/validation/test discipline, and augmentation with understanding (digits shifted, turned, mirrored).
+Only the chosen part is computed and drawn."""
 import streamlit as st
 
 from core import overfitting as of
@@ -13,7 +14,8 @@ C = kit.Form(T, of.CuresConfig)
 G = kit.Form(T, of.GuideConfig, prefix="g_")
 D = kit.Form(T, of.DepthConfig, prefix="d_")
 B = kit.Form(T, of.BoundConfig, prefix="b_")
-kit.page(T, [V, C, G, D, B], [
+A = kit.Form(T, of.AugmentConfig, prefix="a_")
+kit.page(T, [V, C, G, D, B, A], [
     kit.Preset("optim", {"part": "guide"}),
     kit.Preset("adam", {"part": "depth", "d_act": "ReLU", "d_optimizer": "Adam"}),
     kit.Preset("l2", {"cure": "L2"}),
@@ -133,5 +135,28 @@ def box_part() -> None:
                       test_pick=model(f.test_pick), test=f.test))
 
 
-kit.parts(V, {"cures": cures_part, "guide": guide_part, "depth": depth_part, "bound": bound_part, "box": box_part},
+def augment_part() -> None:
+    with left:
+        A("n", label=tx("ctl.n_augment.label"), help=tx("ctl.n_augment.help"))
+    with right:
+        r = kit.train_live(f"{T}-augment", of.augment, A.config(seed=kit.seed()))
+        c1, c2 = st.columns([3, 1])
+        kit.chart(charts.augment_bars, r, where=c1)
+        c2.image(of.sheet(r), caption=tx("augment.sheet", labels=", ".join(map(str, r.labels))), clamp=True)
+        kit.chart(charts.augment_digits, r)
+        f = of.augment_facts(r)
+        pts = lambda v: f"{100 * v:+.1f}"  # noqa: E731 - points of accuracy
+        col = {a: kit.colour(charts.AUGMENT_COLOURS[a]) for a in of.AUGMENTS}
+        kit.notice(kit.join([
+            tx("augment.notice", none=col["none"], shift=col["shift"], rotate=col["rotate 180°"], mirror=col["mirror"]),
+            tx("augment.run", n=r.config.n, shift=pts(f.diff["shift"]), rotate=pts(f.diff["rotate 180°"]),
+               mirror=pts(f.diff["mirror"])),
+            *[tx(f"augment.worst.{k}", digit=f.worst[a]) for k, a in (("rotate", "rotate 180°"), ("mirror", "mirror"))
+              if a in f.worst],
+            tx("augment.checked", seeds=of.AUGMENT_SEEDS, n=of.AugmentConfig().n, hurt=f"{100 * of.HURT:.0f}",
+               k=of.HURT_SEEDS, drop=f"{100 * of.DIGIT_DROP:.0f}")]))
+
+
+kit.parts(V, {"cures": cures_part, "guide": guide_part, "depth": depth_part, "bound": bound_part, "box": box_part,
+              "augment": augment_part},
           where=left, horizontal=False)

@@ -1,5 +1,5 @@
 """RNN and LSTM gates: the lecture's hand-made LSTM, a trained LSTM's gates, the memory race, the vanishing
-gradient and slot filling. Only the chosen part is computed and drawn."""
+gradient, slot filling, and whether the GRU overfits less than the LSTM. Only the chosen part is computed and drawn."""
 import streamlit as st
 
 from core import rnn
@@ -13,7 +13,8 @@ L = kit.Form(T, rnn.LectureConfig, keys={"sequence": "seq", "sharpness": "sharp"
 R = kit.Form(T, rnn.RaceConfig, keys={"gate_bias": "bias"})
 G = kit.Form(T, rnn.GradConfig, keys={"length": "g_len", "gate_bias": "g_bias"})
 S = kit.Form(T, rnn.SlotConfig, keys={"steps": "slot_steps"})
-kit.page(T, [V, L, R, G, S], [
+O = kit.Form(T, rnn.OverfitConfig, keys={"n": "of_n"})
+kit.page(T, [V, L, R, G, S, O], [
     kit.Preset("soft", {"sharp": 1.0}),
     kit.Preset("race", {"part": "race"}),
     kit.Preset("bias0", {"part": "race", "bias": 0.0}),
@@ -151,5 +152,27 @@ def variants() -> None:
                                                            steps=rnn.SlotConfig().steps, guess=f"{rnn.GUESS:.0%}"))
 
 
-kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": gradient, "variants": variants},
+def overfit() -> None:
+    with left:
+        O("n")
+    with right:
+        r = kit.train_live(f"{T}-overfit", rnn.overfit, O.config(seed=kit.seed()),
+                           frame=lambda p: kit.chart(charts.overfit_curves, p, live=True))
+        kit.chart(charts.overfit_curves, r)
+        for col, (k, split) in zip(st.columns(4), [(k, s) for k in rnn.CELLS for s in ("train", "validation")]):
+            acc = (r.train_acc if split == "train" else r.val_acc)[k]
+            col.metric(tx(f"metric_{split}", model=tx(f"charts.kind.{k}")), f"{acc:.0%}")
+        f, c = rnn.overfit_facts(r), rnn.OVERFIT_CLAIM
+        pct = lambda v: f"{100 * v:.0f}"  # noqa: E731 - points of accuracy
+        notes = [tx("notice.overfit", lstm=kinds["LSTM"], gru=kinds["GRU"], val=rnn.OVERFIT_VAL,
+                    p_lstm=f"{r.params['LSTM']:,}", p_gru=f"{r.params['GRU']:,}"),
+                 tx(f"overfit_run.{f.verdict}", n=r.config.n, by=pct(f.by), tie=pct(rnn.TIE),
+                    lstm_gap=pct(r.gap("LSTM")), gru_gap=pct(r.gap("GRU"))),
+                 tx("overfit_claim", seeds=rnn.CLAIM_SEEDS, n=c.n, fit=f"{rnn.FIT:.0%}", gap=pct(rnn.OVERFIT_GAP),
+                    close=pct(rnn.CLOSE), each=rnn.EACH_AHEAD)]
+        kit.notice(tx("join").join(notes))
+
+
+kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": gradient, "variants": variants,
+              "overfit": overfit},
           where=left, horizontal=False)

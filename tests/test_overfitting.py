@@ -1,4 +1,5 @@
-"""Overfitting page: core against PyTorch (nn.Sequential, nn.Dropout, SGD weight_decay), early stopping,
+"""Overfitting page: core against PyTorch (nn.Sequential, nn.Dropout, SGD weight_decay, the augmentation part's CNN
+against nn.Conv2d/MaxPool2d/Linear), the augmentations, early stopping,
 the lecture's claims on many seeds (the counts the page states, decided by ``core.overfitting.facts``), and
 every part of the page in Chinese (tests/test_pages.py opens every part and moves each of its controls)."""
 from __future__ import annotations
@@ -274,6 +275,78 @@ def test_example_sentence_names_what_the_chart_draws():
             y = build(r).to_dict()["layer"][0]["encoding"]["y"]
             assert y["scale"]["domain"] == [0, 1] and y["scale"]["nice"] is False and y["scale"]["padding"] == 0
             assert y["axis"]["labelFlush"] is False
+
+
+# ---------------------------------------------------------------- augment with understanding (digits)
+
+@pytest.fixture(scope="session")
+def augment10():
+    """The augmentation part at the claim's settings on AUGMENT_SEEDS seeds, one batched computation."""
+    return of.augment_seeds(of.AugmentConfig(), range(of.AUGMENT_SEEDS))
+
+
+def test_augment_hand_written_cnn_equals_pytorch():
+    """The stacked CNN's convolution (F.unfold and a batched product), pooling and read-out give the logits of
+    nn.Conv2d, nn.ReLU, nn.MaxPool2d, nn.Flatten and nn.Linear on the same weights."""
+    import importlib
+
+    m = importlib.import_module("core.overfitting.augment")
+    nets = [m.init(rng.generator(s, "test.overfitting.cnn")) for s in (0, 1)]
+    w = {k: torch.stack([n[k] for n in nets]) for k in nets[0]}  # (2, ...)
+    x = m.data(6, 0)[0]  # (6, 1, 8, 8)
+    got = m.forward(w, x.expand(2, *x.shape))  # (2, 6, 10)
+    for i, n in enumerate(nets):
+        ref = nn.Sequential(nn.Conv2d(1, m.CHANNELS, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                            nn.Linear(m.CHANNELS * 16, 10))
+        with torch.no_grad():
+            ref[0].weight.copy_(n["conv.weight"]), ref[0].bias.copy_(n["conv.bias"])
+            ref[4].weight.copy_(n["head.weight"]), ref[4].bias.copy_(n["head.bias"])
+            torch.testing.assert_close(got[i], ref(x))
+
+
+def test_augmentations_are_what_they_say():
+    """Rotation is torch.rot90 twice (a 6 drawn upside down), mirroring torch.flip; each touches about half the
+    digits and leaves the others as they were; a shift moves a digit by at most one pixel, keeping its pixels."""
+    import importlib
+
+    m = importlib.import_module("core.overfitting.augment")
+    x = m.data(200, 0)[0]  # (200, 1, 8, 8)
+    for fn, ref in ((m.rotate, torch.rot90(x, 2, dims=(2, 3))), (m.mirror, torch.flip(x, dims=(3,)))):
+        out = fn(x, rng.generator(0, "test.overfitting.aug"))
+        changed = (out == ref).flatten(1).all(1) & ~(out == x).flatten(1).all(1)
+        same = (out == x).flatten(1).all(1)
+        assert bool((changed | same).all()) and 60 <= int(changed.sum()) <= 140
+    out = m.shift(x, rng.generator(0, "test.overfitting.aug"))
+    for i in range(20):  # each equals x moved by some (dy, dx) in {-1, 0, 1}², zeros shifted in
+        pad = torch.nn.functional.pad(x[i, 0], (1, 1, 1, 1))
+        assert any(torch.equal(out[i, 0], pad[1 + dy:9 + dy, 1 + dx:9 + dx]) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+
+
+@pytest.mark.claim
+def test_label_changing_augmentation_hurts_label_keeping_does_not(augment10):
+    """The augmentation part's claims (of.augment_seed_facts): rotation and mirroring lower the test accuracy
+    (mean by HURT, on HURT_SEEDS of the seeds), the 6s and 9s and the 5s most; shifts at least as good on average."""
+    f = of.augment_seed_facts(augment10)
+    assert all(f["holds"].values()), (f["holds"], {a: v.round(3) for a, v in f["accuracy"].items()}, f["drop"])
+
+
+def test_augment_seeds_is_augment_of_each_seed(augment10):
+    r = of.augment(of.AugmentConfig(seed=4))
+    assert r.accuracy == pytest.approx(augment10[4].accuracy, abs=0.01)  # one computation of 40 models vs 4
+
+
+def test_augment_charts_and_sheet(augment10):
+    from core import i18n
+    from core.charts import overfitting as charts
+
+    r = augment10[0]
+    for lang in i18n.LANGS:
+        charts.augment_bars(r, lang).to_dict()  # validates against the Vega-Lite schema
+        charts.augment_digits(r, lang).to_dict()
+    img = of.sheet(r, scale=1)
+    assert img.shape == (37, 37) and img.min() >= 0 and img.max() <= 1
+    assert np.allclose(img[1:9, 1:9], r.examples["none"][0])
+    assert set(charts.AUGMENT_COLOURS.values()) <= set(__import__("core.charts", fromlist=["COLOURS"]).COLOURS)
 
 
 # ---------------------------------------------------------------- every part of the page in Chinese

@@ -245,16 +245,64 @@ def test_taggers_on_the_city(slots10):
         assert all(holds.values()), (s.config.seed, holds, s.city_accuracy)
 
 
+@pytest.fixture(scope="session")
+def overfit10():
+    """The overfitting comparison at the claim's settings on CLAIM_SEEDS seeds, one batched computation (~2 CPU s)."""
+    return rnn.overfit_seeds(rnn.OVERFIT_CLAIM, SEEDS)
+
+
+@pytest.mark.claim
+def test_lstm_and_gru_both_overfit_and_neither_always_less(overfit10):
+    """The overfit part's claim (rnn.overfit_seed_facts): on 100 training digits both cells fit their training set
+    and stay far lower on new digits; their mean validation accuracies are close, and each is ahead on some seeds."""
+    f = rnn.overfit_seed_facts(overfit10)
+    assert all(f["holds"].values()), (f["holds"], f["gru_ahead"], f["lstm_ahead"], f["train"], f["validation"])
+    assert all(rnn.overfit_facts(r).claimed for r in overfit10)
+
+
+def test_overfit_stacked_cells_equal_pytorch_nets():
+    """The overfit part trains every seed's LSTM and GRU as stacked weights through the hand-written cells: on the same
+    weights they give the logits of the race's Net (nn.LSTM / nn.GRU and its read-out) of each seed."""
+    import importlib
+
+    mod = importlib.import_module("core.rnn.overfit")  # the module (the package's ``overfit`` is the function)
+    seeds = [0, 3]
+    x = mod.data(20, 0)[0]  # (20, 8, 8)
+    for k in rnn.CELLS:
+        nets = [mod.net_of(k, s) for s in seeds]
+        with torch.no_grad():
+            got = mod.forward(k, mod.stacked(nets), x.expand(len(seeds), *x.shape))  # (S, 20, 10)
+            for i, net in enumerate(nets):
+                torch.testing.assert_close(got[i], net(x))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overfit_chart_validates(lang, overfit10):
+    import json
+
+    from core.charts import rnn as charts
+
+    d = charts.overfit_curves(overfit10[0], lang).to_dict()  # validates
+    assert d["width"] == "container" and "NaN" not in json.dumps(d)
+
+
+def test_overfit_seeds_is_overfit_of_each_seed(overfit10):
+    r = rnn.overfit(replace(rnn.OVERFIT_CLAIM, seed=3))
+    assert r.train_acc == pytest.approx(overfit10[3].train_acc, abs=1e-6)
+    assert r.val_acc == pytest.approx(overfit10[3].val_acc, abs=0.006)  # one batched computation vs one seed alone
+
+
 # ---------------------------------------------------------------- every part of the page, by its link
 
 CHEAP = {"gap": 10, "updates": 200, "bias": 0.0, "sample": 5, "longer": True, "g_len": 80,
-         "g_bias": 3.0, "slot_steps": 60, "example": "Taipei … leave", "sharp": 1.0, "seq": "1,0,0; 5,1,0; 1,0,1"}
+         "g_bias": 3.0, "slot_steps": 60, "example": "Taipei … leave", "of_n": 50, "sharp": 1.0, "seq": "1,0,0; 5,1,0; 1,0,1"}
 LINKS = {  # each part's link (cheap training settings where it trains) and the controls it must show
     "stepper": ({}, {"seq", "sharp", "t"}),
     "inspector": ({"gap": "5", "updates": "100"}, {"gap", "updates", "bias", "sample"}),
     "race": ({"gap": "5", "updates": "100"}, {"gap", "updates", "bias", "longer"}),
     "gradient": ({}, {"g_len", "g_bias"}),
     "variants": ({"slot_steps": "30"}, {"slot_steps", "example"}),
+    "overfit": ({}, {"of_n"}),
 }
 
 

@@ -1,5 +1,5 @@
-"""Charts of the overfitting page. Every word from core/locales/<lang>/overfitting.charts.toml; the raw
-English names stay in the results and are mapped to display names here."""
+"""Charts of the overfitting page (the augmentation part's two at the end). Every word from
+core/locales/<lang>/overfitting.charts.toml; the raw English names stay in the results and are mapped here."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,6 +7,7 @@ import pandas as pd
 from core import i18n
 from core.charts import GREY, hex_of, mark, n, q, scale, styled
 from core.overfitting import DEPTHS, GUIDE_MODELS, BoundResult, CuresResult, DepthResult, GuideResult, pick
+from core.overfitting.augment import AUGMENTS, AugmentResult
 from core.overfitting.depth import name as depth_name
 
 CURE_COLOURS = {"no cure": "blue", "cure": "orange", "penalty": "green", "stop": "pink"}  # COLOURS keys
@@ -254,3 +255,41 @@ def box_chart(r: CuresResult, choose_on: str, lang: str = "en"):
     df["model"] = [tr(f"overfitting.charts.model.{m}") for m in df.model]
     return _split_bars(df, "model", tr("overfitting.charts.model_title"), ("validation", "test"), tr,
                        tr("overfitting.charts.box_title"), chosen=tr(f"overfitting.charts.model.{chosen}"), height=360)
+
+
+AUGMENT_COLOURS = {"none": "blue", "shift": "green", "rotate 180°": "vermillion", "mirror": "orange"}
+
+
+def _augments(tr, names) -> tuple[dict, dict]:
+    shown = {a: tr(f"overfitting.charts.augment.{a}") for a in names}
+    return shown, scale(list(shown.values()), [hex_of(AUGMENT_COLOURS[a]) for a in names])
+
+
+def augment_bars(r: AugmentResult, lang: str = "en"):
+    """Test accuracy after training with each augmentation (the label-keeping shift against the label-changing two)."""
+    tr = i18n.translator(lang)
+    shown, sc = _augments(tr, AUGMENTS)
+    df = pd.DataFrame({"augment": [shown[a] for a in AUGMENTS], "acc": [r.accuracy[a] for a in AUGMENTS]})
+    df["label"] = [f"{v:.1%}" for v in df.acc]
+    y = n("augment", "", sort=list(shown.values()), axis={"labelLimit": 260})
+    x = q("acc", tr("overfitting.charts.test_acc"), scale={"domain": [0, 1.15], "nice": False},
+          axis={"format": ".0%", "values": [0, 0.25, 0.5, 0.75, 1]})
+    bars = mark(df, {"type": "bar", "cornerRadiusEnd": 3}, y=y, x=x, color=n("augment", "", scale=sc, legend=None))
+    text = mark(df, {"type": "text", "align": "left", "dx": 5, "fontSize": 14, "color": GREY}, y=y, x=x,
+                text=n("label"))
+    return styled([bars, text], tr("overfitting.charts.augment_title", n=r.config.n), height=220)
+
+
+def augment_digits(r: AugmentResult, lang: str = "en"):
+    """Each digit's test accuracy with each augmentation minus without (grouped bars, one group per digit)."""
+    tr = i18n.translator(lang)
+    shown, sc = _augments(tr, AUGMENTS[1:])
+    df = pd.DataFrame([(str(d), shown[a], float(r.per_digit[a][d] - r.per_digit["none"][d]))
+                       for d in range(10) for a in AUGMENTS[1:]], columns=["digit", "augment", "change"])
+    return styled(mark(df, "bar", x=n("digit", tr("overfitting.charts.digit"), axis={"labelAngle": 0}),
+                       xOffset=n("augment", sort=list(shown.values())),
+                       y=q("change", tr("overfitting.charts.digit_change"), axis={"format": "+.0%"}),
+                       color=n("augment", "", scale=sc, sort=list(shown.values())),
+                       tooltip=[n("digit", tr("overfitting.charts.digit")), n("augment", ""),
+                                q("change", tr("overfitting.charts.digit_change"), format="+.1%")]),
+                  tr("overfitting.charts.digits_title"), height=260, legend={"orient": "right", "labelLimit": 260})

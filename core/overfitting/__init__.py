@@ -6,9 +6,15 @@
 - ``bound``: the share of bad training sets measured against |H|·2·exp(−2Nε²), and against |H| at one N (a
   smaller H: fewer bad sets, but a worse best hypothesis);
 
+- ``augment``: on scikit-learn's digits, a small CNN trained with a label-keeping augmentation (shifts) against
+  label-changing ones (180° rotation, mirroring);
+
 with their data (``data``: the diabetes patients, split per seed), their networks (``net``), the page's
 view (``view``) and what the page states as fact (``facts``).
 """
+from core.overfitting.augment import (AUGMENTS, SEEDS as AUGMENT_SEEDS, DIGIT_DROP, HURT, HURT_SEEDS, MIRRORED, TURNED, AugmentConfig,
+                                     AugmentFacts, AugmentResult, augment, augment_seeds, facts as augment_facts,
+                                     seed_facts as augment_seed_facts, sheet)
 from core.overfitting.bound import BOUNDARY, FLIP, NS, SETS, SIZES, BoundConfig, BoundResult, bound
 from core.overfitting.cures import (CURES, MODELS, STEPS, WIDTH, CuresConfig, CuresResult, cures, cures_seeds,
                                     history_csv)
@@ -22,7 +28,9 @@ from core.overfitting.guide import MODELS as GUIDE_MODELS, GuideConfig, GuideRes
 from core.overfitting.net import BatchedNet, SeededDropout
 from core.overfitting.view import PARTS, OverfitView
 
-__all__ = ["BOUNDARY", "FLIP", "SAFER_BY", "SIZES", "TRADE_CHECKED", "TradeFacts", "trade_facts",
+__all__ = ["AUGMENTS", "AUGMENT_SEEDS", "DIGIT_DROP", "HURT", "HURT_SEEDS", "MIRRORED", "TURNED", "AugmentConfig", "AugmentFacts",
+           "AugmentResult", "augment", "augment_seeds", "augment_facts", "augment_seed_facts", "sheet",
+           "BOUNDARY", "FLIP", "SAFER_BY", "SIZES", "TRADE_CHECKED", "TradeFacts", "trade_facts",
            "BOUND_CHECKED", "CHECKED", "CLAIM_SEEDS", "CLEAR_BY", "CURES", "DEEP_BETTER", "DEEP_WORSE", "DEPTHS",
            "GUIDE_MODELS", "MODELS", "NS", "PARTS", "POOL", "RISE_MAX", "SETS", "SHALLOW", "STEPS", "WIDTH", "WORSE_BY",
            "BatchedNet", "BoundConfig", "BoundFacts", "BoundResult", "BoxFacts", "CuresConfig", "CuresFacts",

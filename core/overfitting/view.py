@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from core.overfitting.cures import CURES
 from core.params import choice
 
-PARTS = ("cures", "guide", "depth", "bound", "box")  # the page's parts, in the picker's order (the default first)
+PARTS = ("cures", "guide", "depth", "bound", "box", "augment")  # the page's parts, in the picker's order (the default first)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ chosen part is computed and drawn, so a view costs one part:
 - ``race``: simple RNN, LSTM and GRU recalling a symbol across a gap of T (part ``race``); the LSTM's forget gate
   and the GRU's update gate get the same bias at the start (``KEEP_GATE``).
 - ``gradient``: ‖∂h_T/∂x_t‖ against distance at initialisation (part ``gradient``).
+- ``overfit``: the LSTM and the GRU on a small training set of digits read row by row (part ``overfit``): does the
+  GRU overfit less?
 - ``slots``: slot filling with feed-forward, Elman, Jordan and bidirectional taggers (part ``variants``).
 - ``cells``: the recurrent cells written out by hand (equal to PyTorch's); ``view``: what the page shows.
 
@@ -20,6 +22,10 @@ from core.rnn.inspector import (GROWING, GROWS, HELD, PATTERNS, QUANTITIES, SATU
                                 Inspection, facts as inspector_facts, inspect)
 from core.rnn.lecture import (LECTURE_OUTPUTS, LECTURE_SHARPNESS, MAX_STEPS, MAX_VALUE, LectureConfig, LectureTrace,
                               SequenceError, StepperFacts, checked, facts as stepper_facts, parse, run)
+from core.rnn.overfit import (CELLS, CLAIM as OVERFIT_CLAIM, CLOSE, EACH_AHEAD, FIT, OVERFIT_GAP, RUN_VERDICTS, TIE,
+                              VAL as OVERFIT_VAL, OverfitConfig,
+                              OverfitFacts, OverfitResult, facts as overfit_facts, overfit, overfit_seeds,
+                              seed_facts as overfit_seed_facts)
 from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN_LOW, CLAIM_RNN_SOLVED, CLAIM_SEEDS,
                            GAPS, GATE_BIASES, HIDDEN, KEEP_GATE, LOW, MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED,
                            UPDATES, VERDICTS, VOCAB, Net, RaceConfig, RaceFacts, RaceResult, bias0_holds,

@@ -2,7 +2,9 @@
 
 Each function takes PyTorch's own weight layout (``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` of
 ``nn.RNNCell`` / ``nn.LSTMCell`` / ``nn.GRUCell``) and gives the same numbers as that module (tested), plus
-the gates the module keeps to itself. The lecture's LSTM (``c′ = g(z)·f(z_i) + c·f(z_f)``,
+the gates the module keeps to itself. Weights may carry leading batch dimensions (models stacked: ``weight_ih``
+(M, G*H, D), biases (M, 1, G*H), x (M, B, D)), so M models of one kind run as one computation (core/rnn/overfit.py).
+The lecture's LSTM (``c′ = g(z)·f(z_i) + c·f(z_f)``,
 ``a = h(c′)·f(z_o)``) is ``lstm_cell`` with g = h = tanh, PyTorch's choice; the hand-made LSTM of the
 lecture uses g = h = identity (core/rnn/lecture.py).
 """
@@ -41,7 +43,7 @@ class Weights:
 
 def elman_cell(x: torch.Tensor, h: torch.Tensor, w: Weights) -> torch.Tensor:
     """Elman step: h′ = tanh(W_ih x + b_ih + W_hh h + b_hh). x (B, D), h (B, H) -> (B, H)."""
-    return torch.tanh(x @ w.weight_ih.T + w.bias_ih + h @ w.weight_hh.T + w.bias_hh)
+    return torch.tanh(x @ w.weight_ih.mT + w.bias_ih + h @ w.weight_hh.mT + w.bias_hh)
 
 
 @dataclass
@@ -57,7 +59,7 @@ class LstmStep:
 
 def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w: Weights) -> LstmStep:
     """One LSTM step with its gates. x (B, D), h and c (B, H)."""
-    zi, zf, z, zo = (x @ w.weight_ih.T + w.bias_ih + h @ w.weight_hh.T + w.bias_hh).chunk(4, dim=-1)  # 4 x (B, H)
+    zi, zf, z, zo = (x @ w.weight_ih.mT + w.bias_ih + h @ w.weight_hh.mT + w.bias_hh).chunk(4, dim=-1)  # 4 x (B, H)
     i, f, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.sigmoid(zo)
     c2 = torch.tanh(z) * i + c * f
     return LstmStep(z, i, f, o, c2, torch.tanh(c2) * o)
@@ -76,8 +78,8 @@ class GruStep:
 
 def gru_cell(x: torch.Tensor, h: torch.Tensor, w: Weights) -> GruStep:
     """One GRU step with its two gates, as ``nn.GRUCell``. x (B, D), h (B, H)."""
-    ir, iz, inn = (x @ w.weight_ih.T + w.bias_ih).chunk(3, dim=-1)  # 3 x (B, H)
-    hr, hz, hn = (h @ w.weight_hh.T + w.bias_hh).chunk(3, dim=-1)
+    ir, iz, inn = (x @ w.weight_ih.mT + w.bias_ih).chunk(3, dim=-1)  # 3 x (B, H)
+    hr, hz, hn = (h @ w.weight_hh.mT + w.bias_hh).chunk(3, dim=-1)
     r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
     n = torch.tanh(inn + r * hn)
     return GruStep(r, z, n, (1 - z) * n + z * h)
