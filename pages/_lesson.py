@@ -96,10 +96,12 @@ def _question(q: lessons.Question, marker, forms) -> None:
     guess = st.session_state.get(_GUESS, {}).get(marker)
     if guess is None:
         st.markdown(f"**{lessons.text_in(q.ask, lg)}** {t('lessons.predict')}")
-        cols = st.columns(len(q.choices), gap="small")
-        for col, c in zip(cols, q.choices):
-            col.button(outcome(q.measure, c), key=f"_dlc_guess:{c}", on_click=_pick, args=(marker, c),
-                       width="stretch")
+        # one wrapping row, each choice as wide as its words: equal columns broke 「走得很慢，停在离最低点很远的地方」
+        # with one character on a second line (as the "Try this" row, pages/_controls.presets)
+        row = st.container(key="dlc-lesson-choices", horizontal=True, wrap=True, gap="small")
+        for c in q.choices:
+            row.button(outcome(q.measure, c), key=f"_dlc_guess:{c}", on_click=_pick, args=(marker, c),
+                       width="content")
         st.stop()
     cfgs = tuple(_config(f) for f in forms)
     st.session_state[_CFGS] = cfgs  # the configs the answer was computed from (the tests compare them with core's)
