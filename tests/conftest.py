@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -63,25 +64,73 @@ def snapshot(at, detail: bool = False):
     return h.hexdigest()
 
 
-# Test modules whose tests are spread over all workers (pytest-xdist, ``-n 3 --dist loadgroup``: three workers on
-# two cores, so a core the browser tests leave idle while a page settles is used): the page tests share nothing
-# between tests but the process's caches. Every other module runs whole on one worker, so its module-scoped
-# fixtures (trained models, a browser and a server) are made once. Trained models are session-scoped fixtures: a
-# worker tears module fixtures down whenever its queue of tests runs dry, and a 10-seed claim run is then trained again.
+# Scheduling (pytest-xdist, ``-n 3 --dist loadgroup --no-loadscope-reorder``: three workers on two cores, so a core
+# the browser tests leave idle while a page settles is used). A group runs whole on one worker, so the trained results
+# it shares are made once:
+# - the page tests share nothing between tests but the process's caches: each is its own unit (SPREAD);
+# - every other module is split along its fixtures: tests sharing a module- or session-scoped fixture of the module
+#   (a trained model, a server, a browser) form one group, and the tests using none of them one more group, so
+#   one module's 100-second fixture no longer holds its cheap tests back;
+# - the browser tests: four groups (each with its own server and browser), the language switches in two halves.
+# Groups are sent longest first (tests/durations.json, seconds per test from a full run with DLC_DURATIONS=that
+# path), so no long group starts last and runs alone while the other workers idle.
 SPREAD = {"test_pages.py"}
+DURATIONS = Path(__file__).with_name("durations.json")
+GUESS = {"test_browser.py": 15.0, "test_browser_lessons.py": 15.0, "test_pages.py": 8.0}  # seconds of a test durations.json does not list (else 1)
+
+
+def _module_fixtures(item) -> list[str]:
+    """The module- or session-scoped fixtures ``item`` uses (directly or through another) that its module defines."""
+    import pytest
+
+    module = item.getparent(pytest.Module).nodeid
+    return sorted(name for name, defs in item._fixtureinfo.name2fixturedefs.items()
+                  if defs[-1].scope != "function" and defs[-1].baseid == module)
+
+
+def _groups(items) -> dict:
+    """item -> its xdist group name (None: its own unit)."""
+    out, by_module = {}, {}
+    for item in items:
+        name = item.path.name
+        if name in SPREAD:
+            out[item] = None
+        elif name == "test_browser.py":
+            test = item.originalname
+            if test == "test_first_screen":
+                out[item] = "browser-first"
+            elif test.startswith("test_switching"):
+                out[item] = f"browser-language-{PAGES.index(item.callspec.params['page']) % 2}"
+            else:
+                out[item] = "browser-rest"
+        else:
+            by_module.setdefault(item.path.stem, []).append(item)
+    for stem, its in by_module.items():  # union-find over the module's shared fixtures
+        parent: dict[str, str] = {}
+
+        def find(f):
+            while parent.setdefault(f, f) != f:
+                f = parent[f]
+            return f
+
+        uses = {it: _module_fixtures(it) for it in its}
+        for fs in uses.values():
+            for f in fs[1:]:
+                parent[find(f)] = find(fs[0])
+        for it, fs in uses.items():
+            out[it] = f"{stem}:{find(fs[0])}" if fs else stem
+    return out
 
 
 def pytest_collection_modifyitems(config, items):
+    import json
+
     import pytest
 
+    groups = _groups(items)
     for item in items:
-        if item.path.name == "test_browser.py":  # three groups, each with its own server and browser, so the
-            # browser tests (mostly waiting for pages to settle) run beside each other, not one after another
-            name = item.originalname
-            group = "first" if name == "test_first_screen" else "language" if name.startswith("test_switching") else "rest"
-            item.add_marker(pytest.mark.xdist_group(f"browser-{group}"))
-        elif item.path.name not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+        if groups[item] and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(groups[item]))
         # xdist's worker adds the group to the test id (what its scheduler groups by) by setting ``item._nodeid``,
         # which pytest 9 no longer reads (the id lives in ``item._id``), so without this every test was scheduled
         # alone and a trained fixture was built on every worker that ran one of its tests.
@@ -93,3 +142,36 @@ def pytest_collection_modifyitems(config, items):
 
                 item._id = NodeId.parse(grouped)
             item._nodeid = grouped
+    if getattr(config.option, "loadgroup", False) and DURATIONS.exists():  # longest group first (every worker
+        # sorts the same way: xdist checks that all collected the same list)
+        seconds = json.loads(DURATIONS.read_text())
+        cost: dict = {}
+        for item in items:
+            key = groups[item] or item.nodeid
+            cost[key] = cost.get(key, 0.0) + seconds.get(item.nodeid.split("@")[0], GUESS.get(item.path.name, 1.0))
+        order = {item: i for i, item in enumerate(items)}
+        items.sort(key=lambda it: (-cost[groups[it] or it.nodeid], order[it]))
+
+
+_SECONDS: dict = {}
+_ON_WORKER = [False]
+
+
+def pytest_configure(config):
+    _ON_WORKER[0] = hasattr(config, "workerinput")  # durations are written by the controller only
+
+
+def pytest_runtest_logreport(report):
+    """With DLC_DURATIONS=path: each test's seconds (setup, call and teardown), for the scheduling above, written
+    after every test (a run cut short still leaves what it measured; tests it did not reach keep their old value)."""
+    import json
+
+    path = os.environ.get("DLC_DURATIONS")
+    if not path or _ON_WORKER[0]:
+        return
+    key = report.nodeid.split("@")[0]
+    _SECONDS[key] = _SECONDS.get(key, 0.0) + report.duration
+    if report.when == "teardown":
+        old = json.loads(Path(path).read_text()) if Path(path).exists() else {}
+        old[key] = round(_SECONDS[key], 2)
+        Path(path).write_text(json.dumps(dict(sorted(old.items())), indent=0) + "\n")
