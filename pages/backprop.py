@@ -6,6 +6,7 @@ import streamlit as st
 from core import backprop as bp
 from core.charts import backprop as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "backprop"
 V = kit.Form(T, bp.BackpropView)
@@ -108,6 +109,7 @@ def vanishing() -> None:
         st.caption(tx("vanish_caption", runs=res.config.seeds, sig=f"{f.sigmoid_worst:.1e}", lo=f"{f.relu_low:.2f}",
                       hi=f"{f.relu_high:.2f}", mean=f"{f.slope_mean:.3f}", depth=res.config.depth,
                       prod=f"{f.slope_product:.1e}"))
+        take_home(T, bp.script(res.config, kit.lang()), bp.SCRIPT_FILE)
         st.markdown(tx("rnn_lead"))
         st.page_link("pages/rnn.py", label=tx("rnn_link"), icon=":material/memory:", query_params={"part": "gradient"})
 

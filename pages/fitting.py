@@ -5,6 +5,7 @@ import streamlit as st
 from core import fitting
 from core.charts import fitting as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "fitting"
 tx = kit.Text(T)
@@ -103,6 +104,7 @@ def experiment(cfg: fitting.FitConfig, show_parts: bool) -> fitting.FitResult:
     if not result.log.diverged:
         kit.download(tx("dl.weights"), lambda: fitting.weights_safetensors(result), "fit_weights.safetensors",
                      "application/octet-stream", tx("dl.weights_help"), where=d2)
+    take_home(T, fitting.script(cfg, kit.lang()), fitting.SCRIPT_FILE)
     return result
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core import softmax
 from core.charts import softmax as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "softmax"
 tx = kit.Text(T)
@@ -136,6 +137,7 @@ def classify_part() -> None:
         kit.notice(tx("classify.notice", loss=tx(f"charts.loss.{cfg.loss}"), ce_lin=f["ce_lin"], ce_net=f["ce_net"],
                       lin=kit.colour(charts.MODEL_COLOURS["softmax regression"]),
                       net=kit.colour(charts.MODEL_COLOURS["network"])))
+        take_home(T, softmax.script(cfg, kit.lang()), softmax.SCRIPT_FILE)
 
 
 def pitfall_part() -> None:

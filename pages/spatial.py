@@ -9,6 +9,7 @@ from core import convolution as cv
 from core import spatial as sp
 from core.charts import spatial as charts
 from pages import _canvas, _kit as kit
+from pages._takehome import take_home
 
 T = "spatial"
 tx = kit.Text(T)
@@ -61,6 +62,7 @@ def train_part() -> None:
             charts.replay_chart, kit.shared(f"{T}-frame", sp.frame_at, res, e, gate=False)), label=tx("epoch"))
         st.caption(kit.join([tx("train.replay", **WORDS),
                              tx("train.parameters", cnn=sp.classifier_params(), loc=sp.localiser_params())]))
+        take_home(T, sp.script(res.config, kit.lang()), sp.SCRIPT_FILE)
 
 
 def learned_part() -> None:

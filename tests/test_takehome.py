@@ -15,7 +15,7 @@ import sys
 import nbformat
 import pytest
 
-from core import batches, generative, regression, rnn, takehome, train
+from core import backprop, batches, fitting, generative, regression, rnn, softmax, spatial, takehome, train
 
 REL = 1e-7  # printed with 8 significant digits: half a unit of the last is at most 5e-8 of the value
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -34,6 +34,16 @@ PAGES = {
     # settings of the same template at a tenth of that (the default was compared by hand: equal)
     "rnn": (rnn.script, rnn.SCRIPT_FILE, rnn.RaceConfig(gap=10, updates=100),
             rnn.RaceConfig(gap=5, updates=100, gate_bias=0.0)),  # preset "bias0"'s bias, at a shorter gap
+    "fitting": (fitting.script, fitting.SCRIPT_FILE, fitting.FitConfig(),
+                fitting.preset("blowup")),  # SGD at lr 100: diverges, the script must stop where the page does
+    "softmax": (softmax.script, softmax.SCRIPT_FILE, softmax.ClassifyConfig(),  # wine, cross-entropy
+                softmax.ClassifyConfig(data="spirals")),  # preset "spirals": synthetic data drawn in the script
+    "backprop": (backprop.script, backprop.SCRIPT_FILE, backprop.VanishConfig(),  # the vanishing part (no training)
+                 backprop.VanishConfig(depth=12, seeds=10)),  # preset "deep"
+    # the race's default (6 epochs) costs about 2 CPU s in core and as much again as a script: CI runs it and the preset
+    # "augment" at 2 epochs (both compared by hand at 6: equal)
+    "spatial": (spatial.script, spatial.SCRIPT_FILE, spatial.TrainConfig(epochs=2),
+                spatial.TrainConfig(augment=True, epochs=2)),  # preset "augment": the third racer's fresh distortions
 }
 CASES = [(p, which, lang) for p in PAGES for which in (2, 3) for lang in ("en", "zh")]
 
@@ -176,3 +186,74 @@ def test_rnn_race_scripts_print_the_pages_numbers(printed_by, no_guard):
             _close(takehome.printed(mine, "loss"), h.loss.tolist())
             final = [ln for ln in stdout.splitlines() if ln.startswith(f"final {k} ")]
             _close(takehome.printed(final[0], "accuracy"), [r.accuracy[k]])
+
+
+def test_fitting_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["fitting"]
+    for which in (2, 3):
+        r, stdout = fitting.fit(PAGES["fitting"][which]), out[which]
+        div = [d for d in r.log.diverged_at if d is not None]
+        assert re.findall(r"diverged at update (\d+)", stdout) == ([str(min(div))] if div else [])
+        every, h = max(1, r.plan.epochs // 10), r.history
+        epochs = sorted(e for e in set(h.epoch) if e % every == 0 or e == r.plan.epochs)  # the epochs it printed
+        said = [ln for ln in stdout.splitlines() if ln.startswith("epoch ")]
+        _close(takehome.printed("\n".join(said), "epoch"), epochs)
+        for m in fitting.NAMES:
+            for split in fitting.SPLITS:
+                want = [h[(h.epoch == e) & (h.model == m) & (h.split == split)].loss.iloc[0] for e in epochs]
+                _close([takehome.printed(ln.split(f" {m} ")[1], split)[0] for ln in said], want)
+                if not div:
+                    final = [ln for ln in stdout.splitlines() if ln.startswith("final ")][0]
+                    _close([takehome.printed(final.split(f" {m} ")[1], split)[0]], [r.final_loss(m, split)])
+        if not div:
+            _close(takehome.printed(stdout, "revived"), [int(r.revived.sum())])
+        assert bool(div) == (which == 3)  # the preset checks the divergence path
+
+
+def test_softmax_classifier_scripts_print_the_pages_numbers(printed_by):
+    out = printed_by["softmax"]
+    for which in (2, 3):
+        r, stdout = softmax.classify(PAGES["softmax"][which]), out[which]
+        for split in softmax.SPLITS:
+            said = [ln for ln in stdout.splitlines() if ln.startswith("step ") and f" {split} " in ln]
+            steps = [int(s) for s in takehome.printed("\n".join(said), "step")]
+            assert steps[0] == 0 and steps[-1] == r.config.steps, steps
+            for m, key in zip(softmax.MODELS, (" regression ", " network ")):
+                h = r.history[(r.history.model == m) & (r.history.split == split)].set_index("step")
+                for column in ("loss", "accuracy"):
+                    got = [takehome.printed(ln.split(key)[1], column)[0] for ln in said]
+                    _close(got, h.loc[steps, column].tolist())
+        f = softmax.classify_facts(r)  # the page's metrics and notice: the final accuracies, training cross-entropy
+        last = {s: [ln for ln in stdout.splitlines() if ln.startswith(f"step {r.config.steps} {s} ")][0]
+                for s in softmax.SPLITS}
+        for m, key in zip(softmax.MODELS, (" regression ", " network ")):
+            for s in softmax.SPLITS:
+                _close([takehome.printed(last[s].split(key)[1], "accuracy")[0]], [f["accuracy"][m, s]])
+        _close([takehome.printed(last["train"], "loss")[i] for i in (0, 1)], [f["ce_lin"], f["ce_net"]])
+
+
+def test_backprop_vanishing_scripts_print_the_pages_numbers(printed_by):
+    out = printed_by["backprop"]
+    for which in (2, 3):
+        r, stdout = backprop.stacks(PAGES["backprop"][which]), out[which]
+        for kind, stack in r.stacks.items():
+            for run in range(r.config.seeds):
+                for what, want in (("sizes", stack.grad[run]), ("slopes", stack.slope[run])):
+                    said = [ln for ln in stdout.splitlines() if ln.startswith(f"{kind} run {run} {what} ")]
+                    _close([float(v) for v in said[0].split()[4:]], want.tolist())
+        f = backprop.vanish_facts(r)  # the numbers of the page's caption
+        _close([takehome.printed(stdout, k)[0] for k in ("worst", "low", "high", "mean", "product")],
+               [f.sigmoid_worst, f.relu_low, f.relu_high, f.slope_mean, f.slope_product])
+
+
+def test_spatial_race_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["spatial"]
+    for which in (2, 3):
+        r, stdout = spatial.race(PAGES["spatial"][which]), out[which]
+        said = [ln for ln in stdout.splitlines() if ln.startswith("epoch ")]
+        epochs = sorted(set(r.history.epoch))  # the epochs the page measured
+        _close(takehome.printed("\n".join(said), "epoch"), epochs)
+        for k in r.config.racers():
+            h = r.history[r.history.model == k].set_index("epoch")
+            _close([takehome.printed(ln, k)[0] for ln in said], h.loc[epochs, "accuracy"].tolist())
+        _close([takehome.printed(said[-1], k)[0] for k in r.config.racers()], list(r.final().values()))

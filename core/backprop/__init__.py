@@ -21,6 +21,7 @@ from core.backprop.steps import (AGREE, SATURATED, SATURATED_SHARE, Row, Step, S
 from core.backprop.vanishing import (CLAIM_SEEDS, DEEP, QUARTER, RELU_MIN, SEEDS_SHOWN, SIGMOID_MAX, VanishConfig, VanishFacts,
                                      VanishResult, WIDTHS as VANISH_WIDTHS, claim_holds as vanish_claim_holds,
                                      facts as vanish_facts, stacks)
+from core.backprop.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.backprop.view import PARTS, BackpropView
 
 __all__ = [k for k in dir() if not k.startswith("_")]

@@ -29,6 +29,7 @@ from core.fitting.pair import ReluPair, relu_pair
 from core.fitting.result import FitResult, per_model_loss
 from core.fitting.sweep import (SWEEP_COLUMNS, SWEEP_KS, SWEEP_STEP_COST, SWEEP_STEPS, SWEEP_WORK, sweep, sweep_seeds,
                                 sweep_steps, sweep_units)
+from core.fitting.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.fitting.units import dead_units, kinks
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -33,6 +33,7 @@ from core.softmax.models import Models, losses, per_model_loss
 from core.softmax.pitfall import FLOOR_SLACK, PITFALL, pitfall, pitfall_facts, pitfall_seeds, wrong_floor
 from core.softmax.surface import (BAD_LRS, CE_LEFT, EXTENT, MSE_KEPT, MSE_PLATEAU, SURFACE_STEPS, SurfaceConfig,
                                   SurfaceResult, surface, surface_grid)
+from core.softmax.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.softmax.view import PARTS, SoftmaxView
 
 __all__ = [k for k in dir() if not k.startswith("_")]

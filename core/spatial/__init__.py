@@ -20,6 +20,7 @@ from core.spatial.learned import PROBES, Learned, LearnedView, learned
 from core.spatial.nets import FILTERS, IDENTITY, Nets, classifier_params, localiser_params
 from core.spatial.race import BATCH, EPOCHS, LR, RACERS, WATCHED, TrainConfig, TrainResult, race, watched_digits
 from core.spatial.replay import Frame, frame_at
+from core.spatial.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.spatial.views import PARTS, SpatialView
 from core.spatial.warp import (PADDING, angle_of, corners, grid_points, rotation, sample_direct, sampler, scale_of,
                                warp)
