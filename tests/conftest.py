@@ -71,7 +71,7 @@ def snapshot(at, detail: bool = False):
 # - every other module is split along its fixtures: tests sharing a module- or session-scoped fixture of the module
 #   (a trained model, a server, a browser) form one group, and the tests using none of them one more group, so
 #   one module's 100-second fixture no longer holds its cheap tests back;
-# - the browser tests: four groups (each with its own server and browser), the language switches in two halves.
+# - the browser tests: five groups (each with its own server and browser), the language switches in two halves.
 # Groups are sent longest first (tests/durations.json, seconds per test from a full run with DLC_DURATIONS=that
 # path), so no long group starts last and runs alone while the other workers idle.
 SPREAD = {"test_pages.py"}
@@ -99,6 +99,8 @@ def _groups(items) -> dict:
             test = item.originalname
             if test == "test_first_screen":
                 out[item] = "browser-first"
+            elif test == "test_chart_text_inside_its_canvas_and_no_plot_squeezed":
+                out[item] = "browser-charts"
             elif test.startswith("test_switching"):
                 out[item] = f"browser-language-{PAGES.index(item.callspec.params['page']) % 2}"
             else:

@@ -380,10 +380,15 @@ def _top(pg, selector: str) -> float:
 
 
 CHART_VIEWS = [("convolution", "part=draw"), ("convolution", "part=pool"),
-               ("critical", "cp_surface=Rosenbrock&cp_x=1.0&cp_y=1.0&cp_win=0.25&cp_ratio=true")]
+               ("critical", "cp_surface=Rosenbrock&cp_x=1.0&cp_y=1.0&cp_win=0.25&cp_ratio=true"),
+               # issue 28's new parts
+               ("attention", "part=images"), ("attention", "part=parallel&at_par_positions=true"),
+               ("convolution", "part=go"), ("overfitting", "part=augment")]
 
 
-@pytest.mark.parametrize("stem,query", CHART_VIEWS, ids=["convolution-draw", "convolution-pool", "critical"])
+@pytest.mark.parametrize("stem,query", CHART_VIEWS, ids=["convolution-draw", "convolution-pool", "critical",
+                                                         "attention-images", "attention-parallel", "convolution-go",
+                                                         "overfitting-augment"])
 def test_chart_text_inside_its_canvas_and_no_plot_squeezed(server, browser, stem, query):
     """In 中文 at 1280×720 (the critical page with a "Try this" sentence above its map: λ2 and the map's x axis
     still on the first screen)."""
