@@ -21,7 +21,7 @@ for section, items in course.SECTIONS.items():
              for c in items if c.built]
     if built:
         nav[kit.t(f"course.section.{section}")] = built
-current = st.navigation(nav)
+current = st.navigation(nav, position="top")  # every page one click away; the sidebar keeps the language on its first screen
 kit.sidebar()
 try:
     current.run()

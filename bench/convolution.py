@@ -18,6 +18,10 @@ WORST = [
      "pool_stride": 1, "shift": 3},
     {"part": "field", "layers": 3, "k1": 7, "s1": 1, "k2": 7, "s2": 1, "k3": 7, "s3": 1, "image": 224,
      "channels": 64},
+    # issue 28's parts: the deep/wide race at its largest, the fullest Go board, the largest drawn digit
+    {"part": "depth", "deep_width": 16, "deep_train": 1000, "deep_steps": 400},
+    {"part": "go", "go_stones": 150},
+    {"part": "resize", "drawn_at": 32},
 ]
 
 
@@ -38,6 +42,10 @@ def run() -> dict[str, float]:
     out["pool lab, photo (s)"], _ = timed(lambda: cv.pool_lab(cv.ConvConfig(source="flower"), cv.PoolConfig()))
     out["Go board (s)"], _ = timed(lambda: cv.board(11))
     out["field lab, 3 layers (s)"], _ = timed(lambda: cv.field_lab(cv.FieldConfig(layers=3, k3=7)))
+    out["depth, default (s)"], out["depth, default (CPU s)"] = timed(lambda: cv.depth(cv.DepthConfig(seed=4242)))
+    top = cv.DepthConfig(deep_width=16, deep_train=1000, deep_steps=400, seed=7)
+    out["depth, largest setting (s)"], out["depth, largest setting (CPU s)"] = timed(lambda: cv.depth(top))
+    out["Go lab, 150 stones (s)"], _ = timed(lambda: cv.go_lab(cv.GoConfig(go_stones=150)))
     return out
 
 

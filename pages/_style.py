@@ -4,9 +4,9 @@ screens such as a projector at 150 % zoom). Kept apart from the kit's logic."""
 # A projector is 1280×720: the title sits close to the top, headings are smaller, and long formulas and
 # metric values wrap or scroll inside their box instead of being cut.
 CSS = """<style>
-.stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 3rem; }
-/* the header (its bottom at 3.75rem) is see-through: an opaque one cut the tops of the page titles */
-[data-testid='stHeader'] { background: transparent; }
+.stMainBlockContainer { padding-top: 3.9rem; padding-bottom: 3rem; }
+/* the header holds the course's navigation (every page one click away, the sidebar's first screen left to the
+   language): opaque, so text scrolled under it does not run into the menus; the page starts below it (3.75rem) */
 [data-testid='stSidebarNav'] *, [data-testid='stSidebarNavLink'] * { white-space: normal !important; }
 [data-testid='stCheckbox'] [data-testid='stMarkdownContainer'] p, [data-testid='stWidgetLabel'] p {
   white-space: normal !important; overflow-wrap: anywhere; }
@@ -28,7 +28,7 @@ CSS = """<style>
   .st-key-dlc-presets [data-testid^='stBaseButton'] { min-height: 2rem; padding: 0.15rem 0.4rem; }
   .st-key-dlc-presets [data-testid^='stBaseButton'] p { font-size: 0.85rem; line-height: 1.25; }
   .stMainBlockContainer h1 { font-size: 1.6rem; }
-  .stMainBlockContainer { padding-top: 3rem; }
+  .stMainBlockContainer { padding-top: 3.9rem; }
   .stMainBlockContainer [data-testid='stVerticalBlock'] { gap: 0.6rem; }
 }
 </style>"""
