@@ -15,6 +15,7 @@ WORST = [
     {"part": "depth", "d_act": "ReLU", "d_optimizer": "Adam", "d_n": 242},
     {"part": "depth", "d_act": "sigmoid", "d_optimizer": "Adam", "d_n": 242},
     {"part": "bound", "b_h_size": 1000, "b_eps": 0.05, "b_n": 1000},
+    {"part": "augment", "a_n": 400},  # issue 28: four CNNs on the largest training set
 ]
 
 

@@ -219,3 +219,17 @@ def history_frame(rows, names, columns=("train", "validation"), index: str = "ep
     long = df.melt(id_vars=[index, "model"], value_vars=list(columns), var_name="split", value_name="loss")
     long = long[np.isfinite(long.loss.to_numpy(dtype=float))]
     return long.reset_index(drop=True)
+
+
+def one_or_many(make, steps: int, cfg, seeds=None, progress=None):
+    """Train ``make(cfg, seeds)`` (an object with ``step(i)`` and ``result(k, log)``, the k-th seed's result) for
+    ``steps`` updates. Without ``seeds``: the page's run on ``cfg.seed``, with ``progress(partial result)`` and the
+    wall-time guard. With ``seeds``: every seed as one computation, never cut by the guard (the claims' runs)."""
+    if seeds is None:
+        r = make(cfg, [cfg.seed])
+        log = run(r.step, steps, progress=None if progress is None else (lambda lg: progress(r.result(0, lg))),
+                  stop_on="all")
+        return r.result(0, log)
+    r = make(cfg, [int(s) for s in seeds])
+    log = run(r.step, steps, stop_on="all", max_seconds=float("inf"))
+    return [r.result(k, log) for k in range(len(seeds))]

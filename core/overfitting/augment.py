@@ -161,19 +161,12 @@ class _Run:
 def augment(cfg: AugmentConfig = AugmentConfig(),
             progress: Callable[[AugmentResult], None] | None = None) -> AugmentResult:
     """The four augmentations on ``cfg``'s training set. Pure function of ``cfg``."""
-    cfg = clamp(cfg)
-    r = _Run(cfg, [cfg.seed])
-    log = train.run(r.step, STEPS, progress=None if progress is None else (lambda lg: progress(r.result(0, lg))),
-                    stop_on="all")
-    return r.result(0, log)
+    return train.one_or_many(_Run, STEPS, clamp(cfg), progress=progress)
 
 
 def augment_seeds(cfg: AugmentConfig, seeds) -> list[AugmentResult]:
     """``augment`` on each seed (its ``seed`` ignored) as one computation; for the claims (never cut by the guard)."""
-    cfg = clamp(cfg)
-    r = _Run(cfg, [int(s) for s in seeds])
-    log = train.run(r.step, STEPS, stop_on="all", max_seconds=math.inf)
-    return [r.result(s, log) for s in range(len(r.seeds))]
+    return train.one_or_many(_Run, STEPS, clamp(cfg), seeds)
 
 
 def sheet(r: AugmentResult, scale: int = 8) -> np.ndarray:

@@ -10,7 +10,6 @@ network reaches a lower training loss than the 1-layer one on every seed.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -114,17 +113,10 @@ class _Run:
 
 def depth(cfg: DepthConfig = DepthConfig(), progress: Callable[[DepthResult], None] | None = None) -> DepthResult:
     """Train the five depths as one batched computation. Pure function of ``cfg``."""
-    cfg = clamp(cfg)
-    run = _Run(cfg, [cfg.seed])
-    log = train.run(run.step, STEPS, progress=None if progress is None else (lambda lg: progress(run.result(0, lg))),
-                    stop_on="all")
-    return run.result(0, log)
+    return train.one_or_many(_Run, STEPS, clamp(cfg), progress=progress)
 
 
 def depth_seeds(cfg: DepthConfig, seeds) -> list[DepthResult]:
     """``depth`` on each of ``seeds`` (its seed field ignored), all as ONE batched computation. For claims:
     never cut by the wall-time guard."""
-    cfg = clamp(cfg)
-    run = _Run(cfg, [int(s) for s in seeds])
-    log = train.run(run.step, STEPS, stop_on="all", max_seconds=math.inf)
-    return [run.result(k, log) for k in range(len(run.seeds))]
+    return train.one_or_many(_Run, STEPS, clamp(cfg), seeds)
