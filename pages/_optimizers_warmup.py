@@ -24,14 +24,20 @@ def section(key: str, *columns, gap: str = "medium"):
     return st.columns(list(columns), gap=gap) if columns else None
 
 
+def opened(key: str, view):
+    """A section with its intro and a switch (``view("show")``): its controls' and charts' columns when switched
+    on, else None (nothing trains)."""
+    section(key)
+    st.markdown(tx(f"{key}.intro"))
+    return st.columns([1, 3], gap="medium") if view("show") else None
+
+
 def real_part(racers: list[str]) -> None:
     """The racers on the surface each train one network on the digits (only when switched on)."""
-    section("real")
-    st.markdown(tx("real.intro"))
-    if not RV("show"):
+    cols = opened("real", RV)
+    if cols is None:
         return
-    lang = kit.lang()
-    a, b = st.columns([1, 3], gap="medium")
+    lang, (a, b) = kit.lang(), cols
     R("lr_scale", where=a, fmt=lambda v: f"×{v:g}")
     R("steps", where=a)
     rc = R.config(seed=kit.seed(), racers=tuple(racers))
@@ -50,12 +56,10 @@ def real_part(racers: list[str]) -> None:
 
 def warmup_part() -> None:
     """η_t of both runs, their loss, dead ReLUs and validation accuracy, and what to notice (only when switched on)."""
-    section("warmup")
-    st.markdown(tx("warmup.intro"))
-    if not WV("show"):
+    cols = opened("warmup", WV)
+    if cols is None:
         return
-    lang = kit.lang()
-    a, b = st.columns([1, 3], gap="medium")
+    lang, (a, b) = kit.lang(), cols
     W("lr", where=a)
     W("warm", where=a)
     W("after", where=a)
