@@ -31,11 +31,13 @@ WORDS = {"grid": kit.colour(charts.GRID_COLOUR), "grey": kit.colour("grey"), "fi
 left, right = st.columns([1, 3], gap="medium")
 
 
-def trained(extra=None):
-    """The race's controls (and ``extra``'s) on the left; the race trained once for the server, drawn live."""
+def trained(extra=None, augment: bool = True):
+    """The race's controls (and ``extra``'s) on the left; the race trained once for the server, drawn live. Without
+    ``augment`` the augmented racer's switch is not drawn (a part that shows only the transformer: the others do
+    not change its numbers), its value kept, so the race a student just trained is reused."""
     with left:  # the part's own control first, where a teacher finds it without scrolling
         shown = extra() if extra is not None else None
-        for name in ("rotation", "scale_min", "scale_max", "shift", "epochs", "augment"):
+        for name in ("rotation", "scale_min", "scale_max", "shift", "epochs", "augment")[:None if augment else -1]:
             R(name)
     with right:
         res = kit.train_live(T, sp.race, R.config(seed=kit.seed()),
@@ -66,7 +68,7 @@ def train_part() -> None:
 
 
 def learned_part() -> None:
-    res, probe = trained(lambda: L("probe"))
+    res, probe = trained(lambda: L("probe"), augment=False)
     with right:
         le = kit.shared(f"{T}-learned", sp.learned, res, probe, gate=False)
         kit.chart(charts.angle_chart, le)
