@@ -1,5 +1,6 @@
 """RNN and LSTM gates: the lecture's hand-made LSTM, a trained LSTM's gates, the memory race, the vanishing
-gradient, slot filling, and whether the GRU overfits less than the LSTM. Only the chosen part is computed and drawn."""
+gradient, slot filling, the Elman network unrolled (the same weights at every step), and whether the GRU
+overfits less than the LSTM. Only the chosen part is computed and drawn."""
 import streamlit as st
 
 from core import rnn
@@ -152,6 +153,25 @@ def variants() -> None:
                                                            steps=rnn.SlotConfig().steps, guess=f"{rnn.GUESS:.0%}"))
 
 
+def unrolled() -> None:
+    with left:
+        S("steps")
+        ex = V("example", horizontal=False)
+    with right:
+        s = kit.shared(f"{T}-slots", rnn.tag, S.config(seed=kit.seed()), queued=kit.queued(st.empty()))  # as variants
+        u = rnn.unroll(s, ex)
+        kit.chart(charts.unrolled_chart, u)
+        st.caption(tx("unrolled_caption", steps=s.config.steps, n=len(u.words), params=f"{u.params:,}",
+                      shared=kit.colour(charts.SHARED_COLOUR), state=kit.colour(charts.STATE_COLOUR)))
+        f = rnn.unrolled_facts(s)
+        a, b = (tx(f"charts.tag.{g}") for g in f.tags)
+        run_note = tx("unrolled_run" if f.differs else "unrolled_same", t=f.city_step, differ=f"{f.differ:.2f}",
+                      min=f"{rnn.DIFFER:g}", a=a, b=b)
+        kit.notice(tx("join").join([tx("notice.unrolled"), run_note,
+                                    tx("unrolled_claim", seeds=rnn.CLAIM_SEEDS, steps=rnn.SlotConfig().steps,
+                                       min=f"{rnn.DIFFER:g}")]))
+
+
 def overfit() -> None:
     with left:
         O("n")
@@ -174,5 +194,5 @@ def overfit() -> None:
 
 
 kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": gradient, "variants": variants,
-              "overfit": overfit},
+              "unrolled": unrolled, "overfit": overfit},
           where=left, horizontal=False)

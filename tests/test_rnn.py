@@ -245,6 +245,43 @@ def test_taggers_on_the_city(slots10):
         assert all(holds.values()), (s.config.seed, holds, s.city_accuracy)
 
 
+@pytest.mark.claim
+def test_unrolled_state_keeps_the_verb_apart(slots10):
+    """The unrolled part's claim (rnn.unrolled_facts): at the city, "arrive Taipei" and "leave Taipei" give the
+    trained Elman cell the same word and weights; h_t differs by at least DIFFER and the tags differ as they should."""
+    got = [rnn.unrolled_facts(s) for s in slots10]
+    assert all(f.differs and f.tags == ("destination", "departure") for f in got), [(f.differ, f.tags) for f in got]
+
+
+def test_unrolled_drawing_shows_the_same_weights_and_nn_rnn_states(slots10):
+    """The drawn weights of every step are the same numbers (the trained Elman layer's), and the drawn h_t are
+    nn.RNN's outputs on those weights; the chart validates in both languages."""
+    from core.charts import rnn as charts
+
+    s = slots10[1]
+    ref = nn.RNN(s.elman.weight_ih.shape[1], s.elman.weight_hh.shape[0], batch_first=True)
+    with torch.no_grad():
+        for name, p in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), vars(s.elman).values()):
+            getattr(ref, name).copy_(p)
+    want = {"Wx": s.elman.weight_ih.numpy(), "Wh": s.elman.weight_hh.numpy(),
+            "b": (s.elman.bias_ih + s.elman.bias_hh).numpy()[:, None]}
+    for ex in rnn.EXAMPLES:
+        u = rnn.unroll(s, ex)
+        df = charts.unrolled_frame(u)
+        assert sorted(set(df.t)) == list(range(1, len(u.words) + 1))
+        for t, at in df.groupby("t"):
+            for b, w in want.items():
+                cells = at[at.block == b].sort_values(["i", "j"])
+                np.testing.assert_array_equal(cells.v.to_numpy().reshape(w.shape), w.astype(float))
+        with torch.no_grad():
+            out, _ = ref(rnn.slots_encode([u.words]))  # (1, T, H)
+        h = df[df.block == "h"].sort_values(["t", "i"]).v.to_numpy().reshape(len(u.words), -1)
+        np.testing.assert_allclose(h, out[0].numpy(), atol=1e-6)
+    for lang in ("en", "zh"):
+        d = charts.unrolled_chart(u, lang).to_dict()  # validates
+        assert d["width"] == "container"
+
+
 @pytest.fixture(scope="session")
 def overfit10():
     """The overfitting comparison at the claim's settings on CLAIM_SEEDS seeds, one batched computation (~2 CPU s)."""
@@ -302,6 +339,7 @@ LINKS = {  # each part's link (cheap training settings where it trains) and the 
     "race": ({"gap": "5", "updates": "100"}, {"gap", "updates", "bias", "longer"}),
     "gradient": ({}, {"g_len", "g_bias"}),
     "variants": ({"slot_steps": "30"}, {"slot_steps", "example"}),
+    "unrolled": ({"slot_steps": "30"}, {"slot_steps", "example"}),
     "overfit": ({}, {"of_n"}),
 }
 

@@ -9,6 +9,8 @@ chosen part is computed and drawn, so a view costs one part:
 - ``overfit``: the LSTM and the GRU on a small training set of digits read row by row (part ``overfit``): does the
   GRU overfit less?
 - ``slots``: slot filling with feed-forward, Elman, Jordan and bidirectional taggers (part ``variants``).
+- ``unrolled``: the slot tagger's trained Elman network unrolled over one sentence, the same weights at every
+  step (part ``unrolled``).
 - ``cells``: the recurrent cells written out by hand (equal to PyTorch's); ``view``: what the page shows.
 
 Each part module holds its config, its result and the facts its sentences state, with their thresholds.
@@ -32,7 +34,8 @@ from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN
                            facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, SWEEP_GAPS, SWEEP_WORK, sweep, sweep_updates,
                            verdict)
 from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
-                            example, tag)
+                            encode as slots_encode, example, tag)
+from core.rnn.unrolled import DIFFER, PAIR, Unrolled, UnrolledFacts, facts as unrolled_facts, unroll
 from core.rnn.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.rnn.view import PARTS, RnnView
 

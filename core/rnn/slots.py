@@ -22,6 +22,7 @@ from torch.nn import functional as F
 
 from core import rng, train
 from core.params import choice, clamp, num
+from core.rnn.cells import Weights
 
 VERBS = ("arrive", "leave")
 CITIES = ("Taipei", "Tokyo", "Paris", "Boston")
@@ -120,6 +121,7 @@ class SlotResult:
     accuracy: dict[str, float]  # model -> accuracy on every word
     examples: dict[str, np.ndarray]  # example name -> (models, L, tags) tag probabilities
     log: train.TrainLog
+    elman: Weights | None = None  # the trained Elman tagger's recurrent layer (detached copies; part ``unrolled``)
 
 
 def tag(cfg: SlotConfig = SlotConfig()) -> SlotResult:
@@ -148,7 +150,9 @@ def tag(cfg: SlotConfig = SlotConfig()) -> SlotResult:
             acc[name] = float((pred == y).float().mean())
         probs = torch.stack([torch.softmax(m(xe), -1) for m in models], dim=1).numpy()  # (E, M, L, tags)
     ex = {n: probs[i] for i, n in enumerate(EXAMPLES)}
-    return SlotResult(cfg, city_acc, acc, ex, log)
+    w = Weights.of(models[MODELS.index("Elman")].rnn)
+    elman = Weights(*(p.detach().clone() for p in (w.weight_ih, w.weight_hh, w.bias_ih, w.bias_hh)))
+    return SlotResult(cfg, city_acc, acc, ex, log, elman)
 
 
 def claim_holds(s: SlotResult) -> dict[str, bool]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from core.params import choice, flag, num
 from core.rnn.slots import EXAMPLES
 
-PARTS = ("stepper", "inspector", "race", "gradient", "variants", "overfit")  # the page's parts; only the chosen one is computed
+PARTS = ("stepper", "inspector", "race", "gradient", "variants", "unrolled", "overfit")  # the page's parts; only the chosen one is computed
 
 
 @dataclass(frozen=True)
