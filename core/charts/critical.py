@@ -15,9 +15,7 @@ from core.charts import COLOURS, GREY, grid32, mark, n, o, q, styled
 from core.critical import AXES, HI, LO, RUNS, SIGNS, VERDICTS, EscapeResult, PointResult, RatioResult, SurfaceResult, sign_of
 
 K = "critical.charts."
-# Eigenvector arrows and spectrum ticks by sign (λ > 0 green as the ratio chart's all-positive minimum); the two
-# escape runs in the blues, told apart by dash too (RUN_DASH): no run shares a hue with an arrow drawn beside it
-# (an orange run beside the vermillion λ < 0 arrow, a sky-blue run beside a blue λ > 0 arrow looked alike).
+# Arrows by sign (λ > 0 green, as the ratio's minimum); runs in blues, dashed apart: no run shares an arrow's hue
 ARROW_COLOURS = {SIGNS[0]: "vermillion", SIGNS[1]: "green", SIGNS[2]: "pink"}
 RUN_COLOURS = {RUNS[0]: "sky blue", RUNS[1]: "blue"}  # the two escape runs (lines, map paths)
 RUN_DASH = {RUNS[0]: [7, 4], RUNS[1]: [1, 0]}  # plain descent dashed, the escape step's run solid
@@ -160,8 +158,7 @@ def contour_chart(s: SurfaceResult, p: PointResult, e: EscapeResult | None, lang
                            order=q("step"), detail=n("run"),
                            color=n("run", scale={"domain": [tr(K + "run." + r) for r in RUN_COLOURS],
                                                  "range": _hex(RUN_COLOURS)}, legend=None),
-                           strokeDash=n("run", scale={"domain": [tr(K + "run." + r) for r in RUN_DASH],
-                                                      "range": list(RUN_DASH.values())}, legend=None)))
+                           strokeDash=n("run", scale={"domain": [tr(K + "run." + r) for r in RUN_DASH], "range": list(RUN_DASH.values())}, legend=None)))
     crit = s.critical.copy()
     if len(crit):
         crit["kind_t"] = [tr(K + "kind." + k) for k in crit.kind]
@@ -240,8 +237,7 @@ def escape_chart(e: EscapeResult, lang: str = "en") -> alt.LayerChart:
                 y=q("loss", tr(K + "axis.loss"), scale={"zero": False}),
                 color=n("run_t", None, scale={"domain": [tr(K + "run." + r) for r in RUN_COLOURS], "range": _hex(RUN_COLOURS)},
                         legend={"columns": 1, "title": None, "symbolStrokeWidth": 3, "symbolSize": 400}),
-                strokeDash=n("run_t", None, scale={"domain": [tr(K + "run." + r) for r in RUN_DASH],
-                                                   "range": list(RUN_DASH.values())}),
+                strokeDash=n("run_t", None, scale={"domain": [tr(K + "run." + r) for r in RUN_DASH], "range": list(RUN_DASH.values())}),
                 tooltip=[n("run_t", tr(K + "tip.run")), q("step"), q("loss", tr(K + "tip.loss"), format=".5g")])
     rule = mark(pd.DataFrame({"loss": [e.saddle_loss], "label": [tr(K + "saddle_loss")]}),
                 {"type": "rule", "strokeDash": [3, 3], "color": GREY, "strokeWidth": 2},
