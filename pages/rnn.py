@@ -1,6 +1,8 @@
 """RNN and LSTM gates: the lecture's hand-made LSTM, a trained LSTM's gates, the memory race, the vanishing
 gradient, slot filling, the Elman network unrolled (the same weights at every step), and whether the GRU
 overfits less than the LSTM. Only the chosen part is computed and drawn."""
+from dataclasses import replace
+
 import streamlit as st
 
 from core import rnn
@@ -60,13 +62,16 @@ def stepper() -> None:
 
 def race_of(extra: str):
     """The race's controls and ``extra`` view control on the left; the race trained once for the server,
-    its curves drawn live the first time."""
+    its curves drawn live the first time (with the longer race on, at the updates every one of its races makes)."""
     with left:
         for name in ("gap", "updates", "gate_bias"):
             R(name)
         shown = V(extra)
+    cfg = R.config(seed=kit.seed())
+    if extra == "longer" and shown:
+        cfg = replace(cfg, updates=rnn.sweep_updates(cfg))
     with right:
-        res = kit.train_live(f"{T}-race", rnn.race, R.config(seed=kit.seed()),
+        res = kit.train_live(f"{T}-race", rnn.race, cfg,
                              frame=lambda r: kit.chart(charts.race_curves, r, live=True))
     return res, shown
 
@@ -112,14 +117,15 @@ def race() -> None:
         kit.notice(tx("join").join(notes))
         st.caption(tx("why", gap=c.gap, updates=c.updates, bias=f"{c.gate_bias:g}", short=rnn.SHORT_GAP))
         take_home(T, rnn.script(cfg, kit.lang()), rnn.SCRIPT_FILE)
-        if longer:
-            sw = kit.train_live(f"{T}-sweep", rnn.sweep, cfg,
+        if longer:  # the page's race is one of the longer race's: not trained again
+            sw = kit.train_live(f"{T}-sweep", lambda c, progress=None: rnn.sweep(c, progress=progress, done=res), cfg,
                                 frame=lambda s: kit.chart(charts.sweep_chart, s.frame, live=True))
             kit.chart(charts.sweep_chart, sw.frame)
-            n = rnn.sweep_updates(cfg)
-            st.caption(tx("sweep_caption", updates=n, bias=f"{cfg.gate_bias:g}", gaps=", ".join(map(str, rnn.SWEEP_GAPS))))
-            if n < cfg.updates:
-                st.caption(tx("sweep_cut", updates=n, asked=cfg.updates, work=f"{rnn.SWEEP_WORK:,}"))
+            st.caption(tx("sweep_caption", updates=cfg.updates, bias=f"{cfg.gate_bias:g}",
+                          gaps=", ".join(map(str, rnn.sweep_gaps(cfg)))))
+            asked = R.config().updates
+            if cfg.updates < asked:
+                st.caption(tx("sweep_cut", updates=cfg.updates, asked=asked, work=f"{rnn.PAGE_WORK:,}"))
 
 
 def gradient() -> None:

@@ -491,15 +491,32 @@ def test_model_lines_are_legible_on_both_themes():
 
 
 def test_the_longer_race_stays_within_its_budget_of_work():
-    """Every updates setting a link can ask for: the longer race's work (updates × (T + 2) over its gaps) is within
-    SWEEP_WORK, the default 200 updates are not cut, and the largest is cut to the same number at every gap."""
-    from dataclasses import replace
-
+    """Every gap and updates setting a link can ask for: one view of the race part (the page's race, and with the
+    longer race on every race of it, the page's among them) trains at most PAGE_WORK (updates × (T + 2) summed);
+    the default 200 updates are not cut, and the largest settings are cut to one number at every gap."""
     from core.params import specs
 
-    per = sum(g + 2 for g in rnn.SWEEP_GAPS)
-    for u in specs(rnn.RaceConfig)["updates"][0].options:
-        n = rnn.sweep_updates(replace(rnn.RaceConfig(), updates=u))
-        assert n <= u and n * per <= rnn.SWEEP_WORK
+    sp = specs(rnn.RaceConfig)
+    for gap in sp["gap"][0].options:
+        for u in sp["updates"][0].options:
+            cfg = rnn.RaceConfig(gap=gap, updates=u)
+            assert u * (gap + 2) <= rnn.PAGE_WORK  # the race alone
+            n, gaps = rnn.sweep_updates(cfg), rnn.sweep_gaps(cfg)
+            assert gap in gaps and set(rnn.SWEEP_GAPS) <= set(gaps)
+            assert n <= u and n * sum(g + 2 for g in gaps) <= rnn.PAGE_WORK
     assert rnn.sweep_updates(rnn.RaceConfig()) == rnn.RaceConfig().updates
     assert rnn.sweep_updates(replace(rnn.RaceConfig(), updates=max(rnn.UPDATES))) < max(rnn.UPDATES)
+
+
+def test_the_longer_race_reuses_the_pages_race(monkeypatch):
+    """The race handed to the sweep as ``done`` is not trained again, and the sweep's numbers are those of
+    training it (the page passes its own race)."""
+    import sys
+
+    mod = sys.modules["core.rnn.race"]
+    cfg = rnn.RaceConfig(gap=5, updates=100)
+    done, real, calls = race(cfg), mod._race, []
+    monkeypatch.setattr(mod, "_race", lambda c, progress=None: calls.append(c.gap) or real(c, progress))
+    sw = rnn.sweep(cfg, gaps=(5, 10), done=done)
+    assert calls == [10]
+    assert sw.frame.equals(rnn.sweep(cfg, gaps=(5, 10)).frame) and calls == [10, 5, 10]

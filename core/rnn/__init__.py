@@ -31,8 +31,8 @@ from core.rnn.overfit import (CELLS, CLAIM as OVERFIT_CLAIM, CLOSE, EACH_AHEAD, 
 from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN_LOW, CLAIM_RNN_SOLVED, CLAIM_SEEDS,
                            GAPS, GATE_BIASES, HIDDEN, KEEP_GATE, LOW, MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED,
                            UPDATES, VERDICTS, VOCAB, Net, RaceConfig, RaceFacts, RaceResult, bias0_holds,
-                           facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, SWEEP_GAPS, SWEEP_WORK, sweep, sweep_updates,
-                           verdict)
+                           facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, SWEEP_GAPS, PAGE_WORK,
+                           sweep, sweep_gaps, sweep_updates, verdict)
 from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
                             encode as slots_encode, example, tag)
 from core.rnn.unrolled import DIFFER, PAIR, Unrolled, UnrolledFacts, facts as unrolled_facts, unroll
