@@ -17,6 +17,10 @@ CSS = """<style>
 /* "Try this": a wrapping row of buttons as wide as their labels, close together (one row on most pages) */
 .st-key-dlc-presets { column-gap: 0.45rem !important; row-gap: 0.4rem !important; }
 .st-key-dlc-presets [data-testid^='stBaseButton'] { padding: 0.25rem 0.65rem; min-height: 2.3rem; }
+/* a Try-this button's tooltip opens above the row, over the page's title and intro: moved below the button (the
+   tooltip is positioned by an inline transform; ``translate`` adds to it: its own height, the button's, two gaps) */
+body:has(.st-key-dlc-presets button:hover) div:has(> [data-testid='stTooltipContent']) {
+  translate: 0 calc(100% + 2.4rem + 20px); }
 [data-testid='stMetricValue'] > div { white-space: normal; overflow-wrap: anywhere; font-size: 1.55rem; }
 [data-testid='stMetricLabel'] p { white-space: normal; }
 [data-testid='stBaseButton-secondary'] p, [data-testid='stBaseButton-primary'] p { white-space: normal; }

@@ -293,6 +293,18 @@ def _switch_language(pg, name: str) -> None:
     _settle(pg)
 
 
+def _tooltip_below(pg, button) -> None:
+    """A Try-this button's tooltip (what the experiment shows) opens below the button: above it, it covered the
+    page's title and intro (issue 23)."""
+    button.hover()
+    tip = pg.locator("[data-testid='stTooltipContent']").first
+    tip.wait_for(state="visible", timeout=10_000)
+    t, b = tip.bounding_box(), button.bounding_box()
+    assert t["y"] >= b["y"] + b["height"], f"the Try-this tooltip opens at y = {t['y']:.0f}, above the button's bottom"
+    pg.mouse.move(0, H - 1)
+    tip.wait_for(state="hidden", timeout=10_000)
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[_stem(p) for p in PAGES])
 def test_switching_language_keeps_every_control_and_part(server, browser, page):
     """A teacher opens the page in English (its first screen checked), switches to 中文 in the sidebar (the first
@@ -308,7 +320,9 @@ def test_switching_language_keeps_every_control_and_part(server, browser, page):
                        ".map(e => e.className.match(/st-key-preset-[^ ]*/)[0]))]")
     keys = [k for k in keys if k != "st-key-preset-reset"]
     assert keys, "no Try-this buttons found"
-    pg.locator(f".{keys[-1]} button").first.click()  # the last preset
+    button = pg.locator(f".{keys[-1]} button").first
+    _tooltip_below(pg, button)
+    button.click()  # the last preset
     _settle(pg)
     query_zh, text_zh = _state(pg)
     assert query_zh.get("lang") == "zh"
