@@ -504,6 +504,7 @@ def test_the_longer_race_stays_within_its_budget_of_work():
             n, gaps = rnn.sweep_updates(cfg), rnn.sweep_gaps(cfg)
             assert gap in gaps and set(rnn.SWEEP_GAPS) <= set(gaps)
             assert n <= u and n * sum(g + 2 for g in gaps) <= rnn.PAGE_WORK
+            assert n in rnn.UPDATES and params.clamp(replace(cfg, updates=n)).updates == n  # what the race runs
     assert rnn.sweep_updates(rnn.RaceConfig()) == rnn.RaceConfig().updates
     assert rnn.sweep_updates(replace(rnn.RaceConfig(), updates=max(rnn.UPDATES))) < max(rnn.UPDATES)
 

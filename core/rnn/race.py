@@ -171,8 +171,9 @@ class Sweep:
 SWEEP_GAPS = GAPS[:-1]  # the longer race's gaps (up to the claim's T = 30), and the page's own T
 PAGE_WORK = 17_000  # the race part's budget of work: updates × (T + 2) summed over every race one view trains. A
 # race's cost grows with both; the largest single race (T = 40, 400 updates: 16,800) took 9.7 s of one thread's CPU
-# on this 2-core machine, so no setting passes the 10 s budget. With the longer race on, the default (T = 30, 200
-# updates: 14,600 over 5, 10, 20, 30) is not cut; T = 40 at 400 updates is cut to 147 updates at every gap.
+# on this 2-core machine, so no setting passes the 10 s budget. With the longer race on, the updates are cut to the
+# largest option that fits: the default (T = 30, 200 updates: 14,600 over 5, 10, 20, 30) is not cut, 300 and 400 are
+# cut to 200, and at T = 40 (5, 10, 20, 30, 40: 115 an update) every setting to 100.
 
 
 def sweep_gaps(cfg: RaceConfig) -> tuple[int, ...]:
@@ -185,7 +186,8 @@ def sweep_updates(cfg: RaceConfig, gaps=None) -> int:
     all the gaps together would pass ``PAGE_WORK`` (every gap then gets the same smaller number, so they stay
     comparable)."""
     gaps = sweep_gaps(cfg) if gaps is None else gaps
-    return min(clamp(cfg).updates, PAGE_WORK // sum(g + 2 for g in gaps))
+    most = min(clamp(cfg).updates, PAGE_WORK // sum(g + 2 for g in gaps))
+    return max((u for u in UPDATES if u <= most), default=min(UPDATES))  # an option of the control: clamp keeps it
 
 
 def sweep(cfg: RaceConfig, gaps=None, progress: Callable[[Sweep], None] | None = None,
