@@ -1,6 +1,7 @@
-"""The convolution page's parts added for the lecture's remaining points (issue 28), kept here so that
-pages/convolution.py stays short: depth saves parameters, the two observations behind CNNs on a Go board, and one
-size in. Each part draws its controls in ``left`` and its charts in ``right``; only the chosen part runs."""
+"""The convolution page's parts kept here so that pages/convolution.py stays short: receptive fields and shared
+parameters, and those added for the lecture's remaining points (issue 28): depth saves parameters, the two
+observations behind CNNs on a Go board, and one size in. Each part draws its controls in ``left`` and its charts in
+``right``; only the chosen part runs."""
 from __future__ import annotations
 
 import streamlit as st
@@ -8,11 +9,34 @@ import streamlit as st
 from core import convolution as cv
 from core.charts import convolution as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "convolution"
 tx = kit.Text(T)
-DP, G, RV = kit.Form(T, cv.DepthConfig), kit.Form(T, cv.GoConfig), kit.Form(T, cv.ResizeView)
-FORMS = [DP, G, RV]
+L, DP = kit.Form(T, cv.FieldConfig), kit.Form(T, cv.DepthConfig)
+G, RV = kit.Form(T, cv.GoConfig), kit.Form(T, cv.ResizeView)
+FORMS = [L, DP, G, RV]  # in the page's order, after its own forms
+
+
+def field_part(left, right) -> None:
+    """The receptive field of a stack of layers, and what sharing a filter's weights saves."""
+    with left:
+        stack = [f"{ks}{i}" for i in range(1, L("layers") + 1) for ks in "ks"]  # k1, s1, k2, s2, ...
+        for name in stack + ["row", "col", "image", "channels"]:
+            L(name)
+    cfg = L.config()
+    with right:
+        res = kit.shared(f"{T}-field", cv.field_lab, cfg, gate=False)
+        c1, c2 = st.columns([3, 2])
+        if res.out_side == 0:
+            kit.problem(tx("field.no_fit", n=cv.INPUT), where=c1)
+        else:
+            kit.chart(charts.field_chart, res, where=c1)
+            c2.markdown(tx("field.text", **res.numbers(), box=kit.colour(charts.FIELD_COLOURS["formula"])))
+            st.latex(cv.field_tex(res))
+        s = kit.shared(f"{T}-share", cv.sharing, cfg, gate=False)
+        kit.chart(charts.share_chart, s)
+        kit.notice(tx("share.notice", **s.numbers()))
 
 
 def depth_part(left, right) -> None:
@@ -33,6 +57,7 @@ def depth_part(left, right) -> None:
         kit.chart(charts.counts_chart, c, where=c1)
         c2.markdown(tx("depth.counts", **c.numbers(), stack=kit.colour(charts.DEPTH_COLOURS["deep"]),
                        big=kit.colour(charts.DEPTH_COLOURS["wide"])))
+        take_home(T, cv.depth_script(res.config, kit.lang()), cv.DEPTH_FILE)
 
 
 def go_part(left, right) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 from core import optimizers as opt
 from core.charts import optimizers as charts
 from pages import _kit as kit
+from pages._takehome import take_home
 
 T = "optimizers"
 tx = kit.Text(T)
@@ -52,6 +53,7 @@ def real_part(racers: list[str]) -> None:
         kit.notice(charts.real_notice(opt.real_facts(real), rc.steps, lang))
         if real.weights:
             kit.exports(T, [("weights", lambda: opt.weights_safetensors(real), "digits_race.safetensors")])
+        take_home(f"{T}_real", opt.real_script(rc, lang), opt.REAL_FILE)  # its note: the racers one after another
 
 
 def warmup_part() -> None:
@@ -78,3 +80,4 @@ def warmup_part() -> None:
         kit.chart(charts.warmup_acc_chart, r, where=c4)
         # st.info, not kit.notice: kit.join drops the newline after 中文 punctuation, which merged the bullets
         st.info(charts.warmup_notice(opt.warmup_facts(r), lang), icon=":material/visibility:")
+        take_home(f"{T}_warmup", opt.warmup_script(cfg, lang), opt.WARMUP_FILE)  # its note: the runs one after another

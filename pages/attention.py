@@ -1,5 +1,5 @@
 """Self-attention: one sentence through one layer, then a tiny transformer and an RNN learning live, attention
-against a CNN on digits and an RNN timed beside attention (parts 8 and 9: pages/_attention_parts.py)."""
+against a CNN on digits and an RNN timed beside attention (parts 6 to 9: pages/_attention_parts.py)."""
 from dataclasses import replace
 
 import streamlit as st
@@ -7,15 +7,12 @@ import streamlit as st
 from core import attention as att
 from core.charts import attention as charts
 from pages import _kit as kit
-from pages._attention_parts import IF, PF, images, parallel
+from pages._attention_parts import IF, PF, R, TF, images, parallel, rnn, train
 
 T = "attention"
 F = kit.Form(T, att.CalcConfig, prefix="at_", keys={"sentence": "at_text", "positional": "at_pe", "window": "at_w",
                                                      "activation": "at_act"})
-TF = kit.Form(T, att.TrainConfig, prefix="at_", keys={"heads": "at_theads", "pe": "at_pek"},
-              skip=("seed", "length", "vocab", "d"))
 V = kit.Form(T, att.AttentionView)
-R = kit.Form(T, att.RnnConfig, prefix="at_rnn_", skip=("seed", "length", "vocab", "lr", "steps"))
 kit.page(T, [F, TF, V, R, IF, PF], [
     kit.Preset("order", {"at_pe": False, "part": "position"}),
     kit.Preset("causal", {"at_mask": "causal", "at_query": 6}),
@@ -104,48 +101,6 @@ def cnn() -> None:
         kit.chart(charts.mixing, cc, which, where=col)
     st.markdown(tx("cnn.gap", gap=f"{cc.interior_gap:.1e}"))
     kit.notice(tx("cnn.notice"))
-
-
-def train() -> None:  # the tiny transformer, with and without positional encoding, trained live
-    tl, tr_ = st.columns([1, 3], gap="medium")
-    with tl:
-        for name in ("task", "layers", "heads", "pe", "steps", "lr"):
-            TF(name, label=tx(f"ctl.t{name}.label"), help=tx(f"ctl.t{name}.help"))
-    tcfg = TF.config(seed=kit.seed())
-    with tr_:
-        st.markdown(charts.train_intro(tcfg, kit.lang()))
-        res = kit.train_live(f"{T}-train", att.train_tiny, tcfg,
-                             frame=lambda x: kit.chart(charts.accuracy_chart, x, live=True))
-        kit.chart(charts.accuracy_chart, res)
-        st.caption(tx("train.maps"))
-        per_row, shown = charts.map_grid(tcfg.heads)
-        for col, (m, h) in zip([c for _ in range(-(-len(shown) // per_row)) for c in st.columns(per_row)], shown):
-            kit.chart(charts.train_map, res, m, tcfg.layers - 1, h, where=col)
-        kit.report(res.log, [tx(f"charts.models.{k}") for k in ("with_pe", "without_pe")])
-        for col, (label, value) in zip(st.columns(4), charts.train_metrics(res, kit.lang())):
-            col.metric(label, value)
-        example, notice = charts.train_words(res, kit.lang())
-        st.markdown(example)
-        kit.notice(notice)
-        if not res.log.diverged:
-            kit.exports(T, [("history", lambda: att.history_csv(res), "attention_history.csv"),
-                            ("weights", lambda: att.weights_safetensors(res), "tiny_transformer.safetensors")])
-
-
-def rnn() -> None:  # an RNN on the same task (reverse) beside the tiny transformer
-    tcfg = TF.config(seed=kit.seed())
-    st.markdown(tx("rnn.intro", T=tcfg.length, steps=2 * tcfg.length))
-    c1, c2 = st.columns(2)
-    rcfg = replace(att.rnn_config_for(tcfg), cell=R("cell", where=c1), hidden=R("hidden", where=c2))
-    ph = st.empty()
-    rn = kit.shared(f"{T}-rnn", att.train_rnn, rcfg, queued=kit.queued(ph))
-    tiny = kit.shared(f"{T}-train", att.train_tiny, replace(tcfg, task="reverse"), queued=kit.queued(ph))
-    kit.chart(charts.distance_chart, att.distance_frame(tiny, rn))
-    kit.chart(charts.steps_chart, att.steps_frame(tiny, rn))
-    kit.report(rn.log, [tx(f"opt.cell.{rcfg.cell}")])
-    measured, notice = charts.rnn_words(att.rnn_facts(rn, tiny), rn, tiny, rcfg, kit.lang())
-    st.markdown(measured)
-    kit.notice(notice)
 
 
 parts = {"steps": steps, "heads": heads, "position": position, "masks": masks, "cnn": cnn, "train": train, "rnn": rnn,

@@ -1,18 +1,19 @@
 """Convolution and pooling: a CNN trained live against a fully connected network, and parts for filters,
-pooling, receptive fields and shared parameters, moving a digit (pages/_convolution_parts.py: depth saves
-parameters, the Go board, one size in). Only the chosen part is computed and drawn."""
+pooling, receptive fields and shared parameters, moving a digit (pages/_convolution_parts.py: receptive fields,
+depth saves parameters, the Go board, one size in). Only the chosen part is computed and drawn."""
 import streamlit as st
 
 from core import convolution as cv
 from core.charts import convolution as charts
 from pages import _canvas, _kit as kit
-from pages._convolution_parts import FORMS, depth_part, go_part, resize_part
+from pages._convolution_parts import FORMS, depth_part, field_part, go_part, resize_part
+from pages._takehome import take_home
 
 T = "convolution"
 tx = kit.Text(T)
 V, R, D = kit.Form(T, cv.ConvView), kit.Form(T, cv.RaceConfig), kit.Form(T, cv.DrawView)
-C, P, L = kit.Form(T, cv.ConvConfig), kit.Form(T, cv.PoolConfig), kit.Form(T, cv.FieldConfig)
-kit.page(T, [V, R, D, C, P, L, *FORMS], [
+C, P = kit.Form(T, cv.ConvConfig), kit.Form(T, cv.PoolConfig)
+kit.page(T, [V, R, D, C, P, *FORMS], [
     kit.Preset("centred", {"placement": "centred"}),
     kit.Preset("anywhere", {"placement": "random"}),
     kit.Preset("edges", {"part": "filter", "source": "digit", "kernel": "edges"}),
@@ -45,6 +46,7 @@ def race_part() -> None:
         c2.caption(tx("race.maps", digit=cv.digit_of(res, pick)[1], pick=pick))
         for col, m in zip(st.columns(2), cv.MODELS):
             kit.chart(charts.confusion_chart, res, m, where=col)
+        take_home(T, cv.race_script(res.config, kit.lang()), cv.RACE_FILE)
 
 
 def draw_part() -> None:
@@ -132,26 +134,7 @@ def pool_part() -> None:
         st.markdown(tx("go.text", **b.numbers(), both=kit.colour(charts.STONE_COLOURS["both"])))
 
 
-def field_part() -> None:
-    with left:
-        stack = [f"{ks}{i}" for i in range(1, L("layers") + 1) for ks in "ks"]  # k1, s1, k2, s2, ...
-        for name in stack + ["row", "col", "image", "channels"]:
-            L(name)
-    cfg = L.config()
-    with right:
-        res = kit.shared(f"{T}-field", cv.field_lab, cfg, gate=False)
-        c1, c2 = st.columns([3, 2])
-        if res.out_side == 0:
-            kit.problem(tx("field.no_fit", n=cv.INPUT), where=c1)
-        else:
-            kit.chart(charts.field_chart, res, where=c1)
-            c2.markdown(tx("field.text", **res.numbers(), box=kit.colour(charts.FIELD_COLOURS["formula"])))
-            st.latex(cv.field_tex(res))
-        s = kit.shared(f"{T}-share", cv.sharing, cfg, gate=False)
-        kit.chart(charts.share_chart, s)
-        kit.notice(tx("share.notice", **s.numbers()))
-
-
-kit.parts(V, {"race": race_part, "draw": draw_part, "filter": filter_part, "pool": pool_part, "field": field_part,
-             "depth": lambda: depth_part(left, right), "go": lambda: go_part(left, right),
+kit.parts(V, {"race": race_part, "draw": draw_part, "filter": filter_part, "pool": pool_part,
+             "field": lambda: field_part(left, right), "depth": lambda: depth_part(left, right),
+             "go": lambda: go_part(left, right),
              "resize": lambda: resize_part(left, right, race_result, lambda: D("pick"))}, where=left, horizontal=False)

@@ -5,6 +5,8 @@ import streamlit as st
 from core import critical
 from core.charts import critical as charts
 from pages import _kit as kit
+from pages._critical_parts import R, ratio_part
+from pages._takehome import take_home
 
 T = "critical"
 tx = kit.Text(T)
@@ -13,7 +15,6 @@ P = kit.Form(T, critical.PointConfig, prefix="cp_", keys={"name": "cp_surface", 
 E = kit.Form(f"{T}.escape", critical.EscapeConfig, prefix="cp_", keys={"offset": "cp_off"},
              skip=("seed", "name", "sx", "sy"))
 V = kit.Form(f"{T}.ratio", critical.RatioView, prefix="cp_")
-R = kit.Form(f"{T}.ratio", critical.RatioConfig, prefix="cp_", keys={"steps": "cp_rsteps"}, skip=("seed", "lr"))
 kit.page(T, [P, E, V, R], [
     kit.Preset("valley", {"cp_x": 1.0, "cp_y": 1.0}),
     kit.Preset("monkey", {"cp_surface": "monkey saddle", "cp_x": 0.0, "cp_y": 0.0}),
@@ -46,6 +47,8 @@ def point_text(pt: critical.PointResult, seed: int) -> None:
         st.caption(tx("map.slice", unit=net.unit + 1, hidden=net.hidden, steps=critical.SLICE_STEPS, loss=f"{net.loss:.3f}"))
     st.caption(tx("map.caption", white=arrow["white"], kinds=arrow["kinds"]))
     kit.notice(tx("map.notice", neg=arrow["neg"], pos=arrow["pos"], flat=arrow["zero"], white=arrow["white"]))
+    if pt.config.name == "network slice":  # the only surface that trains a network
+        take_home(T, critical.slice_script(pt.config, kit.lang()), critical.SLICE_FILE)
 
 
 def escape_part(name: str, saddle: tuple[float, float], seed: int) -> critical.EscapeResult:
@@ -73,33 +76,6 @@ def escape_part(name: str, saddle: tuple[float, float], seed: int) -> critical.E
         kit.notice(tx("escape.notice", **charts.escape_words(esc, kit.lang())))
         kit.download(tx("dl.escape"), lambda: critical.escape_csv(esc), "escape_runs.csv", "text/csv", tx("dl.escape_help"))
     return esc
-
-
-def ratio_part(seed: int) -> None:
-    """The lecture's experiment: many networks trained, their ‖g‖² minimised, their Hessians' signs."""
-    a, b = st.columns([1, 3], gap="medium")
-    with a:
-        R("runs")
-        R("hidden", help=tx("ratio.ctl.hidden.help", h=R.value("hidden"), p=critical.n_params(10, R.value("hidden"))))
-        R("steps")
-    cfg = R.config(seed=seed)
-    with b:
-        bar = st.empty()
-        with st.spinner(tx("ratio.spinner", runs=cfg.runs)):
-            rr = kit.shared(f"{T}-ratio", critical.min_ratio, cfg, queued=kit.queued(bar))
-        bar.empty()
-        kit.report(rr.log, [tx("ratio.run", i=i) for i in range(cfg.runs)])
-        if rr.table.empty:
-            return kit.problem(tx("ratio.all_diverged"))
-        p1, p2 = st.columns(2)
-        kit.chart(charts.ratio_chart, rr, where=p1)
-        kit.chart(charts.spectrum_chart, rr, where=p2)
-        st.caption(tx("ratio.colours", **arrow, tol=f"{critical.EIG_TOL:g}"))
-        f = charts.fact_words(rr.facts())
-        kit.notice(tx(f"ratio.story.{f['story']}", **f, h=cfg.hidden, s="" if cfg.hidden == 1 else "s"))
-        st.markdown(kit.join([tx("ratio.ratios", **f), tx("ratio.grad", **f, gtol=f"{critical.GRAD_TOL:g}")]))
-        for col, (k, fn, file, mime) in zip(st.columns(2), critical.RATIO_FILES):
-            kit.download(tx(f"dl.{k}"), lambda fn=fn: fn(rr), file, mime, tx(f"dl.{k}_help"), where=col)
 
 
 seed = kit.seed()
@@ -145,4 +121,4 @@ kit.chart(charts.contour_chart, surf, pt, esc, where=map_ph)
 st.divider()
 st.header(tx("ratio.header"))
 st.markdown(tx("ratio.intro", std=critical.INIT_STD, iters=critical.LBFGS_ITERS))
-ratio_part(seed) if V("ratio") else keep_in_link(R)
+ratio_part(seed, arrow) if V("ratio") else keep_in_link(R)

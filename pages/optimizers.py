@@ -7,6 +7,7 @@ from core import optimizers as opt
 from core.charts import optimizers as charts
 from pages import _kit as kit
 from pages._optimizers_warmup import FORMS, real_part, section, warmup_part
+from pages._takehome import take_home
 
 T = "optimizers"
 tx = kit.Text(T)
@@ -44,6 +45,7 @@ def race_part(cfg: opt.RaceConfig, target: float) -> tuple:
                       shares={tx("board.share"): tx("board.share_help")})  # the share of starts at the minimum: a bar
         kit.notice(charts.race_notice(opt.race_facts(r, target), r, target, lang))
     kit.exports(T, [("history", lambda: opt.history_csv(r), "optimizer_race.csv")])
+    take_home(f"{T}_race", opt.race_script(cfg, lang), opt.RACE_FILE)  # its note: the racers one after another
     return r, board, grid
 
 

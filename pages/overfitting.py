@@ -7,14 +7,14 @@ import streamlit as st
 from core import overfitting as of
 from core.charts import overfitting as charts
 from pages import _kit as kit
+from pages._overfitting_parts import A, B, augment_part, bound_part
+from pages._takehome import take_home
 
 T = "overfitting"
 V = kit.Form(T, of.OverfitView)
 C = kit.Form(T, of.CuresConfig)
 G = kit.Form(T, of.GuideConfig, prefix="g_")
 D = kit.Form(T, of.DepthConfig, prefix="d_")
-B = kit.Form(T, of.BoundConfig, prefix="b_")
-A = kit.Form(T, of.AugmentConfig, prefix="a_")
 kit.page(T, [V, C, G, D, B, A], [
     kit.Preset("optim", {"part": "guide"}),
     kit.Preset("adam", {"part": "depth", "d_act": "ReLU", "d_optimizer": "Adam"}),
@@ -60,6 +60,7 @@ def cures_part() -> None:
         kit.notice(" ".join(notes))
         kit.download(tx("dl.history"), lambda: of.history_csv(r), "overfitting_history.csv", "text/csv",
                      tx("dl.history_help"))
+        take_home(T, of.cures_script(r.config, kit.lang()), of.CURES_FILE)
 
 
 def depth_part() -> None:
@@ -76,6 +77,7 @@ def depth_part() -> None:
         note = tx("depth.worse", pairs=pairs, by=of.WORSE_BY) if r.worse else tx("depth.fine", by=of.WORSE_BY)
         kit.notice(note + " " + tx("depth.checked", seeds=seeds, a=of.DEEP_WORSE[0], b=of.DEEP_WORSE[-1],
                                    shallow=of.SHALLOW, better=of.DEEP_BETTER))
+        take_home(T, of.depth_script(r.config, kit.lang()), of.DEPTH_FILE)
 
 
 def guide_part() -> None:
@@ -90,37 +92,7 @@ def guide_part() -> None:
         steps = [tx(f"guide.{q}", a=tx("yes" if answer else "no"), **nums) for q, answer, nums in of.guide_steps(r)]
         st.markdown("\n".join(f"{i + 1}. {s}" for i, s in enumerate(steps)))
         kit.notice(tx(f"guide.verdict.{r.verdict}", test=r.test))
-
-
-def bound_part() -> None:
-    with left:
-        for f in ("h_size", "eps", "n"):
-            B(f, label=tx(f"ctl.{f}_b.label"), help=tx(f"ctl.{f}_b.help"))
-    with right:
-        r = kit.shared(f"{T}-bound", of.bound, B.config(seed=kit.seed()), gate=False)
-        kit.chart(charts.bound_chart, r)
-        kit.chart(charts.example_chart, r)
-        f = of.bound_facts(r)
-        hs, eps = [h for h, _ in of.BOUND_CHECKED], [e for _, e in of.BOUND_CHECKED]
-        kit.notice(kit.join([
-            tx("bound.notice", sets=of.SETS, mc=kit.colour(charts.BOUND_COLOURS["measured"]),
-               bc=kit.colour(charts.BOUND_COLOURS["bound"]), under=tx("bound.under" if f.under else "bound.over"),
-               first=f.first, n0=f.n0, last=f.last, n1=f.n1,
-               useful=tx("bound.useful", n=f.useful_from) if f.useful_from else tx("bound.useless"),
-               example=tx(f"bound.{'bad' if r.example_bad else 'good'}.{charts.example_drawn(r)}", n=r.config.n,
-                          ec=kit.colour(charts.BOUND_COLOURS["example"]))),
-            tx("bound.checked", seeds=seeds, settings=len(of.BOUND_CHECKED), h0=min(hs), h1=max(hs), e0=min(eps),
-               e1=max(eps), rise=of.RISE_MAX)]))
-        for col, chart in zip(st.columns(2), (charts.sizes_chart, charts.best_chart)):
-            kit.chart(chart, r, where=col)
-        t = of.trade_facts(r)
-        nums = dict(h0=t.h0, h1=t.h1, share0=t.share0, share1=t.share1)
-        kit.notice(kit.join([
-            tx("bound.trade", boundary=of.BOUNDARY, n=r.config.n, eps=r.config.eps, sets=of.SETS, best0=t.best0,
-               best1=t.best1, h0=t.h0, h1=t.h1, flip=of.FLIP,
-               safer=tx("bound.safer" if t.safer else "bound.not_safer", **nums)),
-            tx("bound.trade_checked", seeds=seeds, h0=t.h0, h1=t.h1, by=of.SAFER_BY, rise=of.RISE_MAX,
-               settings=", ".join(f"({n}, {e:g})" for n, e in of.TRADE_CHECKED))]))
+        take_home(T, of.guide_script(r.config, kit.lang()), of.GUIDE_FILE)
 
 
 def box_part() -> None:
@@ -133,30 +105,9 @@ def box_part() -> None:
         st.markdown(tx("box.rules"))
         kit.notice(tx(f"box.{on}", val_pick=model(f.val_pick), val=f.val, test_of_val=f.test_of_val,
                       test_pick=model(f.test_pick), test=f.test))
+        take_home(T, of.cures_script(r.config, kit.lang()), of.CURES_FILE)
 
 
-def augment_part() -> None:
-    with left:
-        A("n", label=tx("ctl.n_augment.label"), help=tx("ctl.n_augment.help"))
-    with right:
-        r = kit.train_live(f"{T}-augment", of.augment, A.config(seed=kit.seed()))
-        c1, c2 = st.columns([3, 1])
-        kit.chart(charts.augment_bars, r, where=c1)
-        c2.image(of.sheet(r), caption=tx("augment.sheet", labels=", ".join(map(str, r.labels))), clamp=True)
-        kit.chart(charts.augment_digits, r)
-        f = of.augment_facts(r)
-        pts = lambda v: f"{100 * v:+.1f}"  # noqa: E731 - points of accuracy
-        col = {a: kit.colour(charts.AUGMENT_COLOURS[a]) for a in of.AUGMENTS}
-        kit.notice(kit.join([
-            tx("augment.notice", none=col["none"], shift=col["shift"], rotate=col["rotate 180°"], mirror=col["mirror"]),
-            tx("augment.run", n=r.config.n, shift=pts(f.diff["shift"]), rotate=pts(f.diff["rotate 180°"]),
-               mirror=pts(f.diff["mirror"])),
-            *[tx(f"augment.worst.{k}", digit=f.worst[a]) for k, a in (("rotate", "rotate 180°"), ("mirror", "mirror"))
-              if a in f.worst],
-            tx("augment.checked", seeds=of.AUGMENT_SEEDS, n=of.AugmentConfig().n, hurt=f"{100 * of.HURT:.0f}",
-               k=of.HURT_SEEDS, drop=f"{100 * of.DIGIT_DROP:.0f}")]))
-
-
-kit.parts(V, {"cures": cures_part, "guide": guide_part, "depth": depth_part, "bound": bound_part, "box": box_part,
-              "augment": augment_part},
+kit.parts(V, {"cures": cures_part, "guide": guide_part, "depth": depth_part, "box": box_part,
+              "bound": lambda: bound_part(left, right), "augment": lambda: augment_part(left, right)},
           where=left, horizontal=False)

@@ -8,16 +8,13 @@ import streamlit as st
 from core import rnn
 from core.charts import rnn as charts
 from pages import _kit as kit
+from pages._rnn_parts import FORMS, V, gradient, kinds, overfit, unrolled, variants
 from pages._takehome import take_home
 
 T = "rnn"
-V = kit.Form(T, rnn.RnnView)
 L = kit.Form(T, rnn.LectureConfig, keys={"sequence": "seq", "sharpness": "sharp"})
 R = kit.Form(T, rnn.RaceConfig, keys={"gate_bias": "bias"})
-G = kit.Form(T, rnn.GradConfig, keys={"length": "g_len", "gate_bias": "g_bias"})
-S = kit.Form(T, rnn.SlotConfig, keys={"steps": "slot_steps"})
-O = kit.Form(T, rnn.OverfitConfig, keys={"n": "of_n"})
-kit.page(T, [V, L, R, G, S, O], [
+kit.page(T, [V, L, R, *FORMS], [
     kit.Preset("soft", {"sharp": 1.0}),
     kit.Preset("race", {"part": "race"}),
     kit.Preset("bias0", {"part": "race", "bias": 0.0}),
@@ -29,7 +26,6 @@ kit.page(T, [V, L, R, G, S, O], [
    r"n = \tanh(W_n x + r \odot U_n h),\quad h' = (1 - u) \odot n + u \odot h\\"
    r"\text{Elman: } h_t = \tanh(W_x x_t + W_h h_{t-1} + b)\end{gathered}")
 tx = kit.Text(T)
-kinds = {k: kit.colour(charts.KIND_COLOURS[k]) for k in rnn.KINDS}  # the word for each model's line colour
 left, right = st.columns([1, 3], gap="medium")
 
 
@@ -106,7 +102,7 @@ def race() -> None:
         st.markdown(tx("gate_inputs"))  # which inputs each gate takes: the lecture's simplified and real LSTMs
         said = tx("verdicts_join").join(tx(f"verdict.{f.verdict[k]}", model=tx(f"charts.kind.{k}"), acc=f"{acc[k]:.0%}",
                                            low=f"{rnn.LOW:.0%}") for k in rnn.KINDS)
-        notes = [tx("notice.race", rnn=kinds["RNN"], lstm=kinds["LSTM"], gru=kinds["GRU"], grey=kit.colour("grey")),
+        notes = [tx("notice.race", **{k.lower(): c for k, c in kinds().items()}, grey=kit.colour("grey")),
                  tx("this_run", gap=cfg.gap, updates=cfg.updates, verdicts=said)]
         if f.claimed:
             notes.append(tx("claim", n=rnn.CLAIM_SEEDS, gap=c.gap, updates=c.updates, bias=f"{c.gate_bias:g}",
@@ -128,77 +124,6 @@ def race() -> None:
                 st.caption(tx("sweep_cut", updates=cfg.updates, asked=asked, work=f"{rnn.PAGE_WORK:,}"))
 
 
-def gradient() -> None:
-    with left:
-        G("length")
-        G("gate_bias")
-    with right:
-        g = kit.shared(f"{T}-grad", rnn.gradients, G.config(seed=kit.seed()), gate=False)
-        kit.chart(charts.gradient_chart, g)
-        f = rnn.gradient_facts(g)
-        st.caption(tx("grad_caption", far=f.far, **{k.lower(): f"{v:.2f}" for k, v in f.per_step.items()},
-                      **{f"{k.lower()}_r": f"{v:.1e}" for k, v in f.ratio.items()}))
-        notes = [tx("notice.gradient", rnn=kinds["RNN"], lstm=kinds["LSTM"], gru=kinds["GRU"]),
-                 tx("notice.gradient_claim", n=rnn.CLAIM_SEEDS, far=rnn.FAR, keep=f"{rnn.RNN_KEEPS:.0%}",
-                    times=rnn.LSTM_TIMES)]
-        kit.notice(tx("join").join(notes + ([tx("notice.gradient_bias0")] if f.bias0 else [])))
-
-
-def variants() -> None:
-    with left:
-        S("steps")
-        ex = V("example", horizontal=False)
-    with right:
-        s = kit.shared(f"{T}-slots", rnn.tag, S.config(seed=kit.seed()), queued=kit.queued(st.empty()))
-        kit.chart(charts.slots_chart, s)
-        kit.chart(charts.slot_example, s, ex, rnn.example(ex)[0])
-        ca = s.city_accuracy
-        st.caption(tx("slots_caption", **{m.split("-")[0].lower(): " / ".join(f"{ca[m][o]:.0%}" for o in rnn.ORDERS)
-                                          for m in ca}))
-        kit.notice(tx("notice.variants") + tx("join") + tx("notice.variants_claim", n=rnn.CLAIM_SEEDS,
-                                                           steps=rnn.SlotConfig().steps, guess=f"{rnn.GUESS:.0%}"))
-
-
-def unrolled() -> None:
-    with left:
-        S("steps")
-        ex = V("example", horizontal=False)
-    with right:
-        s = kit.shared(f"{T}-slots", rnn.tag, S.config(seed=kit.seed()), queued=kit.queued(st.empty()))  # as variants
-        u = rnn.unroll(s, ex)
-        kit.chart(charts.unrolled_chart, u)
-        st.caption(tx("unrolled_caption", steps=s.config.steps, n=len(u.words), params=f"{u.params:,}",
-                      shared=kit.colour(charts.SHARED_COLOUR), state=kit.colour(charts.STATE_COLOUR)))
-        f = rnn.unrolled_facts(s)
-        a, b = (tx(f"charts.tag.{g}") for g in f.tags)
-        run_note = tx("unrolled_run" if f.differs else "unrolled_same", t=f.city_step, differ=f"{f.differ:.2f}",
-                      min=f"{rnn.DIFFER:g}", a=a, b=b)
-        kit.notice(tx("join").join([tx("notice.unrolled"), run_note,
-                                    tx("unrolled_claim", seeds=rnn.CLAIM_SEEDS, steps=rnn.SlotConfig().steps,
-                                       min=f"{rnn.DIFFER:g}")]))
-
-
-def overfit() -> None:
-    with left:
-        O("n")
-    with right:
-        r = kit.train_live(f"{T}-overfit", rnn.overfit, O.config(seed=kit.seed()),
-                           frame=lambda p: kit.chart(charts.overfit_curves, p, live=True))
-        kit.chart(charts.overfit_curves, r)
-        for col, (k, split) in zip(st.columns(4), [(k, s) for k in rnn.CELLS for s in ("train", "validation")]):
-            acc = (r.train_acc if split == "train" else r.val_acc)[k]
-            col.metric(tx(f"metric_{split}", model=tx(f"charts.kind.{k}")), f"{acc:.0%}")
-        f, c = rnn.overfit_facts(r), rnn.OVERFIT_CLAIM
-        pct = lambda v: f"{100 * v:.0f}"  # noqa: E731 - points of accuracy
-        notes = [tx("notice.overfit", lstm=kinds["LSTM"], gru=kinds["GRU"], val=rnn.OVERFIT_VAL,
-                    p_lstm=f"{r.params['LSTM']:,}", p_gru=f"{r.params['GRU']:,}"),
-                 tx(f"overfit_run.{f.verdict}", n=r.config.n, by=pct(f.by), tie=pct(rnn.TIE),
-                    lstm_gap=pct(r.gap("LSTM")), gru_gap=pct(r.gap("GRU"))),
-                 tx("overfit_claim", seeds=rnn.CLAIM_SEEDS, n=c.n, fit=f"{rnn.FIT:.0%}", gap=pct(rnn.OVERFIT_GAP),
-                    close=pct(rnn.CLOSE), each=rnn.EACH_AHEAD)]
-        kit.notice(tx("join").join(notes))
-
-
-kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": gradient, "variants": variants,
-              "unrolled": unrolled, "overfit": overfit},
-          where=left, horizontal=False)
+kit.parts(V, {"stepper": stepper, "inspector": inspector, "race": race, "gradient": lambda: gradient(left, right),
+              "variants": lambda: variants(left, right), "unrolled": lambda: unrolled(left, right),
+              "overfit": lambda: overfit(left, right)}, where=left, horizontal=False)

@@ -282,6 +282,46 @@ def test_unrolled_drawing_shows_the_same_weights_and_nn_rnn_states(slots10):
         assert d["width"] == "container"
 
 
+@pytest.fixture(scope="module")
+def vectors10():
+    """The feed-forward and Elman taggers with learned word vectors at the default settings on CLAIM_SEEDS seeds, one
+    batched computation (the two taggers the page draws; about 10 CPU s)."""
+    return rnn.tag_seeds(SlotConfig(inputs="embedding"), SEEDS, rnn.VECTORS_SHOWN)
+
+
+@pytest.mark.claim
+def test_learned_word_vectors_keep_kinds_together(vectors10):
+    """The word-vector claim (rnn.vector_facts): for both taggers drawn every two cities and every two days point the
+    same way (cosine >= SAME_KIND), and the feed-forward tagger keeps arrive and leave within TOGETHER."""
+    got = [rnn.vector_facts(s) for s in vectors10]
+    assert all(all(rnn.vectors_claim_holds(f).values()) for f in got), [(f.cities, f.days, f.verbs) for f in got]
+
+
+def test_word_vectors_are_the_taggers_input_and_are_drawn(vectors10):
+    """The embedding is the input layer: its rows are the drawn points, the counted input weights are the modules'
+    own, tag_seeds gives each seed the numbers of tag on it alone, and the chart validates in both languages."""
+    import json
+
+    from core.charts import rnn as charts
+    from core.rnn.slots import WORDS, Tagger
+
+    for inputs in rnn.INPUTS:
+        for k in rnn.slots.MODELS:
+            m = Tagger(k, rng.generator(0, "test"), inputs)
+            first = [p for name, p in m.named_parameters() if name.startswith("emb") or "weight_ih" in name
+                     or name in ("body.0.weight", "body.inp.weight")]
+            assert rnn.input_weights(inputs, k) == sum(p.numel() for p in first), (inputs, k)
+    one = rnn.tag(SlotConfig(seed=2, steps=30, inputs="embedding"))
+    both = rnn.tag_seeds(SlotConfig(steps=30, inputs="embedding"), [5, 2])[1]
+    np.testing.assert_allclose(one.vectors["Elman"], both.vectors["Elman"], atol=1e-5)
+    assert one.vectors["Elman"].shape == (len(WORDS), rnn.EMBED) and rnn.tag(SlotConfig(steps=30)).vectors is None
+    for lang in ("en", "zh"):
+        d = charts.vectors_chart(vectors10[0], "Elman", lang).to_dict()  # validates
+        assert d["width"] == "container" and "NaN" not in json.dumps(d)
+        xs = sorted(r["x"] for r in next(iter(d["datasets"].values())))
+        assert xs == sorted(vectors10[0].vectors["Elman"][:, 0].astype(float).tolist())
+
+
 @pytest.fixture(scope="session")
 def overfit10():
     """The overfitting comparison at the claim's settings on CLAIM_SEEDS seeds, one batched computation (~2 CPU s)."""
@@ -332,13 +372,14 @@ def test_overfit_seeds_is_overfit_of_each_seed(overfit10):
 # ---------------------------------------------------------------- every part of the page, by its link
 
 CHEAP = {"gap": 10, "updates": 200, "bias": 0.0, "sample": 5, "longer": True, "g_len": 80,
-         "g_bias": 3.0, "slot_steps": 60, "example": "Taipei … leave", "of_n": 50, "sharp": 1.0, "seq": "1,0,0; 5,1,0; 1,0,1"}
+         "g_bias": 3.0, "slot_steps": 60, "inputs": "embedding", "example": "Taipei … leave", "of_n": 50, "sharp": 1.0,
+         "seq": "1,0,0; 5,1,0; 1,0,1"}
 LINKS = {  # each part's link (cheap training settings where it trains) and the controls it must show
     "stepper": ({}, {"seq", "sharp", "t"}),
     "inspector": ({"gap": "5", "updates": "100"}, {"gap", "updates", "bias", "sample"}),
     "race": ({"gap": "5", "updates": "100"}, {"gap", "updates", "bias", "longer"}),
     "gradient": ({}, {"g_len", "g_bias"}),
-    "variants": ({"slot_steps": "30"}, {"slot_steps", "example"}),
+    "variants": ({"slot_steps": "30"}, {"slot_steps", "inputs", "example"}),
     "unrolled": ({"slot_steps": "30"}, {"slot_steps", "example"}),
     "overfit": ({}, {"of_n"}),
 }
@@ -382,7 +423,7 @@ def test_every_part_in_chinese_has_no_english_left():
 
     for part in rnn.PARTS:
         at = open_page(PAGE, query={"part": part, "lang": "zh", "gap": "5", "updates": "100", "slot_steps": "30",
-                                    "longer": "true", "g_bias": "0.0"})
+                                    "inputs": "embedding", "longer": "true", "g_bias": "0.0"})
         assert not at.exception and len(at.get("vega_lite_chart")) >= 1
         left = _english_left(_visible_strings(at))
         assert not left, f"{part}: {left[:5]}"
@@ -464,7 +505,7 @@ def test_named_colours_are_palette_names():
     from core.charts import rnn as charts
 
     names = [charts.STEP_COLOUR, charts.SYMBOL_COLOUR, *charts.MEMORY_COLOURS.values(), *charts.KIND_COLOURS.values(),
-             *charts.TAGGER_COLOURS.values(), *charts.TAG_COLOURS.values()]
+             *charts.TAGGER_COLOURS.values(), *charts.TAG_COLOURS.values(), *charts.WORD_KIND_COLOURS.values()]
     assert all(n in COLOURS or n == "grey" for n in names)
     assert len(set(charts.KIND_COLOURS.values())) == 3 and len(set(charts.TAGGER_COLOURS.values())) == 4
 

@@ -16,6 +16,11 @@ import nbformat
 import pytest
 
 from core import backprop, batches, fitting, generative, regression, rnn, softmax, spatial, takehome, train
+from core import attention
+from core import critical
+from core import overfitting
+from core import convolution
+from core import optimizers
 
 REL = 1e-7  # printed with 8 significant digits: half a unit of the last is at most 5e-8 of the value
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -34,6 +39,8 @@ PAGES = {
     # settings of the same template at a tenth of that (the default was compared by hand: equal)
     "rnn": (rnn.script, rnn.SCRIPT_FILE, rnn.RaceConfig(gap=10, updates=100),
             rnn.RaceConfig(gap=5, updates=100, gate_bias=0.0)),  # preset "bias0"'s bias, at a shorter gap
+    "rnn_slots": (rnn.slots_script, rnn.SLOTS_FILE, rnn.SlotConfig(steps=60),  # fewer updates than the page's 150
+                  rnn.SlotConfig(steps=60, inputs="embedding", seed=3)),  # the learned word vectors, another seed
     "fitting": (fitting.script, fitting.SCRIPT_FILE, fitting.FitConfig(),
                 fitting.preset("blowup")),  # SGD at lr 100: diverges, the script must stop where the page does
     "softmax": (softmax.script, softmax.SCRIPT_FILE, softmax.ClassifyConfig(),  # wine, cross-entropy
@@ -44,6 +51,57 @@ PAGES = {
     # "augment" at 2 epochs (both compared by hand at 6: equal)
     "spatial": (spatial.script, spatial.SCRIPT_FILE, spatial.TrainConfig(epochs=2),
                 spatial.TrainConfig(augment=True, epochs=2)),  # preset "augment": the third racer's fresh distortions
+    # the tiny transformer's default (150 updates) and the preset "sort" (300) cost about 1 and 2 CPU s in core
+    # and as much again as a script (both compared by hand: equal): CI runs 50 updates of the default and of the
+    # preset's task with the template's other branches (sinusoidal positions, two blocks, four heads)
+    "attention_train": (attention.train_script, attention.TRAIN_FILE, attention.TrainConfig(steps=50),
+                        attention.TrainConfig(task="sort", steps=50, pe="sinusoidal", layers=2, heads=4)),
+    "attention_rnn": (attention.rnn_script, attention.RNN_FILE, attention.RnnConfig(),  # the part's preset "rnn" is
+                      attention.RnnConfig(cell="GRU", hidden=32, steps=50)),  # the default: the other cell instead
+    # the images part's default (3 sizes, 150 updates) costs about 1.5 CPU s in core and as much again as a script
+    # (compared by hand: equal); it has no preset: CI runs 50 updates of two other size ranges
+    "attention_images": (attention.images_script, attention.IMAGES_FILE, attention.ImagesConfig(sizes=2, steps=50),
+                         attention.ImagesConfig(smallest=20, largest=200, sizes=3, steps=50)),
+    # the minimum-ratio experiment's default (16 networks of 8 units, 300 Adam steps, 40 L-BFGS iterations) costs about
+    # 9 CPU s in core and as much again as a script (compared by hand: equal): CI runs two cheaper settings of it
+    "critical_ratio": (critical.ratio_script, critical.RATIO_FILE, critical.RatioConfig(runs=4, hidden=2, steps=100),
+                       critical.RatioConfig(runs=4, hidden=4, steps=25, lr=0.1)),
+    "critical_slice": (critical.slice_script, critical.SLICE_FILE, critical.PointConfig(name="network slice"),  # no
+                       critical.PointConfig(name="network slice", x=0.5, y=-0.3, seed=3)),  # preset: another point
+    # the race's default (200 steps) costs about 1.5 CPU s in core and as much again as a script: CI runs the default
+    # and the preset "anywhere" with augmentation on at 100 steps (both compared by hand at 200: equal to the last bit)
+    "convolution_race": (convolution.race_script, convolution.RACE_FILE, convolution.RaceConfig(steps=100),
+                         convolution.RaceConfig(placement="random", augment=True, steps=100)),
+    "convolution_depth": (convolution.depth_script, convolution.DEPTH_FILE, convolution.DepthConfig(),  # no preset:
+                          convolution.DepthConfig(deep_width=4, deep_train=100, seed=1)),  # a cheap other setting
+    # the real race's default (the six racers on the default surface, 300 updates) costs several CPU s in core and as
+    # much again as a script (compared by hand: equal): CI runs it at 50 updates, and the other racers (the lecture's
+    # Adagrad among them) at ×10 their η on another seed, batch and width: no preset trains the real race. The warm-up
+    # part (no preset either): its default at 100 of its 200 updates (compared by hand at 200: equal), and a cheap other
+    # setting
+    "optimizers_real": (optimizers.real_script, optimizers.REAL_FILE,
+                        optimizers.RealConfig(racers=tuple(r.name for r in optimizers.RACERS if r.lr > 0), steps=50),
+                        optimizers.RealConfig(racers=("Momentum (PyTorch)", "Nesterov", "Adagrad (lecture)",
+                                                      "RMSProp (PyTorch)", "AdamW"), lr_scale=10.0, steps=40,
+                                              batch=64, hidden=16, seed=3)),
+    "optimizers_warmup": (optimizers.warmup_script, optimizers.WARMUP_FILE, optimizers.WarmupConfig(steps=100),
+                          optimizers.WarmupConfig(lr=0.1, warm=30, after="constant", depth=8, steps=100, seed=1)),
+    # the surface race: its default and the preset "settle" (minibatches of 4, a cosine schedule), both at 100 of their 200
+    # steps (compared by hand at 200: equal; by hand also every schedule, both Adagrads, β = 0 and a divergence: equal)
+    "optimizers_race": (optimizers.race_script, optimizers.RACE_FILE, optimizers.RaceConfig(steps=100),
+                        optimizers.RaceConfig(batch=4, schedule="cosine", steps=100,
+                                              lrs=optimizers.only(sgd=0.15, mom_lecture=0.03, adam=0.1))),
+    "overfitting_guide": (overfitting.guide_script, overfitting.GUIDE_FILE, overfitting.GuideConfig(),  # the preset
+                          # "optim" is the default: a cheap other setting (Adam, ReLU, a small training set) instead
+                          overfitting.GuideConfig(layers=2, width=8, act="ReLU", optimizer="Adam", n=60)),
+    "overfitting_depth": (overfitting.depth_script, overfitting.DEPTH_FILE, overfitting.DepthConfig(),
+                          overfitting.DepthConfig(act="ReLU", optimizer="Adam")),  # preset "adam"
+    "overfitting_cures": (overfitting.cures_script, overfitting.CURES_FILE, overfitting.CuresConfig(),  # the preset
+                          # "l2" only picks the drawn cure (same run): a cheap other setting of every cure instead
+                          overfitting.CuresConfig(n=60, n_more=120, noise=0.3, units=4, patience=100,
+                                                  weight_decay=0.01, dropout=0.2)),
+    "overfitting_augment": (overfitting.augment_script, overfitting.AUGMENT_FILE, overfitting.AugmentConfig(),  # no
+                            overfitting.AugmentConfig(n=100, seed=3)),  # preset sets it: a larger set, another seed
 }
 CASES = [(p, which, lang) for p in PAGES for which in (2, 3) for lang in ("en", "zh")]
 
@@ -188,6 +246,18 @@ def test_rnn_race_scripts_print_the_pages_numbers(printed_by, no_guard):
             _close(takehome.printed(final[0], "accuracy"), [r.accuracy[k]])
 
 
+def test_rnn_slots_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["rnn_slots"]
+    for which in (2, 3):
+        r, stdout = rnn.tag(PAGES["rnn_slots"][which]), out[which]
+        last = [ln for ln in stdout.splitlines() if ln.startswith("feed-forward loss")][0]
+        _close([takehome.printed(last, f"{k} loss")[0] for k in rnn.slots.MODELS], r.log.losses[-1].tolist())
+        for k in rnn.slots.MODELS:
+            for o in rnn.ORDERS:
+                line = [ln for ln in stdout.splitlines() if ln.startswith(f"{k} {o}:")][0]
+                _close(takehome.printed(line, "accuracy"), [r.city_accuracy[k][o]])
+
+
 def test_fitting_scripts_print_the_pages_numbers(printed_by, no_guard):
     out = printed_by["fitting"]
     for which in (2, 3):
@@ -257,3 +327,216 @@ def test_spatial_race_scripts_print_the_pages_numbers(printed_by, no_guard):
             h = r.history[r.history.model == k].set_index("epoch")
             _close([takehome.printed(ln, k)[0] for ln in said], h.loc[epochs, "accuracy"].tolist())
         _close([takehome.printed(said[-1], k)[0] for k in r.config.racers()], list(r.final().values()))
+
+
+def test_attention_train_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["attention_train"]
+    for which in (2, 3):
+        r, stdout = attention.train_tiny(PAGES["attention_train"][which]), out[which]
+        said = [ln for ln in stdout.splitlines() if ln.startswith("step ")]
+        for m, (key, name) in enumerate(zip(("with_pe", "without_pe"), attention.MODEL_NAMES)):
+            h, mine = r.history[r.history.model == name], [ln.split(f" {key} ")[1] for ln in said]
+            _close(takehome.printed("\n".join(said), "step"), h.step.tolist())
+            _close([takehome.printed(ln, "loss")[0] for ln in mine], h.loss.tolist())
+            _close([takehome.printed(ln, "accuracy")[0] for ln in mine], h.accuracy.tolist())
+            final = [ln for ln in stdout.splitlines() if ln.startswith(f"final {key} ")][0]
+            _close(takehome.printed(final, "accuracy") + takehome.printed(final, "exact"), [r.accuracy[m], r.exact[m]])
+        shown, answers = [ln.split()[1:] for ln in stdout.splitlines() if ln.startswith("example ")]
+        T = r.config.length  # "input x.. target y.." and "with_pe p0.. without_pe p1.."
+        assert [shown[1:T + 1], shown[T + 2:]] == [[str(v) for v in s] for s in r.example]
+        assert [answers[1:T + 1], answers[T + 2:]] == [[str(v) for v in p] for p in r.predicted.tolist()]
+
+
+def test_critical_ratio_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["critical_ratio"]
+    for which in (2, 3):
+        r, stdout = critical.min_ratio(PAGES["critical_ratio"][which]), out[which]
+        t = r.table  # one row per network the page keeps, in its order
+        for column, key in (("run", "run"), ("loss", "loss"), ("grad_start", "g_adam"), ("grad_norm", "g"),
+                            ("reached", "reached"), ("negative", "negative"), ("near_zero", "zero"),
+                            ("positive", "positive"), ("min_ratio", "ratio"), ("lambda_min", "lambda_min")):
+            _close(takehome.printed(stdout, key), t[column].astype(float).tolist())
+
+
+def test_attention_rnn_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["attention_rnn"]
+    for which in (2, 3):
+        r, stdout = attention.train_rnn(PAGES["attention_rnn"][which]), out[which]
+        assert not r.log.diverged
+        steps = [int(s) for s in takehome.printed(stdout, "step")]
+        assert steps[-1] == r.config.steps, steps
+        _close(takehome.printed(stdout, "loss"), r.history.set_index("step").loc[steps, "loss"].tolist())
+        _close(takehome.printed(stdout, "distance"), r.distance.tolist())
+        _close(takehome.printed(stdout, "accuracy"), [*r.position_accuracy.tolist(), r.accuracy])
+        _close(takehome.printed(stdout, "steps"), [r.sequential_steps])
+
+
+def test_convolution_scripts_print_the_pages_numbers(printed_by, no_guard):
+    for which in (2, 3):  # the race: both networks' training and test accuracy at every step the page measures
+        r, stdout = convolution.race(PAGES["convolution_race"][which]), printed_by["convolution_race"][which]
+        said = [ln for ln in stdout.splitlines() if ln.startswith("step ")]
+        steps = sorted(set(r.history.step))
+        _close(takehome.printed("\n".join(said), "step"), steps)
+        for m, key in zip(convolution.MODELS, ("cnn", "fc")):
+            for split in ("train", "test"):
+                h = r.history[(r.history.model == m) & (r.history.split == split)].set_index("step")
+                _close([takehome.printed(ln, f"{key}_{split}")[0] for ln in said], h.loc[steps, "accuracy"].tolist())
+            final = [ln for ln in stdout.splitlines() if ln.startswith(f"final {key} ")][0]
+            _close(takehome.printed(final, "accuracy"), [r.accuracy[0, convolution.MODELS.index(m)]])
+            wrong = r.confusion[m].sum(1) - r.confusion[m].diagonal()  # the confusion matrix's errors per digit
+            assert final.split("errors ")[1] == str(wrong.tolist())
+    for which in (2, 3):  # the depth part: both networks' test accuracy, parameters and the page's sentence
+        r, stdout = convolution.depth(PAGES["convolution_depth"][which]), printed_by["convolution_depth"][which]
+        said = [ln for ln in stdout.splitlines() if ln.startswith("step ")]
+        steps = sorted(set(r.history.step))
+        _close(takehome.printed("\n".join(said), "step"), steps)
+        for m in convolution.DEPTH_MODELS:
+            h = r.history[r.history.model == m].set_index("step")
+            _close([takehome.printed(ln, m)[0] for ln in said], h.loc[steps, "accuracy"].tolist())
+        _close(takehome.printed(stdout, "deep")[:1] + takehome.printed(stdout, "wide")[:1],
+               [r.params["deep"], r.params["wide"]])
+        final = [ln for ln in stdout.splitlines() if ln.startswith("final ")][0]
+        f = convolution.depth_facts(r)
+        _close([takehome.printed(final, "accuracy")[i] for i in (0, 1)], [f.deep, f.wide])
+        assert final.endswith({"wide": "wide ahead", "deep": "deep ahead", "close": "close"}[f.note])
+
+
+def test_optimizers_real_race_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["optimizers_real"]
+    for which in (2, 3):
+        r, stdout = optimizers.real_race(PAGES["optimizers_real"][which]), out[which]
+        f = optimizers.real_facts(r)  # the notice's numbers: the mean loss over the first updates, the accuracies
+        every = max(1, r.config.steps // optimizers.takehome.PRINTS)
+        assert [ln.split(":")[0] for ln in stdout.splitlines() if " updates " in ln] == r.racers
+        for n in r.racers:
+            h = r.history[r.history.optimizer == n]
+            said = [ln for ln in stdout.splitlines() if ln.startswith(f"{n}: ")]
+            _close([float(v) for v in said[0].split(" losses ")[1].split()], h.loss.tolist()[every - 1::every])
+            _close(takehome.printed(said[1], "updates") + takehome.printed(said[1], "mean")
+                   + takehome.printed(said[1], "final") + takehome.printed(said[1], "val_acc"),
+                   [len(h), dict(f.by_loss)[n], h.loss.iloc[-1], r.val_acc[n]])
+
+
+def test_optimizers_warmup_scripts_print_the_pages_numbers(printed_by):
+    out = printed_by["optimizers_warmup"]
+    for which in (2, 3):
+        r, stdout = optimizers.warmup_runs(PAGES["optimizers_warmup"][which]), out[which]
+        f = optimizers.warmup_facts(r)  # the notice's numbers
+        assert not f.diverged
+        for k, run in enumerate(optimizers.RUNS):
+            said = [ln for ln in stdout.splitlines() if ln.startswith(f"{run}: update ")]
+            _close(takehome.printed("\n".join(said), "update"), r.probe_step.tolist())
+            _close(takehome.printed("\n".join(said), "dead"), r.dead[:, k, 0].tolist())
+            _close(takehome.printed("\n".join(said), "val_acc"), r.val_acc[:, k, 0].tolist())
+            loss = [ln for ln in stdout.splitlines() if ln.startswith(f"{run}: loss ")][0]
+            _close([float(v) for v in loss.split()[2:]], r.loss[optimizers.warmup.PROBE_EVERY - 1::
+                                                                 optimizers.warmup.PROBE_EVERY, k, 0].tolist())
+            final = [ln for ln in stdout.splitlines() if ln.startswith(f"{run}: warm_dead ")][0]
+            _close([takehome.printed(final, key)[0] for key in ("warm_dead", "end_dead", "end_acc")],
+                   [f.dead_warm[k], f.dead_end[k], f.acc_end[k]])
+
+
+def test_optimizers_race_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["optimizers_race"]
+    for which in (2, 3):
+        r, stdout = optimizers.race(PAGES["optimizers_race"][which]), out[which]
+        every = max(1, r.config.steps // optimizers.takehome.PRINTS)
+        assert r.racers and all(d is None for d in r.log.diverged_at)
+        for k, n in enumerate(r.racers):
+            said = [ln for ln in stdout.splitlines() if ln.startswith(f"{n}: ")]
+            _close([float(v) for v in said[0].split(" loss ")[1].split()], r.loss[k, ::every].tolist())
+            _close([takehome.printed(said[1], key)[0] for key in ("x", "y", "final", "at_minimum")],
+                   [*r.path[k, -1], r.loss[k, -1], r.reached[k].mean()])
+
+
+def _overfitting_losses(stdout: str, history, models) -> None:
+    """The losses the script printed (every takehome SHOW updates, model m's line) against the page's history."""
+    said = [ln for ln in stdout.splitlines() if ln.startswith("step ")]
+    for m, name in enumerate(models):
+        mine = [ln for ln in said if f" model {m} " in ln]
+        steps = takehome.printed("\n".join(mine), "step")
+        assert steps == list(range(0, int(history.step.max()) + 1, overfitting.takehome.SHOW)), steps
+        h = history[history.model == name]
+        for split in ("train", "validation"):
+            want = h[h.split == split].set_index("step").loc[steps, "loss"].tolist()
+            _close([takehome.printed(ln, split)[0] for ln in mine], want)
+
+
+def test_overfitting_guide_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["overfitting_guide"]
+    for which in (2, 3):
+        r, stdout = overfitting.guide(PAGES["overfitting_guide"][which]), out[which]
+        _overfitting_losses(stdout, r.history, overfitting.GUIDE_MODELS)
+        said = [ln for ln in stdout.splitlines() if ln.startswith("least squares")][0]
+        _close([takehome.printed(said, "train")[0], takehome.printed(said, "validation")[0],
+                takehome.printed(said, "test")[0]], [r.lin_train, r.lin_val, r.test])
+        assert f"verdict: {r.verdict}\n" in stdout
+
+
+def test_overfitting_depth_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["overfitting_depth"]
+    for which in (2, 3):
+        r, stdout = overfitting.depth(PAGES["overfitting_depth"][which]), out[which]
+        _overfitting_losses(stdout, r.history, [f"{d} layer" + ("s" if d > 1 else "") for d in overfitting.DEPTHS])
+        assert f"(layers): {r.worse}\n" in stdout
+
+
+def test_attention_images_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["attention_images"]
+    for which in (2, 3):
+        r, stdout = attention.train_images(PAGES["attention_images"][which]), out[which]
+        for k, (kind, key) in enumerate(zip(attention.KINDS, ("CNN", "attention"))):
+            said = [ln for ln in stdout.splitlines() if ln.startswith("step ") and ln.split()[2] == key]
+            h = r.history[r.history.kind == kind]
+            _close(takehome.printed("\n".join(said), "step"), sorted(set(h.step)))
+            assert all(takehome.printed(ln, "n") == list(r.sizes) for ln in said)
+            for j, n in enumerate(r.sizes):
+                _close([takehome.printed(ln, "test")[j] for ln in said], h[h.n == n].sort_values("step").accuracy.tolist())
+            _close(takehome.printed(said[-1], "test"), r.test[0, k].tolist())
+            final = [ln for ln in stdout.splitlines() if ln.startswith(f"final {key} ")][0]
+            _close(takehome.printed(final, "train"), r.train_accuracy[0, k].tolist())
+
+
+def test_overfitting_cures_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["overfitting_cures"]
+    show = overfitting.takehome_cures.CURES_SHOW
+    for which in (2, 3):
+        r, stdout = overfitting.cures(PAGES["overfitting_cures"][which]), out[which]
+        h, said = r.history, [ln for ln in stdout.splitlines() if ln.startswith("step ")]
+        for m, name in enumerate(overfitting.MODELS):
+            mine = [ln for ln in said if f" model {m} " in ln]
+            steps = takehome.printed("\n".join(mine), "step")
+            want_steps = sorted(s for s in set(h[h.model == name].step) if s % show == 0)
+            assert steps == want_steps, (name, steps)  # early stopping's line ends where it stopped
+            for split in ("train", "validation") + (("penalty",) if name == "L2" else ()):
+                hs = h[(h.model == name) & (h.split == split)].set_index("step")
+                _close([takehome.printed(ln, split)[0] for ln in mine], hs.loc[steps, "loss"].tolist())
+            final = [ln for ln in stdout.splitlines() if ln.startswith(f"final model {m} ")][0]
+            row = r.final[r.final.model == name].iloc[0]
+            _close([takehome.printed(final, k)[0] for k in ("validation", "test", "train")],
+                   [row.validation, row.test, row.train])
+        es = [ln for ln in stdout.splitlines() if ln.startswith("early stopping ")][0]
+        _close([takehome.printed(es, k)[0] for k in ("best_step", "stop", "best_val")],
+               [r.best_step, r.stop_step, r.best_val])
+
+
+def test_overfitting_augment_scripts_print_the_pages_numbers(printed_by, no_guard):
+    out = printed_by["overfitting_augment"]
+    for which in (2, 3):
+        r, stdout = overfitting.augment(PAGES["overfitting_augment"][which]), out[which]
+        lines = {ln.split(":")[0]: ln for ln in stdout.splitlines() if "accuracy" in ln}
+        _close(takehome.printed(stdout, "loss"), r.log.losses[-1].tolist())
+        for a in overfitting.AUGMENTS:
+            _close(takehome.printed(lines[a], "accuracy"), [r.accuracy[a]])
+            _close([float(v) for v in lines[a].split(" digits ")[1].split()], r.per_digit[a].tolist())
+
+
+def test_critical_slice_scripts_print_the_pages_numbers(printed_by):
+    out = printed_by["critical_slice"]
+    for which in (2, 3):
+        cfg, stdout = PAGES["critical_slice"][which], out[which]
+        pt, net = critical.point(cfg), critical.slice_net(cfg.seed)
+        _close([takehome.printed(stdout, k)[0] for k in ("trained loss", "unit", "bmi_weight", "output_weight")],
+               [net.loss, net.unit + 1, float(net.theta[net.i]), float(net.theta[net.j])])
+        _close([takehome.printed(stdout, k)[-1] for k in ("loss", "grad", "lambda1", "lambda2")],  # at the point θ'
+               [pt.loss, pt.grad_norm, *pt.eigvals])

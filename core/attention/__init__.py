@@ -14,6 +14,7 @@ One idea per module; everything a page needs is re-exported here (``from core im
   training-set size (part images);
 - ``parallel``: an ``nn.RNN`` against one attention layer, timed live on growing lengths, and the input reversed
   (part parallel);
+- ``takehome``: the training parts as take-home scripts (``train_script``, ``rnn_script``, ``images_script``);
 - ``view``: the part of the page shown.
 
 Each part's module holds the facts its sentences state, with their thresholds.
@@ -37,6 +38,7 @@ from core.attention.parallel import (DIFFERS as REVERSED_DIFFERS, EQUIVARIANT as
 from core.attention.rnn import (ATTENTION_ALL, BACK, BACK_MOST, CELLS, FARTHEST_MOST, LAST_RIGHT, SERIES, RnnConfig,
                                 RnnFacts, RnnResult, claim_holds as rnn_claim_holds, distance_frame,
                                 facts as rnn_facts, rnn_config_for, steps_frame, train_rnn)
+from core.attention.takehome import IMAGES_FILE, RNN_FILE, TRAIN_FILE, images_script, rnn_script, train_script
 from core.attention.tokens import (MAX_CHARS, MAX_TOKEN_CHARS, MAX_TOKENS, NoWordError, positions_of,
                                    repeated_token, tokenize)
 from core.attention.transformer import (ALL_RIGHT, BARELY, BATCH, EVAL_EVERY, EVAL_SEQUENCES, HEADS, LAYERS, LEARNT, LRS,

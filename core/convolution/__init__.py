@@ -17,7 +17,8 @@ One idea per module; everything the page and the tests use is re-exported here
 - ``go``: the two observations behind CNNs on a Go board (one 3×3 filter finds every lone stone's liberties) and
   what 2×2 pooling of its answer loses;
 - ``resize``: a digit at another size, as it is and rescaled to the networks' input, under the race's networks;
-- ``views``: what the page draws (its part, the test digit looked at).
+- ``views``: what the page draws (its part, the test digit looked at);
+- ``takehome``: the race and the depth part as take-home scripts (the page's numbers, printed).
 """
 from core.convolution.depth import (AHEAD, DEPTH_MODELS, DEPTH_STEPS, DEPTH_TRAIN, WIDTHS, Counts, DepthConfig,
                                     DepthFacts, DepthNets, DepthResult, big_params, counts, counts_modules, deep_params,
@@ -48,6 +49,7 @@ from core.convolution.resize import SIZES as RESIZE_SIZES
 from core.convolution.resize import (CHECKED_SIZE, MIN_GAIN, Resized, ResizeView, rescale, resize_accuracy,
                                      resize_checked, resize_gains, resized, to_input)
 from core.convolution.upload import MAX_BYTES, MAX_MB, TYPES, UploadError, decode, read
+from core.convolution.takehome import DEPTH_FILE, RACE_FILE, depth_script, race_script
 from core.convolution.views import PARTS, ConvView, DrawView
 
 __all__ = [k for k in dir() if not k.startswith("_")]

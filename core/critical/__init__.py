@@ -15,7 +15,9 @@ One idea per module:
 - ``point``: everything at one point θ';
 - ``escape``: escaping a saddle along the negative eigenvector;
 - ``ratio``: the minimum-ratio experiment the lecture's way (train, minimise ‖g‖² with L-BFGS, then the
-  Hessian) and its switch.
+  Hessian) and its switch;
+- ``takehome``: that experiment as a self-contained script (``ratio_script``, saved as ``RATIO_FILE``), and the
+  network slice's training and point (``slice_script``, ``SLICE_FILE``).
 
 What the page states as fact is decided here, with its thresholds named: ``EscapeResult.story`` (the escape
 notice), ``PointResult.shape`` and ``.steep`` (the verdict and the map's caption), ``RatioResult.facts``.
@@ -31,6 +33,7 @@ from core.critical.point import STEEP, TAYLOR, WINDOWS, PointConfig, PointResult
 from core.critical.ratio import (HIDDEN_CHOICES, INIT_STD, LBFGS_ITERS, MOST, RARE, RATIO_FILES, RATIO_STORIES, RUNS_CHOICES, STEP_CHOICES,
                                  VERDICTS, RatioConfig, RatioResult, RatioView, drive_gradient_to_zero, min_ratio,
                                  min_ratios, ratio_csv, ratio_safetensors)
+from core.critical.takehome import FILE_NAME as RATIO_FILE, SLICE_FILE, script as ratio_script, slice_script
 from core.critical.surfaces import (AXES, FORMULAS, HI, LO, SURFACES, Surface, analytic_grad_hess, evaluate, grad_hess,
                                     hessian_at, surface_fn)
 from core.critical.verdicts import (EIG_TOL, GRAD_TOL, HIGHER_ORDER, SHAPES, SIGNS, classify, is_critical, near_zero_tol,

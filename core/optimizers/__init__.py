@@ -31,6 +31,8 @@ from core.optimizers.surfaces import (N_EXAMPLES, SURFACES, Surface, describe, e
                                       global_minima, loss_fn, random_starts, reached_minimum, surface, surface_grid)
 from core.optimizers.warmup import (ACC_AHEAD, CHECK_AHEAD_MOST, CHECK_SEEDS, CHECKED, DEAD_EARLY, DEAD_END, RUNS,
                                     WarmupConfig, WarmupFacts, WarmupResult, WarmupView, warmup_facts, warmup_runs)
+from core.optimizers.takehome import RACE_FILE, REAL_FILE, WARMUP_FILE, real_script, warmup_script
+from core.optimizers.takehome_race import race_script
 from core.optimizers.taming import (EXPLOSION, TAMING_SURFACE, TamingFacts, exploded_at, exploding_lrs, explosions,
                                     jumped_at, shortest_exploding_run, taming_facts, tamed)
 

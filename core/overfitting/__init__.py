@@ -9,8 +9,9 @@
 - ``augment``: on scikit-learn's digits, a small CNN trained with a label-keeping augmentation (shifts) against
   label-changing ones (180° rotation, mirroring);
 
-with their data (``data``: the diabetes patients, split per seed), their networks (``net``), the page's
-view (``view``) and what the page states as fact (``facts``).
+their take-home scripts (``takehome``: ``guide_script``, ``depth_script``; ``takehome_cures``: ``cures_script``,
+``augment_script``), with their data (``data``: the diabetes patients, split per seed), their networks (``net``), the
+page's view (``view``) and what the page states as fact (``facts``).
 """
 from core.overfitting.augment import (AUGMENTS, SEEDS as AUGMENT_SEEDS, DIGIT_DROP, HURT, HURT_SEEDS, MIRRORED, TURNED, AugmentConfig,
                                      AugmentFacts, AugmentResult, augment, augment_seeds, facts as augment_facts,
@@ -27,6 +28,8 @@ from core.overfitting.facts import (BOUND_CHECKED, CHECKED, CLAIM_SEEDS, CLEAR_B
 from core.overfitting.guide import MODELS as GUIDE_MODELS, GuideConfig, GuideResult, guide
 from core.overfitting.net import BatchedNet, SeededDropout
 from core.overfitting.view import PARTS, OverfitView
+from core.overfitting.takehome import DEPTH_FILE, GUIDE_FILE, depth_script, guide_script
+from core.overfitting.takehome_cures import AUGMENT_FILE, CURES_FILE, augment_script, cures_script
 
 __all__ = ["AUGMENTS", "AUGMENT_SEEDS", "DIGIT_DROP", "HURT", "HURT_SEEDS", "MIRRORED", "TURNED", "AugmentConfig", "AugmentFacts",
            "AugmentResult", "augment", "augment_seeds", "augment_facts", "augment_seed_facts", "sheet",
@@ -35,5 +38,5 @@ __all__ = ["AUGMENTS", "AUGMENT_SEEDS", "DIGIT_DROP", "HURT", "HURT_SEEDS", "MIR
            "GUIDE_MODELS", "MODELS", "NS", "PARTS", "POOL", "RISE_MAX", "SETS", "SHALLOW", "STEPS", "WIDTH", "WORSE_BY",
            "BatchedNet", "BoundConfig", "BoundFacts", "BoundResult", "BoxFacts", "CuresConfig", "CuresFacts",
            "CuresResult", "DepthConfig", "DepthResult", "GuideConfig", "GuideResult", "OverfitView", "SeededDropout",
-           "Split", "bound", "bound_facts", "box_facts", "cure_setting", "cures", "cures_facts", "cures_seeds", "depth",
+           "Split", "AUGMENT_FILE", "augment_script", "CURES_FILE", "DEPTH_FILE", "GUIDE_FILE", "cures_script", "depth_script", "guide_script", "bound", "bound_facts", "box_facts", "cure_setting", "cures", "cures_facts", "cures_seeds", "depth",
            "depth_holds", "depth_seeds", "guide", "guide_steps", "history_csv", "linear_losses", "pick", "split"]

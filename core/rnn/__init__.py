@@ -8,7 +8,8 @@ chosen part is computed and drawn, so a view costs one part:
 - ``gradient``: ‖∂h_T/∂x_t‖ against distance at initialisation (part ``gradient``).
 - ``overfit``: the LSTM and the GRU on a small training set of digits read row by row (part ``overfit``): does the
   GRU overfit less?
-- ``slots``: slot filling with feed-forward, Elman, Jordan and bidirectional taggers (part ``variants``).
+- ``slots``: slot filling with feed-forward, Elman, Jordan and bidirectional taggers (part ``variants``), reading
+  one-hot words or learned word vectors; ``vectors``: what the learned word vectors show.
 - ``unrolled``: the slot tagger's trained Elman network unrolled over one sentence, the same weights at every
   step (part ``unrolled``).
 - ``cells``: the recurrent cells written out by hand (equal to PyTorch's); ``view``: what the page shows.
@@ -33,10 +34,14 @@ from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN
                            UPDATES, VERDICTS, VOCAB, Net, RaceConfig, RaceFacts, RaceResult, bias0_holds,
                            facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, SWEEP_GAPS, PAGE_WORK,
                            sweep, sweep_gaps, sweep_updates, verdict)
-from core.rnn.slots import (EXAMPLES, GUESS, ORDERS, SlotConfig, SlotResult, claim_holds as slots_claim_holds,
-                            encode as slots_encode, example, tag)
+from core.rnn.slots import (EMBED, EXAMPLES, GUESS, INPUTS, ORDERS, SlotConfig, SlotResult,
+                            claim_holds as slots_claim_holds, encode as slots_encode, example, input_weights, tag,
+                            tag_seeds)
+from core.rnn.vectors import (APART, SAME_KIND, SHOWN as VECTORS_SHOWN, TOGETHER, VectorFacts,
+                              claim_holds as vectors_claim_holds, facts as vector_facts)
 from core.rnn.unrolled import DIFFER, PAIR, Unrolled, UnrolledFacts, facts as unrolled_facts, unroll
 from core.rnn.takehome import FILE_NAME as SCRIPT_FILE, script
+from core.rnn.takehome_slots import FILE_NAME as SLOTS_FILE, script as slots_script
 from core.rnn.view import PARTS, RnnView
 
 __all__ = [k for k in dir() if not k.startswith("_")]

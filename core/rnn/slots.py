@@ -8,11 +8,15 @@ departure after "leave". Four taggers learn it side by side (one loop, one Adam,
 
 Half the sentences put the verb first ("I arrive Taipei on Monday"), half last ("Taipei on Monday I
 arrive"): there the city's tag depends on a word that comes after it, which only the backward pass sees.
+
+Each word reaches a tagger as a one-hot vector (``inputs="one-hot"``: V numbers, one of them 1) or as a learned
+word vector (``inputs="embedding"``: an ``nn.Embedding`` of EMBED numbers per word, trained with the tagger);
+core/rnn/vectors.py says what the learned vectors show.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 
 import numpy as np
@@ -36,11 +40,14 @@ LR = 0.03
 STEPS = (30, 60, 150, 300)
 EXAMPLES = ("arrive Taipei", "leave Taipei", "Taipei … arrive", "Taipei … leave")
 GUESS = 0.75  # a tagger that cannot know the city's tag gets at most this share of the cities right
+INPUTS = ("one-hot", "embedding")  # how a word reaches the taggers
+EMBED = 2  # numbers in a learned word vector (2: drawn as they are, no projection)
 
 
 @dataclass(frozen=True)
 class SlotConfig:
     steps: int = choice(150, STEPS, widget="select_slider")  # full-batch Adam updates of the four taggers
+    inputs: str = choice("one-hot", INPUTS, widget="radio")  # each word as a one-hot vector or a learned word vector
     seed: int = num(0, 0, 1_000_000, widget="number")  # initial weights
 
 
@@ -91,11 +98,22 @@ class Jordan(nn.Module):
         return torch.stack(logits, dim=1)  # (N, L, tags)
 
 
+def input_weights(inputs: str, kind: str) -> int:
+    """Weights that turn one word into the hidden layer's input: V × H per direction for a one-hot word;
+    the word vectors (V × EMBED) and EMBED × H per direction for a learned one."""
+    dirs = 2 if kind == "bidirectional" else 1
+    v = len(WORDS)
+    return dirs * v * HIDDEN if inputs == "one-hot" else v * EMBED + dirs * EMBED * HIDDEN
+
+
 class Tagger(nn.Module):
-    def __init__(self, kind: str, gen: torch.Generator):
+    def __init__(self, kind: str, gen: torch.Generator, inputs: str = "one-hot"):
         super().__init__()
-        v, k = len(WORDS), len(TAGS)
-        self.kind = kind
+        k = len(TAGS)
+        self.kind, self.inputs = kind, inputs
+        if inputs == "embedding":  # registered first, so drawn first; a one-hot tagger draws as it always did
+            self.emb = nn.Embedding(len(WORDS), EMBED)
+        v = EMBED if inputs == "embedding" else len(WORDS)
         if kind == "feed-forward":
             self.body = nn.Sequential(nn.Linear(v, HIDDEN), nn.Tanh(), nn.Linear(HIDDEN, k))
         elif kind == "Jordan":
@@ -106,8 +124,9 @@ class Tagger(nn.Module):
             self.head = nn.Linear(HIDDEN * (2 if bi else 1), k)
         _init(self, gen)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x (N, L, V) -> tag logits (N, L, tags)."""
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Word ids (N, L) -> tag logits (N, L, tags)."""
+        x = self.emb(ids) if self.inputs == "embedding" else F.one_hot(ids, len(WORDS)).float()  # (N, L, EMBED or V)
         if self.kind in ("feed-forward", "Jordan"):
             return self.body(x)
         out, _ = self.rnn(x)  # (N, L, H or 2H): forward and backward hidden layers joined
@@ -122,37 +141,63 @@ class SlotResult:
     examples: dict[str, np.ndarray]  # example name -> (models, L, tags) tag probabilities
     log: train.TrainLog
     elman: Weights | None = None  # the trained Elman tagger's recurrent layer (detached copies; part ``unrolled``)
+    vectors: dict[str, np.ndarray] | None = None  # model -> (V, EMBED) its learned word vectors (inputs="embedding")
+    input_weights: dict[str, int] | None = None  # model -> weights that turn a word into the hidden layer's input
+
+
+def ids_of(sentences: list[list[str]]) -> torch.Tensor:
+    return torch.tensor([[WORDS.index(w) for w in s] for s in sentences])  # (N, L)
 
 
 def tag(cfg: SlotConfig = SlotConfig()) -> SlotResult:
     """Train the four taggers on the whole corpus. Pure function of ``cfg``."""
+    return tag_seeds(cfg, [clamp(cfg).seed])[0]
+
+
+def tag_seeds(cfg: SlotConfig, seeds, models: tuple[str, ...] = MODELS) -> list[SlotResult]:
+    """``tag`` on each of ``seeds`` (the seed of ``cfg`` ignored), all taggers trained as one computation (one
+    Adam, one backward; the models share nothing: with one intra-op thread each seed's numbers are those of ``tag``
+    on it alone, tested; with two threads they differ in the last bits, which 150 updates amplify, the claims' second
+    arithmetic mode). ``models``: a subset of MODELS to train (the others are left out of the result)."""
     cfg = clamp(cfg)
     data = corpus()
-    x = encode([w for _, w, _ in data])  # (N, L, V)
+    x = ids_of([w for _, w, _ in data])  # (N, L)
     y = torch.tensor([[TAGS.index(t) for t in tags] for _, _, tags in data])  # (N, L)
-    models = [Tagger(k, rng.generator(cfg.seed, f"rnn.slots_init:{k}")) for k in MODELS]
-    opt = torch.optim.Adam([p for m in models for p in m.parameters()], lr=LR)
+    nets = [[Tagger(k, rng.generator(s, f"rnn.slots_init:{k}"), cfg.inputs) for k in models] for s in seeds]
+    flat = [m for ms in nets for m in ms]
+    opt = torch.optim.Adam([p for m in flat for p in m.parameters()], lr=LR)
 
     def step(i: int) -> torch.Tensor:
-        losses = torch.stack([F.cross_entropy(m(x).flatten(0, 1), y.flatten()) for m in models])  # (M,)
+        losses = torch.stack([F.cross_entropy(m(x).flatten(0, 1), y.flatten()) for m in flat])  # (S × M,)
         return train.batched_step(opt, losses)
 
     log = train.run(step, cfg.steps, stop_on="all")
     city_pos = torch.tensor([2 if o == "verb first" else 0 for o, _, _ in data])  # (N,)
     orders = np.array([o for o, _, _ in data])
-    city_acc, acc, ex = {}, {}, {}
-    xe = encode([example(n)[0] for n in EXAMPLES])  # (E, L, V)
-    with torch.no_grad():
-        for m, name in zip(models, MODELS):
-            pred = m(x).argmax(-1)  # (N, L)
-            hit = (pred[torch.arange(len(data)), city_pos] == y[torch.arange(len(data)), city_pos]).numpy()
-            city_acc[name] = {o: float(hit[orders == o].mean()) for o in ORDERS}
-            acc[name] = float((pred == y).float().mean())
-        probs = torch.stack([torch.softmax(m(xe), -1) for m in models], dim=1).numpy()  # (E, M, L, tags)
-    ex = {n: probs[i] for i, n in enumerate(EXAMPLES)}
-    w = Weights.of(models[MODELS.index("Elman")].rnn)
-    elman = Weights(*(p.detach().clone() for p in (w.weight_ih, w.weight_hh, w.bias_ih, w.bias_hh)))
-    return SlotResult(cfg, city_acc, acc, ex, log, elman)
+    xe = ids_of([example(n)[0] for n in EXAMPLES])  # (E, L)
+    rows = torch.arange(len(data))
+    out = []
+    for si, (seed, ms) in enumerate(zip(seeds, nets)):
+        city_acc, acc = {}, {}
+        with torch.no_grad():
+            for m, name in zip(ms, models):
+                pred = m(x).argmax(-1)  # (N, L)
+                hit = (pred[rows, city_pos] == y[rows, city_pos]).numpy()
+                city_acc[name] = {o: float(hit[orders == o].mean()) for o in ORDERS}
+                acc[name] = float((pred == y).float().mean())
+            probs = torch.stack([torch.softmax(m(xe), -1) for m in ms], dim=1).numpy()  # (E, M, L, tags)
+        ex = {n: probs[i] for i, n in enumerate(EXAMPLES)}
+        elman = None
+        if "Elman" in models:
+            w = Weights.of(ms[models.index("Elman")].rnn)
+            elman = Weights(*(p.detach().clone() for p in (w.weight_ih, w.weight_hh, w.bias_ih, w.bias_hh)))
+        vectors = ({k: m.emb.weight.detach().numpy().copy() for m, k in zip(ms, models)}
+                   if cfg.inputs == "embedding" else None)
+        sl = slice(si * len(models), (si + 1) * len(models))
+        one = train.TrainLog(log.losses[:, sl], log.planned, log.diverged_at[sl], log.stopped, log.seconds)
+        out.append(SlotResult(replace(cfg, seed=seed), city_acc, acc, ex, one, elman, vectors,
+                              {k: input_weights(cfg.inputs, k) for k in models}))
+    return out
 
 
 def claim_holds(s: SlotResult) -> dict[str, bool]:

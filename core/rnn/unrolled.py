@@ -47,11 +47,15 @@ def run(w: Weights, x: torch.Tensor) -> tuple[torch.Tensor, list[Weights]]:
 def unroll(s: SlotResult, name: str) -> Unrolled:
     """The trained Elman tagger of ``s`` over the example sentence ``name`` (core.rnn.slots.EXAMPLES)."""
     words = example(name)[0]
+    x = encode([words])  # (1, T, V) one-hot words
+    if s.vectors is not None:  # learned word vectors: the Elman tagger's own, looked up
+        x = torch.from_numpy(s.vectors["Elman"])[[WORDS.index(w) for w in words]][None]  # (1, T, EMBED)
     with torch.no_grad():
-        h, used = run(s.elman, encode([words]))
+        h, used = run(s.elman, x)
     probs = s.examples[name][1]  # (L, tags): the Elman tagger (MODELS[1])
     tags = [TAGS[int(k)] for k in probs.argmax(-1)]
-    return Unrolled(words, tags, used, h[0].numpy(), recurrent_params("RNN", len(WORDS), s.elman.weight_hh.shape[0]))
+    d_in, hidden = s.elman.weight_ih.shape[1], s.elman.weight_hh.shape[0]
+    return Unrolled(words, tags, used, h[0].numpy(), recurrent_params("RNN", d_in, hidden))
 
 
 @dataclass(frozen=True)
