@@ -16,6 +16,7 @@ WORST = [
     {"part": "race", **_RACE, "longer": True},
     {"part": "gradient", "g_len": 80, "g_bias": 0.0},
     {"part": "variants", "slot_steps": 300, "example": "Taipei … leave"},
+    {"part": "variants", "slot_steps": 300, "inputs": "embedding"},  # issue 28: the learned word vectors
     {"part": "stepper", "sharp": 1.0},
     {"part": "overfit", "of_n": 400},  # issue 28: LSTM against GRU on the largest training set
 ]
