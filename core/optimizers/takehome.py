@@ -145,7 +145,7 @@ def real_script(cfg: RealConfig = RealConfig(), lang: str = "en") -> str:
         for n in cfg.racers)
     lecture = any("Lecture" in MAKE[n] for n in cfg.racers)  # the lecture's forms are written out only when racing
     out["lecture"] = takehome.fill(LECTURE, out) if lecture else ""
-    out["sqrt_t"] = takehome.fill(SQRT_T, out) if "Adagrad (lecture)" in cfg.racers else ""
+    out["sqrt_t"] = takehome.fill(SQRT_T, out) if any(racer(n).lr_factor for n in cfg.racers) else ""  # η/√t
     out["digits"] = takehome.fill(DIGITS, out)
     return takehome.fill(REAL, out)
 

@@ -10,7 +10,7 @@ import inspect
 
 from core import rng, takehome
 from core.optimizers.race import RaceConfig, clamp_race
-from core.optimizers.racers import ADAMW_DECAY, NAMES, RACERS, RMSPROP_ALPHA, lrs_of
+from core.optimizers.racers import ADAMW_DECAY, NAMES, RACERS, RMSPROP_ALPHA, lrs_of, racer
 from core.optimizers.schedules import EXP_FINAL, STEP_GAMMA, WARMUP_START, _warmup
 from core.optimizers.surfaces import N_EXAMPLES, surface
 from core.optimizers.takehome import BLOWUP, LECTURE, MAKE, PRINTS, RACE_FILE
@@ -122,5 +122,6 @@ def race_script(cfg: RaceConfig = RaceConfig(), lang: str = "en") -> str:
     out["schedule"] = takehome.fill(SCHEDULE[cfg.schedule], {**out, "step_gamma": STEP_GAMMA, "exp_final": EXP_FINAL,
                                                               "warm_start": WARMUP_START, "warm": _warmup(cfg.steps)})
     out["minibatch"] = takehome.fill(NOISE, out) if cfg.batch < N_EXAMPLES else ""
-    out["sqrt_t"] = takehome.fill(SQRT_T_RACE, out) if "Adagrad (lecture)" in names else "        optimizer.step()\n"
+    lecture_adagrad = any(racer(n).lr_factor for n in names)  # η/√t
+    out["sqrt_t"] = takehome.fill(SQRT_T_RACE, out) if lecture_adagrad else "        optimizer.step()\n"
     return takehome.fill(RACE, out)
