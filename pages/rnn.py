@@ -58,17 +58,19 @@ def stepper() -> None:
 
 def race_of(extra: str):
     """The race's controls and ``extra`` view control on the left; the race trained once for the server,
-    its curves drawn live the first time (with the longer race on, at the updates every one of its races makes)."""
+    its curves drawn live the first time, at the updates the part's budget of work allows (``rnn.race_updates``)."""
     with left:
         for name in ("gap", "updates", "gate_bias"):
             R(name)
         shown = V(extra)
-    cfg = R.config(seed=kit.seed())
-    if extra == "longer" and shown:
-        cfg = replace(cfg, updates=rnn.sweep_updates(cfg))
+    asked, longer = R.config(seed=kit.seed()), extra == "longer" and shown
+    cfg = replace(asked, updates=rnn.race_updates(asked, longer))  # within the part's budget of work
     with right:
         res = kit.train_live(f"{T}-race", rnn.race, cfg,
                              frame=lambda r: kit.chart(charts.race_curves, r, live=True))
+        if cfg.updates < asked.updates and not longer:  # with the longer race on, its caption says so
+            st.caption(tx("race_cut", gap=cfg.gap, updates=cfg.updates, asked=asked.updates,
+                          work=f"{rnn.PAGE_WORK:,}"))
     return res, shown
 
 

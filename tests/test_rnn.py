@@ -541,13 +541,16 @@ def test_the_longer_race_stays_within_its_budget_of_work():
     for gap in sp["gap"][0].options:
         for u in sp["updates"][0].options:
             cfg = rnn.RaceConfig(gap=gap, updates=u)
-            assert u * (gap + 2) <= rnn.PAGE_WORK  # the race alone
+            alone = rnn.race_updates(cfg)  # the race alone
+            assert alone <= u and alone * (gap + 2) <= rnn.PAGE_WORK and alone in rnn.UPDATES
+            assert rnn.race_updates(cfg, longer=True) == rnn.sweep_updates(cfg)
             n, gaps = rnn.sweep_updates(cfg), rnn.sweep_gaps(cfg)
             assert gap in gaps and set(rnn.SWEEP_GAPS) <= set(gaps)
             assert n <= u and n * sum(g + 2 for g in gaps) <= rnn.PAGE_WORK
             assert n in rnn.UPDATES and params.clamp(replace(cfg, updates=n)).updates == n  # what the race runs
-    assert rnn.sweep_updates(rnn.RaceConfig()) == rnn.RaceConfig().updates
+    assert rnn.sweep_updates(rnn.RaceConfig()) == rnn.race_updates(rnn.RaceConfig()) == rnn.RaceConfig().updates
     assert rnn.sweep_updates(replace(rnn.RaceConfig(), updates=max(rnn.UPDATES))) < max(rnn.UPDATES)
+    assert rnn.race_updates(rnn.CLAIM) == rnn.CLAIM.updates  # the claims' setting is never cut
 
 
 def test_the_longer_race_reuses_the_pages_race(monkeypatch):

@@ -33,7 +33,7 @@ from core.rnn.race import (CLAIM, CLAIM_GRU_SOLVED, CLAIM_LSTM_SOLVED, CLAIM_RNN
                            GAPS, GATE_BIASES, HIDDEN, KEEP_GATE, LOW, MEAN_MARGIN, SHORT_GAP, SHORT_SEEDS, SOLVED,
                            UPDATES, VERDICTS, VOCAB, Net, RaceConfig, RaceFacts, RaceResult, bias0_holds,
                            facts as race_facts, race, race_seeds, seed_facts, short_gap_holds, SWEEP_GAPS, PAGE_WORK,
-                           sweep, sweep_gaps, sweep_updates, verdict)
+                           race_updates, sweep, sweep_gaps, sweep_updates, verdict)
 from core.rnn.slots import (EMBED, EXAMPLES, GUESS, INPUTS, ORDERS, SlotConfig, SlotResult,
                             claim_holds as slots_claim_holds, encode as slots_encode, example, input_weights, tag,
                             tag_seeds)

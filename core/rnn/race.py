@@ -169,11 +169,11 @@ class Sweep:
 
 
 SWEEP_GAPS = GAPS[:-1]  # the longer race's gaps (up to the claim's T = 30), and the page's own T
-PAGE_WORK = 17_000  # the race part's budget of work: updates × (T + 2) summed over every race one view trains. A
-# race's cost grows with both; the largest single race (T = 40, 400 updates: 16,800) took 9.7 s of one thread's CPU
-# on this 2-core machine, so no setting passes the 10 s budget. With the longer race on, the updates are cut to the
-# largest option that fits: the default (T = 30, 200 updates: 14,600 over 5, 10, 20, 30) is not cut, 300 and 400 are
-# cut to 200, and at T = 40 (5, 10, 20, 30, 40: 115 an update) every setting to 100.
+PAGE_WORK = 14_600  # the race part's budget of work: updates × (T + 2) summed over every race one view trains (a
+# race's cost grows with both: T = 40 at 400 updates, 16,800, took 11.8 s of process CPU in scripts/bench.py --worst,
+# over the 10 s budget). The updates are cut to the largest option of the control that fits: alone, only T = 40 at 400
+# (to 300); with the longer race on (its races: 5, 10, 20, 30 and the page's T), the default (T = 30, 200 updates:
+# exactly 14,600) is not cut, 300 and 400 are cut to 200, and at T = 40 (115 an update) every setting to 100.
 
 
 def sweep_gaps(cfg: RaceConfig) -> tuple[int, ...]:
@@ -188,6 +188,12 @@ def sweep_updates(cfg: RaceConfig, gaps=None) -> int:
     gaps = sweep_gaps(cfg) if gaps is None else gaps
     most = min(clamp(cfg).updates, PAGE_WORK // sum(g + 2 for g in gaps))
     return max((u for u in UPDATES if u <= most), default=min(UPDATES))  # an option of the control: clamp keeps it
+
+
+def race_updates(cfg: RaceConfig, longer: bool = False) -> int:
+    """The updates the page's race makes: the control's, unless the races the view trains (this one, and with the
+    longer race on all of its races) would pass ``PAGE_WORK``."""
+    return sweep_updates(cfg, sweep_gaps(cfg) if longer else (clamp(cfg).gap,))
 
 
 def sweep(cfg: RaceConfig, gaps=None, progress: Callable[[Sweep], None] | None = None,
