@@ -22,6 +22,20 @@ from core.params import clamp
 RACE_FILE = "cnn_race.py"
 DEPTH_FILE = "cnn_depth.py"
 
+LOOP = """\
+measure(0)
+while step < STEPS:
+    for idx in torch.randperm(N_TRAIN, generator=g).split(BATCH)[:STEPS - step]:  # $c_shuffle
+        x, y = $batch_xy, y_train[idx]
+        loss = loss_fn($net_a(x), y) + loss_fn($net_b(x), y)
+        optimizer.zero_grad()
+        loss.backward()  # $c_sum
+        optimizer.step()
+        step += 1
+        if step % EVERY == 0 or step == STEPS:
+            measure(step)
+"""  # both scripts' training loop: two networks on the same minibatches, one backward of the summed losses
+
 RACE = """\
 # $c_title_race
 # $c_run: python $file_name
@@ -86,18 +100,7 @@ def measure(step):  # $c_measure
     print(f"step {step}", *(f"{k}_train {acc(net, x_train[:N_EVAL], y_train[:N_EVAL])} {k}_test {acc(net, x_test, y_test)}"
                             for k, net in (("cnn", cnn_net), ("fc", fc_net))))
 g, step = torch.Generator().manual_seed(BATCH_SEED), 0  # $c_batches
-measure(0)
-while step < STEPS:
-    for idx in torch.randperm(N_TRAIN, generator=g).split(BATCH)[:STEPS - step]:  # $c_shuffle
-        x, y = (augment(x_train[idx], g) if AUGMENT else x_train[idx]), y_train[idx]
-        loss = loss_fn(cnn_net(x), y) + loss_fn(fc_net(x), y)
-        optimizer.zero_grad()
-        loss.backward()  # $c_sum
-        optimizer.step()
-        step += 1
-        if step % EVERY == 0 or step == STEPS:
-            measure(step)
-
+${loop}
 # %% 6 · $s_evaluation
 with torch.no_grad():  # $c_final_race
     for name, net in (("cnn", cnn_net), ("fc", fc_net)):
@@ -117,6 +120,8 @@ def race_script(cfg: RaceConfig, lang: str = "en") -> str:
                n_eval=min(N_EVAL_TRAIN, cfg.n_train), split_seed=rng.seed_of(cfg.seed, "convolution.placement"),
                init_seed=rng.seed_of(cfg.seed, "convolution.race_init"),
                batch_seed=rng.seed_of(cfg.seed, "convolution.race_batches"))
+    out["loop"] = takehome.fill(LOOP, {**out, "batch_xy": "(augment(x_train[idx], g) if AUGMENT else x_train[idx])",
+                                       "net_a": "cnn_net", "net_b": "fc_net"})
     return takehome.fill(RACE, out)
 
 
@@ -174,18 +179,7 @@ def accuracy(net):  # $c_test
 def measure(step):
     print(f"step {step} deep {accuracy(deep_net):.8g} wide {accuracy(wide_net):.8g}")
 g, step = torch.Generator().manual_seed(BATCH_SEED), 0
-measure(0)
-while step < STEPS:
-    for idx in torch.randperm(N_TRAIN, generator=g).split(BATCH)[:STEPS - step]:  # $c_shuffle
-        x, y = x_train[idx], y_train[idx]
-        loss = loss_fn(deep_net(x), y) + loss_fn(wide_net(x), y)
-        optimizer.zero_grad()
-        loss.backward()  # $c_sum
-        optimizer.step()
-        step += 1
-        if step % EVERY == 0 or step == STEPS:
-            measure(step)
-
+${loop}
 # %% 6 · $s_evaluation
 d, w = accuracy(deep_net), accuracy(wide_net)  # $c_final_depth
 verdict = "wide ahead" if w > d + AHEAD else "deep ahead" if d > w + AHEAD else "close"
@@ -202,4 +196,5 @@ def depth_script(cfg: DepthConfig, lang: str = "en") -> str:
                split_seed=rng.seed_of(cfg.seed, "convolution.placement"),
                init_seed=rng.seed_of(cfg.seed, "convolution.depth_init"),
                batch_seed=rng.seed_of(cfg.seed, "convolution.depth_batches"), ahead=repr(AHEAD))
+    out["loop"] = takehome.fill(LOOP, {**out, "batch_xy": "x_train[idx]", "net_a": "deep_net", "net_b": "wide_net"})
     return takehome.fill(DEPTH, out)
