@@ -249,3 +249,11 @@ def test_join_keeps_a_chinese_list_and_drops_spaces_after_chinese_punctuation(mo
     assert kit.join(["要点：\n- 一。\n- 二。"]) == "要点：\n- 一。\n- 二。"
     monkeypatch.setattr(kit, "lang", lambda: "en")
     assert kit.join(["One.", "Two."]) == "One. Two."
+
+
+def test_ci_runs_the_readmes_test_command():
+    """.ci/run runs the README's test command itself, character for character, so the two cannot drift apart."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    command = next(ln for ln in readme if ln.startswith("apt-get ") and "scripts/test.sh" in ln)
+    ci = [ln for ln in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    assert command in ci, command

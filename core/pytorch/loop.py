@@ -47,7 +47,7 @@ def script_device() -> str:
 
 def make_model(task: Task, hidden: int, device: str, gen: torch.Generator | None = None) -> nn.Sequential:
     """The script's ``nn.Sequential``; with ``gen``, PyTorch's default initialisation drawn from it, in the
-    order ``nn.Linear`` draws it (what ``torch.manual_seed(n)`` then the constructor gives in the script).
+    order ``nn.Linear`` draws it (what the take-home script, its own process, gets by seeding torch and constructing).
     Built on the meta device first: the app's models never draw from the global generator."""
     m = nn.Sequential(nn.Linear(task.d_in, hidden, device="meta"), nn.ReLU(),
                       nn.Linear(hidden, task.d_out, device="meta")).to_empty(device="cpu")
