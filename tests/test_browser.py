@@ -102,6 +102,19 @@ def _settle(pg, timeout: float = 120_000) -> None:
     for _ in range(2):  # twice: a first visit may rerun once (see pages/_kit.leave_pages_directory_mode)
         pg.wait_for_function(idle, timeout=timeout)
         pg.wait_for_timeout(700)  # vega-embed draws after the script ends
+    # vega-embed draws each chart after the script ends, later still on a loaded machine (a CI run compared a page's
+    # text before one chart had drawn with the text after): wait for every chart's drawing, then for the main
+    # area's text to stay the same over two looks 400 ms apart.
+    pg.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
+                         ".every(el => el.querySelector('svg, canvas'))", timeout=timeout)
+    main = pg.locator("[data-testid='stMain']")
+    before, deadline = None, time.time() + 30
+    while time.time() < deadline:
+        now = main.inner_text() if main.count() else ""
+        if now == before:
+            break
+        before = now
+        pg.wait_for_timeout(400)
 
 
 def _no_exception(pg) -> None:
