@@ -116,3 +116,4 @@ def overfit(left, right) -> None:
                  tx("overfit_claim", seeds=rnn.CLAIM_SEEDS, n=c.n, fit=f"{rnn.FIT:.0%}", gap=pct(rnn.OVERFIT_GAP),
                     close=pct(rnn.CLOSE), each=rnn.EACH_AHEAD)]
         kit.notice(tx("join").join(notes))
+        take_home(T, rnn.overfit_script(r.config, kit.lang()), rnn.OVERFIT_FILE)

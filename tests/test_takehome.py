@@ -41,6 +41,8 @@ PAGES = {
             rnn.RaceConfig(gap=5, updates=100, gate_bias=0.0)),  # preset "bias0"'s bias, at a shorter gap
     "rnn_slots": (rnn.slots_script, rnn.SLOTS_FILE, rnn.SlotConfig(steps=60),  # fewer updates than the page's 150
                   rnn.SlotConfig(steps=60, inputs="embedding", seed=3)),  # the learned word vectors, another seed
+    "rnn_overfit": (rnn.overfit_script, rnn.OVERFIT_FILE, rnn.OverfitConfig(),  # the part has no preset: the largest
+                    rnn.OverfitConfig(n=400, seed=3)),  # training set, another seed
     "fitting": (fitting.script, fitting.SCRIPT_FILE, fitting.FitConfig(),
                 fitting.preset("blowup")),  # SGD at lr 100: diverges, the script must stop where the page does
     "softmax": (softmax.script, softmax.SCRIPT_FILE, softmax.ClassifyConfig(),  # wine, cross-entropy
@@ -256,6 +258,24 @@ def test_rnn_slots_scripts_print_the_pages_numbers(printed_by, no_guard):
             for o in rnn.ORDERS:
                 line = [ln for ln in stdout.splitlines() if ln.startswith(f"{k} {o}:")][0]
                 _close(takehome.printed(line, "accuracy"), [r.city_accuracy[k][o]])
+
+
+def test_rnn_overfit_scripts_print_the_pages_numbers(printed_by, no_guard):
+    """Every accuracy the part draws (each cell, training and validation, at every measured update) and the final
+    ones, as the script prints them."""
+    out = printed_by["rnn_overfit"]
+    for which in (2, 3):
+        r, stdout = rnn.overfit(PAGES["rnn_overfit"][which]), out[which]
+        said = [ln.split() for ln in stdout.splitlines() if ln.startswith("update ")]
+        want = {(int(u), k, s): a for u, k, s, a in r.history[["update", "model", "split", "accuracy"]].itertuples(
+            index=False)}
+        got = {(int(w[1]), w[2], s): float(w[w.index(s) + 1]) for w in said for s in ("train", "validation")}
+        assert got.keys() == want.keys()
+        _close([got[k] for k in want], list(want.values()))
+        for k in rnn.CELLS:
+            final = [ln for ln in stdout.splitlines() if ln.startswith(f"final {k} ")][0]
+            _close(takehome.printed(final, "train") + takehome.printed(final, "validation"),
+                   [r.train_acc[k], r.val_acc[k]])
 
 
 def test_fitting_scripts_print_the_pages_numbers(printed_by, no_guard):

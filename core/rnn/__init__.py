@@ -42,6 +42,7 @@ from core.rnn.vectors import (APART, SAME_KIND, SHOWN as VECTORS_SHOWN, TOGETHER
 from core.rnn.unrolled import DIFFER, PAIR, Unrolled, UnrolledFacts, facts as unrolled_facts, unroll
 from core.rnn.takehome import FILE_NAME as SCRIPT_FILE, script
 from core.rnn.takehome_slots import FILE_NAME as SLOTS_FILE, script as slots_script
+from core.rnn.takehome_overfit import FILE_NAME as OVERFIT_FILE, script as overfit_script
 from core.rnn.view import PARTS, RnnView
 
 __all__ = [k for k in dir() if not k.startswith("_")]
