@@ -1,8 +1,8 @@
 """The training part as a take-home script: scikit-learn's digits turned, scaled and shifted on a 16×16 canvas (the
 page's split and distortions), a plain CNN and a CNN behind a spatial transformer (and, with the switch on, a CNN on
 freshly distorted copies) with the page's initial weights, Adam on the page's minibatches, and the test accuracies
-at the epochs the page measures them. The racers train as the page trains them (each racer's CNN on its own, one Adam
-over all, one backward of the summed losses, the same memory layout), so the script prints the page's numbers.
+at the epochs the page measures them. The racers train as the page trains them (the two CNNs as one grouped computation, the augmented CNN on
+its own, one Adam over all, one backward of the summed losses, the same memory layout), so the script prints the page's numbers.
 The replay's watched digits are left out (they change no weight). One template filled with the config (every torch
 seed written in as a number: ``rng.seed_of``), commented in the session's language; tests/test_takehome.py runs it and
 compares its numbers with ``race``.
@@ -59,22 +59,22 @@ def classifier(g):  # $c_classifier
     return p + [uniform((FLAT, 10), FLAT, g), uniform((10,), FLAT, g)]  # $c_head
 cls = [torch.stack(p).requires_grad_() for p in zip(*(classifier(torch.Generator().manual_seed(s)) for s in INIT_SEEDS))]  # $c_all
 g = torch.Generator().manual_seed(LOCALISER_SEED)  # $c_localiser
-loc = [t.requires_grad_() for t in (uniform((1, CANVAS ** 2 // 4, HIDDEN), CANVAS ** 2 // 4, g),
+l1, l1_b, l2, l2_b = loc = [t.requires_grad_() for t in (uniform((1, CANVAS ** 2 // 4, HIDDEN), CANVAS ** 2 // 4, g),
        uniform((1, HIDDEN), CANVAS ** 2 // 4, g), torch.zeros(1, HIDDEN, 6), torch.tensor([[$identity]]))]  # $c_identity
 def warped(x):  # (1, n, 1, S, S) -> $c_warped
-    l1, l1_b, l2, l2_b = loc
     h = F.relu(torch.bmm(F.avg_pool2d(x[0], 2).reshape(1, -1, CANVAS ** 2 // 4), l1) + l1_b[:, None, :])
     theta = (torch.bmm(h, l2) + l2_b[:, None, :]).reshape(-1, 2, 3)  # (n, 2, 3)
     grid = F.affine_grid(theta, list(x[0].shape), align_corners=False)
     return F.grid_sample(x[0], grid, mode="bilinear", padding_mode="$padding", align_corners=False)[None]
-def logits(x, k):  # (1, n, 1, S, S) -> (1, n, 10) $c_cnn
-    w1, b1, w2, b2, head, head_b = (p[k:k + 1] for p in cls)
-    z = x.permute(1, 3, 4, 2, 0).contiguous().permute(0, 4, 3, 1, 2).reshape(-1, 1, CANVAS, CANVAS)  # $c_layout
-    h = F.relu(F.max_pool2d(F.conv2d(z, w1.reshape(C, 1, 3, 3), b1.reshape(-1), padding=1), 2))  # (n, C, S/2, S/2)
-    h = F.relu(F.max_pool2d(F.conv2d(h, w2.reshape(2 * C, C, 3, 3), b2.reshape(-1), padding=1), 2))
-    return torch.bmm(h.reshape(len(z), 1, FLAT).transpose(0, 1), head) + head_b[:, None, :]
+def logits(x, a, b):  # (R, n, 1, S, S) -> (R, n, 10): $c_cnn
+    (w1, b1, w2, b2, head, head_b), r = (p[a:b] for p in cls), b - a
+    z = x.permute(1, 3, 4, 2, 0).contiguous().permute(0, 4, 3, 1, 2).reshape(x.shape[1], r, CANVAS, CANVAS)  # $c_layout
+    h = F.relu(F.max_pool2d(F.conv2d(z, w1.reshape(r * C, 1, 3, 3), b1.reshape(-1), padding=1, groups=r), 2))
+    h = F.relu(F.max_pool2d(F.conv2d(h, w2.reshape(r * 2 * C, C, 3, 3), b2.reshape(-1), padding=1, groups=r), 2))
+    return torch.bmm(h.reshape(len(z), r, FLAT).transpose(0, 1), head) + head_b[:, None, :]
 def racers(x, fresh=None):  # $c_racers
-    return torch.cat([logits(r, k) for k, r in enumerate([x, warped(x), x if fresh is None else fresh][:len(RACERS)])])
+    z = logits(torch.cat([x, warped(x)]), 0, 2)  # $c_pair
+    return z if len(RACERS) == 2 else torch.cat([z, logits(x if fresh is None else fresh, 2, 3)])
 
 # %% 3 · $s_loss
 def loss_fn(z, y):  # (R, n, 10), (n,) -> (R,) $c_ce
