@@ -70,7 +70,8 @@ optimizer = torch.optim.Adam([p for w in nets.values() for p in w.values()], lr=
 def evaluate(label):  # $c_evaluate
     with torch.no_grad():
         for kind, w in nets.items():
-            train, val = [(forward(kind, w, a).argmax(-1) == b).float().mean().item() for a, b in ((x_train, y_train), (x_val, y_val))]
+            train, val = [(forward(kind, w, a).argmax(-1) == b).float().mean().item()
+                          for a, b in ((x_train, y_train), (x_val, y_val))]
             print(f"{label} {kind} train {train:.8g} validation {val:.8g} gap {train - val:.8g}")
 evaluate("update 0")
 for update in range(1, STEPS + 1):

@@ -93,9 +93,9 @@ def _logits(nets: Nets, x: torch.Tensor, racers: tuple[str, ...], aug: torch.Ten
     """x (M, B, 1, S, S) -> logits (K·M, B, 10) of every racer (racer k of seed m in row k·M + m), and θ."""
     warped, th = nets.warped(x)
     m = x.shape[0]
-    # the plain CNN and the transformer's CNN (both always race) as ONE grouped computation, rows 0 .. 2M - 1: a step
-    # then costs about as much as one racer's (the race at its defaults: 2.1 -> 1.4 s); the augmented CNN's M networks in a
-    # computation of their own, rows 2M .. 3M - 1, so that it never changes the other two's numbers (see ``race``)
+    # the plain CNN and the transformer's CNN (both always race) as ONE grouped computation, rows 0 .. 2M - 1: a
+    # step then costs about as much as one racer's (the race at its defaults: 2.1 -> 1.4 s); the augmented CNN's M
+    # networks in a computation of their own, rows 2M .. 3M - 1, so that it never changes the other two's numbers
     out = [nets.logits(torch.cat([x, warped]), slice(0, 2 * m))]
     if "augmented" in racers:
         out.append(nets.logits(x if aug is None else aug, _rows("augmented", m)))
