@@ -104,15 +104,15 @@ def overfit(left, right) -> None:
         r = kit.train_live(f"{T}-overfit", rnn.overfit, O.config(seed=kit.seed()),
                            frame=lambda p: kit.chart(charts.overfit_curves, p, live=True))
         kit.chart(charts.overfit_curves, r)
+        shown = r.shown()  # one decimal: the gaps the text states are the differences of these
         for col, (k, split) in zip(st.columns(4), [(k, s) for k in rnn.CELLS for s in ("train", "validation")]):
-            acc = (r.train_acc if split == "train" else r.val_acc)[k]
-            col.metric(tx(f"metric_{split}", model=tx(f"charts.kind.{k}")), f"{acc:.0%}")
+            col.metric(tx(f"metric_{split}", model=tx(f"charts.kind.{k}")), f"{shown[f'{k} {split}']:.1f}%")
         f, c = rnn.overfit_facts(r), rnn.OVERFIT_CLAIM
         pct = lambda v: f"{100 * v:.0f}"  # noqa: E731 - points of accuracy
         notes = [tx("notice.overfit", lstm=kinds()["LSTM"], gru=kinds()["GRU"], val=rnn.OVERFIT_VAL,
                     p_lstm=f"{r.params['LSTM']:,}", p_gru=f"{r.params['GRU']:,}"),
-                 tx(f"overfit_run.{f.verdict}", n=r.config.n, by=pct(f.by), tie=pct(rnn.TIE),
-                    lstm_gap=pct(r.gap("LSTM")), gru_gap=pct(r.gap("GRU"))),
+                 tx(f"overfit_run.{f.verdict}", n=r.config.n, by=f"{shown['difference']:.1f}", tie=pct(rnn.TIE),
+                    lstm_gap=f"{shown['LSTM gap']:.1f}", gru_gap=f"{shown['GRU gap']:.1f}"),
                  tx("overfit_claim", seeds=rnn.CLAIM_SEEDS, n=c.n, fit=f"{rnn.FIT:.0%}", gap=pct(rnn.OVERFIT_GAP),
                     close=pct(rnn.CLOSE), each=rnn.EACH_AHEAD)]
         kit.notice(tx("join").join(notes))

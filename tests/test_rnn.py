@@ -565,3 +565,21 @@ def test_the_longer_race_reuses_the_pages_race(monkeypatch):
     sw = rnn.sweep(cfg, gaps=(5, 10), done=done)
     assert calls == [10]
     assert sw.frame.equals(rnn.sweep(cfg, gaps=(5, 10)).frame) and calls == [10, 5, 10]
+
+
+def test_overfit_part_states_the_differences_of_the_numbers_it_shows():
+    """The overfitting part's sentence gives each cell's training-minus-validation gap and, when one cell is ahead,
+    by how much: both are the differences of the four metrics the part shows (teacher role-play: the metrics read
+    100 % and 88 % while the text said the GRU's gap was 11 points, each rounded from the raw values on its own)."""
+    import re
+
+    at = open_page(PAGE, query={"part": "overfit", "lang": "en", "seed": "3", "of_n": "400"})
+    assert not at.exception
+    m = {x.label: float(x.value.rstrip("%")) for x in at.metric}
+    text = " ".join(n.value for n in at.info if "training minus validation" in n.value)
+    gaps = dict(re.findall(r"(LSTM|GRU) ([0-9.]+)(?: points)?[,.]", text.split("training minus validation:")[1]))
+    for k in rnn.CELLS:
+        assert float(gaps[k]) == pytest.approx(m[f"{k}, training"] - m[f"{k}, validation"], abs=1e-9), (text, m)
+    by = re.search(r"by ([0-9.]+) points", text)
+    if by:
+        assert float(by[1]) == pytest.approx(abs(m["GRU, validation"] - m["LSTM, validation"]), abs=1e-9), (text, m)
