@@ -164,10 +164,7 @@ class Form:
         spec, default = self.specs[name]
         key = self.keys[name]
         DECLARED[key] = spec
-        # Set in THIS run, so that Streamlit sends the value with the widget: a value the session already held is
-        # sent only as the widget's default (here its minimum), which a browser drawing the control afresh shows
-        # (see ``presets`` for the other half; tests/test_browser.py)
-        st.session_state[key] = bind(key, spec, default)
+        bind(key, spec, default)
         where = where or st
         label = label if label is not None else t(f"{self.topic}.ctl.{name}.label")
         help = help if help is not None else t(f"{self.topic}.ctl.{name}.help")
@@ -245,11 +242,6 @@ def presets(topic: str, items: Sequence[Preset], forms: Sequence[Form]) -> None:
                    type="primary" if p is active else "secondary")
     row.button(t("common.reset"), key="preset:reset", help=t("common.reset_help"), on_click=_apply,
                args=(defaults, defaults), width="content", icon=":material/restart_alt:")
-    # Always one element here, the active experiment's sentence or nothing: with the sentence only sometimes, every
-    # element below moved by one place between parts, and a control a part left out for two runs came back in the
-    # browser at its minimum while the page computed with the session's value (the spatial page: "The weakness",
-    # "The warp", then "Trained live"; the next nudge sent those minimums back. Teacher role-play).
-    slot = st.empty()
     if active is not None:
-        slot.caption(t("common.try_this_active", label=t(f"{topic}.preset.{active.id}.label", **active.fields),
+        st.caption(t("common.try_this_active", label=t(f"{topic}.preset.{active.id}.label", **active.fields),
                      what=t(f"{topic}.preset.{active.id}.what", **active.fields)))

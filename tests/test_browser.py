@@ -463,27 +463,3 @@ def test_optimizers_race_legend_and_chart_at_1280_and_at_150_percent(server, bro
     pg.screenshot(path=str(SHOTS / "optimizers-zh-zoom150.png"))
     ctx.close()
     assert not bad, bad[:10]
-
-
-def test_a_control_two_parts_left_out_comes_back_with_its_value(server, browser):
-    """A teacher goes from the memory race to two other parts and back: the race's sliders show the values the page
-    computes with. They came back at their minimums (Gap T 5, Updates 100) while the page ran 30 and 200, and the
-    next nudge of any slider sent the minimums back (teacher role-play on the spatial page): Streamlit sent a value
-    the session already held only as the widget's default, and the active preset's sentence, present on some parts
-    only, moved every element below it by one place (pages/_controls.py)."""
-    from core import i18n, rnn
-
-    ctx, pg = _open(browser, f"{server}/rnn?lang=en&part=race")
-    for part in ("gradient", "overfit", "race"):
-        pg.locator("[data-testid='stMain'] [data-testid='stRadio'] label").filter(
-            has_text=i18n.text("en", f"rnn.opt.part.{part}")).first.click()
-        pg.wait_for_timeout(300)
-        _settle(pg)
-    shown = {}
-    for text in pg.locator("[data-testid='stSlider']").all_inner_texts():
-        label, value = [s for s in text.split("\n") if s.strip()][:2]
-        shown[label] = value
-    ctx.close()
-    cfg = rnn.RaceConfig()
-    assert shown.get(i18n.text("en", "rnn.ctl.gap.label")) == str(cfg.gap), shown
-    assert shown.get(i18n.text("en", "rnn.ctl.updates.label")) == str(cfg.updates), shown
