@@ -13,6 +13,7 @@ import re
 from urllib.parse import parse_qsl, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core import i18n, lessons, params
 from test_browser import H, SHOTS, W, _no_exception, _open, _settle, browser, server  # noqa: F401 (fixtures)
@@ -62,8 +63,15 @@ def _walk(pg, name: str, lang: str, keys: bool = False) -> list[str]:
     bad += _declared(pg, name, lesson, 1, lang)
     if keys:
         for key, k in (("ArrowRight", 2), ("ArrowLeft", 1)):
-            pg.locator("h1").first.click()  # the focus on the page, not in a box (the keys then go to the bar)
-            pg.keyboard.press(key)
+            for _ in range(4):  # a key pressed before the bar listens is lost (a CI run waited 120 s for step 2)
+                pg.locator("h1").first.click()  # the focus on the page, not in a box (the keys then go to the bar)
+                pg.keyboard.press(key)
+                try:
+                    pg.wait_for_function("(k) => new URLSearchParams(location.search).get('lesson_step') === String(k)",
+                                         arg=k, timeout=45_000)
+                    break
+                except PlaywrightTimeout:
+                    continue
             _wait_step(pg, name, lesson, k, lang)
             _no_exception(pg)
             bad += _declared(pg, name, lesson, k, lang)
